@@ -1,0 +1,118 @@
+# iopat — build, test, bench, install, deps.
+# Quiet by default; `make V=1` shows every command.
+
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+PREFIX ?= /usr/local
+
+BUILD := build
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
+	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser -I$(BUILD)
+LDLIBS := -lbpf -lelf -lz -lm
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
+	      -Iinclude -Ivendor -Wall -Wno-unused-function
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all clean test unit bats bench deps check-deps install vmlinux fuzz
+
+# Debian packages needed to build, test and benchmark.
+DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
+	libncurses-dev bats bats-assert bats-support libcmocka-dev \
+	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
+	bpftrace tmux util-linux e2fsprogs procps
+
+BPF_OBJS := $(BUILD)/iopat.bpf.o
+SKELS := $(BUILD)/iopat.skel.h
+
+# Pure modules: no BPF, no terminal; unit-tested without root.
+PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c
+APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c \
+	    user/devnames.c
+PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
+APP_OBJS := $(APP_SRCS:user/%.c=$(BUILD)/%.o)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
+
+all: $(BUILD)/iopat $(WORKLOADS)
+
+$(BUILD):
+	$(Q)mkdir -p $(BUILD) $(BUILD)/tests $(BUILD)/workloads
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c include/iopat.h bpf/core_fixes.bpf.h vendor/vmlinux.h | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/collector.o: $(SKELS)
+
+$(BUILD)/%.o: user/%.c $(wildcard user/*.h) include/iopat.h | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/iopat: $(APP_OBJS) $(PURE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(PURE_OBJS) -lcmocka -lm -o $@
+
+$(BUILD)/workloads/%: tests/workloads/%.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+# vendor/vmlinux.h is committed; regenerate it from the running kernel.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vendor/vmlinux.h
+
+# Install every Debian package the build, tests and benchmark need;
+# does nothing when all are present.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+check-deps:
+	@for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || exit 1; \
+	done || $(MAKE) --no-print-directory deps
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do $$t; done
+
+bats: all
+	bats tests/bats
+
+test: check-deps
+	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory bats
+
+bench: check-deps all
+	tests/bench.sh
+
+install: $(BUILD)/iopat
+	install -D -m 0755 $(BUILD)/iopat $(DESTDIR)$(PREFIX)/bin/iopat
+
+clean:
+	rm -rf $(BUILD)

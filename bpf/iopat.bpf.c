@@ -1,0 +1,843 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopat kernel collectors: syscall-level file I/O, aio and io_uring,
+ * page-cache fills, block requests, and the process table.
+ *
+ * Everything is aggregated in maps; user space reads totals and computes
+ * deltas. Only tracepoints (tp_btf) are used, so this runs where kprobes
+ * and fentry are not allowed, and needs no tracefs mount.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "iopat.h"
+#include "core_fixes.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Settings, fixed before load so the verifier prunes what is off. */
+const volatile bool filter_tracked = false;	/* only pids in `tracked` */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 131072);
+	__type(key, struct iopat_file_key);
+	__type(value, struct iopat_file_stats);
+} files SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct iopat_dev_key);
+	__type(value, struct iopat_dev_stats);
+} devs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct iopat_proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct iopat_rq);
+} rqs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IOPAT_NDROPS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Zeroed value templates live in a map, not on the 512-byte stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_dev_stats);
+} zero_dev SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_file_stats);
+} zero_file SEC(".maps");
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+#define S_IFMT 00170000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+
+/* Filesystem magic numbers (include/uapi/linux/magic.h). */
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+#define HUGETLBFS_MAGIC 0x958458f6
+#define PROC_SUPER_MAGIC 0x9fa0
+#define SYSFS_MAGIC 0x62656572
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#define TRACEFS_MAGIC 0x74726163
+#define DEBUGFS_MAGIC 0x64626720
+#define SECURITYFS_MAGIC 0x73636673
+#define BPF_FS_MAGIC 0xcafe4a11
+#define PSTOREFS_MAGIC 0x6165676C
+#define EFIVARFS_MAGIC 0xde5e81e4
+#define CONFIGFS_MAGIC 0x62656570
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#define SELINUX_MAGIC 0xf97cff8c
+#define NSFS_MAGIC 0x6e736673
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define FUSECTL_SUPER_MAGIC 0x65735543
+
+#define PF_KTHREAD 0x00200000
+#define E2BIG 7
+
+/* x86-64 system call numbers. */
+#define NR_read 0
+#define NR_write 1
+#define NR_pread64 17
+#define NR_pwrite64 18
+#define NR_readv 19
+#define NR_writev 20
+#define NR_sendfile 40
+#define NR_fsync 74
+#define NR_fdatasync 75
+#define NR_io_submit 209
+#define NR_preadv 295
+#define NR_pwritev 296
+#define NR_copy_file_range 326
+#define NR_preadv2 327
+#define NR_pwritev2 328
+
+/* aio opcodes (include/uapi/linux/aio_abi.h). */
+#define IOCB_CMD_PREAD 0
+#define IOCB_CMD_PWRITE 1
+#define IOCB_CMD_FSYNC 2
+#define IOCB_CMD_FDSYNC 3
+#define IOCB_CMD_PREADV 7
+#define IOCB_CMD_PWRITEV 8
+#define AIO_MAX_BATCH 64
+#define AIO_MAX_IOV 16
+
+#define REQ_OP_MASK 0xff
+#define REQ_OP_READ 0
+#define REQ_OP_WRITE 1
+
+#define NO_OFFSET ((__u64)-1)
+
+static __always_inline void count_drop(__u32 reason)
+{
+	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
+
+	if (slot)
+		*slot += 1;
+}
+
+static __always_inline __u32 size_bucket(__u64 v)
+{
+	__u32 b = 0;
+
+	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
+	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
+	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
+	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
+	if (v >= (1ULL << 1)) { b += 1; }
+	return b < IOPAT_SIZE_BUCKETS ? b : IOPAT_SIZE_BUCKETS - 1;
+}
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 b = 0;
+
+	if (v >= (1ULL << 32)) { v >>= 32; b += 32; }
+	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
+	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
+	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
+	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
+	if (v >= (1ULL << 1)) { b += 1; }
+	return b;
+}
+
+/* Log-linear bucket: values below IOPAT_LAT_SUB get their own bucket;
+ * above, each power of two is split into IOPAT_LAT_SUB parts.
+ * Mirrored by hist_lat_bucket() in user/hist.c. */
+static __always_inline __u32 lat_bucket(__u64 ns)
+{
+	__u32 l, b;
+
+	if (ns < IOPAT_LAT_SUB)
+		return ns;
+	l = log2_u64(ns);
+	b = (l - IOPAT_LAT_SUB_BITS + 1) * IOPAT_LAT_SUB +
+	    ((ns >> (l - IOPAT_LAT_SUB_BITS)) & (IOPAT_LAT_SUB - 1));
+	return b < IOPAT_LAT_BUCKETS ? b : IOPAT_LAT_BUCKETS - 1;
+}
+
+static __always_inline bool pid_is_tracked(__u32 tgid)
+{
+	if (!filter_tracked)
+		return true;
+	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+/* Make sure a process table entry exists for the current task. */
+static __always_inline void proc_note_current(__u32 tgid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct iopat_proc p = {};
+
+	if (bpf_map_lookup_elem(&procs, &tgid))
+		return;
+	p.tgid = tgid;
+	p.ppid = task->real_parent->tgid;
+	p.cgroup_id = bpf_get_current_cgroup_id();
+	p.start_ns = bpf_ktime_get_ns();
+	bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), task->group_leader->comm);
+	if (bpf_map_update_elem(&procs, &tgid, &p, BPF_NOEXIST) == -E2BIG)
+		count_drop(IOPAT_DROP_PROC_MAP);
+}
+
+/* Classify an inode: storage, memory, block device, or -1 to ignore. */
+static __always_inline int inode_kind(struct inode *inode, __u32 *dev, __u64 *ino)
+{
+	umode_t mode = inode->i_mode;
+	unsigned long magic;
+
+	if ((mode & S_IFMT) == S_IFBLK) {
+		*dev = inode->i_rdev;
+		*ino = 0;
+		return IOPAT_KIND_BLOCKDEV;
+	}
+	if ((mode & S_IFMT) != S_IFREG)
+		return -1;
+	magic = inode->i_sb->s_magic;
+	*dev = inode->i_sb->s_dev;
+	*ino = inode->i_ino;
+	switch (magic) {
+	case TMPFS_MAGIC:
+	case RAMFS_MAGIC:
+	case HUGETLBFS_MAGIC:
+		return IOPAT_KIND_MEMORY;
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case TRACEFS_MAGIC:
+	case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case PSTOREFS_MAGIC:
+	case EFIVARFS_MAGIC:
+	case CONFIGFS_MAGIC:
+	case DEVPTS_SUPER_MAGIC:
+	case SELINUX_MAGIC:
+	case NSFS_MAGIC:
+	case PIPEFS_MAGIC:
+	case SOCKFS_MAGIC:
+	case ANON_INODE_FS_MAGIC:
+	case FUSECTL_SUPER_MAGIC:
+		return -1;
+	}
+	return IOPAT_KIND_STORAGE;
+}
+
+/* Per-(process, file) stats entry, created on first use. */
+static __always_inline struct iopat_file_stats *
+file_stats_get(__u32 tgid, struct inode *inode)
+{
+	struct iopat_file_key key = { .tgid = tgid };
+	struct iopat_file_stats *st;
+	__u32 zero = 0;
+	int kind;
+
+	kind = inode_kind(inode, &key.dev, &key.ino);
+	if (kind < 0)
+		return NULL;
+	st = bpf_map_lookup_elem(&files, &key);
+	if (st)
+		return st;
+	st = bpf_map_lookup_elem(&zero_file, &zero);
+	if (!st)
+		return NULL;
+	proc_note_current(tgid);
+	if (bpf_map_update_elem(&files, &key, st, BPF_NOEXIST) == -E2BIG) {
+		count_drop(IOPAT_DROP_FILE_MAP);
+		return NULL;
+	}
+	st = bpf_map_lookup_elem(&files, &key);
+	if (st && !st->first_ns) {
+		st->kind = kind;
+		st->first_ns = bpf_ktime_get_ns();
+	}
+	return st;
+}
+
+static __always_inline struct file *file_cast(const void *ptr)
+{
+	return bpf_rdonly_cast(ptr, bpf_core_type_id_kernel(struct file));
+}
+
+/* The struct file behind a descriptor of the current task, or NULL. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f)
+		return NULL;
+	return file_cast(f);
+}
+
+/* Account `bytes` at `off` (or the file position when NO_OFFSET) in one
+ * direction. `pos_after` tells whether f_pos already moved past the op. */
+static __always_inline void account_rw(__u32 tgid, struct file *f, int dir,
+				       __u64 off, __u64 bytes)
+{
+	struct iopat_file_stats *st;
+	struct iopat_dir_stats *d;
+
+	st = file_stats_get(tgid, f->f_inode);
+	if (!st)
+		return;
+	if (off == NO_OFFSET)
+		off = f->f_pos - bytes;
+	d = &st->dir[dir & 1];
+	__sync_fetch_and_add(&d->bytes, bytes);
+	__sync_fetch_and_add(&d->ops, 1);
+	if (off + 1 == d->next_off || (off == 0 && d->next_off == 0))
+		__sync_fetch_and_add(&d->seq_ops, 1);
+	d->next_off = off + bytes + 1;
+	__sync_fetch_and_add(&d->size_hist[size_bucket(bytes)], 1);
+	st->last_ns = bpf_ktime_get_ns();
+}
+
+static __always_inline void account_fd(__u32 tgid, int fd, int dir, __u64 off,
+				       __u64 bytes)
+{
+	struct file *f = fd_file(fd);
+
+	if (f)
+		account_rw(tgid, f, dir, off, bytes);
+}
+
+static __always_inline void account_fsync(__u32 tgid, int fd)
+{
+	struct iopat_file_stats *st;
+	struct file *f = fd_file(fd);
+
+	if (!f)
+		return;
+	st = file_stats_get(tgid, f->f_inode);
+	if (st)
+		__sync_fetch_and_add(&st->fsyncs, 1);
+}
+
+/* Offset of a transfer whose start was given through a user pointer that
+ * the kernel advanced by `bytes`; NO_OFFSET when the pointer is NULL. */
+static __always_inline __u64 user_off_before(const void *uptr, __u64 bytes)
+{
+	__s64 off = 0;
+
+	if (!uptr)
+		return NO_OFFSET;
+	if (bpf_probe_read_user(&off, sizeof(off), uptr))
+		return NO_OFFSET;
+	return off - bytes;
+}
+
+/* Fields of struct iocb (include/uapi/linux/aio_abi.h), read from user
+ * memory after io_submit returned. */
+struct user_iocb {
+	__u64 aio_data;
+	__u32 aio_key;
+	__u32 aio_rw_flags;
+	__u16 aio_lio_opcode;
+	__s16 aio_reqprio;
+	__u32 aio_fildes;
+	__u64 aio_buf;
+	__u64 aio_nbytes;
+	__s64 aio_offset;
+};
+
+struct user_iovec {
+	__u64 base;
+	__u64 len;
+};
+
+static __always_inline __u64 user_iov_bytes(__u64 uiov, __u64 cnt)
+{
+	struct user_iovec iov;
+	__u64 sum = 0;
+
+	for (int i = 0; i < AIO_MAX_IOV; i++) {
+		if (i >= cnt)
+			break;
+		if (bpf_probe_read_user(&iov, sizeof(iov),
+					(void *)(uiov + i * sizeof(iov))))
+			break;
+		sum += iov.len;
+	}
+	return sum;
+}
+
+/* io_submit returned `n` submitted iocbs: account each at submission. */
+static __always_inline void account_io_submit(__u32 tgid, __u64 uiocbpp, long n)
+{
+	struct user_iocb cb;
+	__u64 ucb;
+	__u64 bytes;
+
+	for (int i = 0; i < AIO_MAX_BATCH; i++) {
+		if (i >= n)
+			break;
+		if (bpf_probe_read_user(&ucb, sizeof(ucb), (void *)(uiocbpp + i * 8)))
+			break;
+		if (bpf_probe_read_user(&cb, sizeof(cb), (void *)ucb))
+			break;
+		switch (cb.aio_lio_opcode) {
+		case IOCB_CMD_PREAD:
+			account_fd(tgid, cb.aio_fildes, IOPAT_READ, cb.aio_offset, cb.aio_nbytes);
+			break;
+		case IOCB_CMD_PWRITE:
+			account_fd(tgid, cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, cb.aio_nbytes);
+			break;
+		case IOCB_CMD_PREADV:
+			bytes = user_iov_bytes(cb.aio_buf, cb.aio_nbytes);
+			account_fd(tgid, cb.aio_fildes, IOPAT_READ, cb.aio_offset, bytes);
+			break;
+		case IOCB_CMD_PWRITEV:
+			bytes = user_iov_bytes(cb.aio_buf, cb.aio_nbytes);
+			account_fd(tgid, cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, bytes);
+			break;
+		case IOCB_CMD_FSYNC:
+		case IOCB_CMD_FDSYNC:
+			account_fsync(tgid, cb.aio_fildes);
+			break;
+		}
+	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
+{
+	long nr = regs->orig_ax;
+	__u32 tgid;
+	__u64 off;
+	int fd;
+
+	switch (nr) {
+	case NR_read:
+	case NR_write:
+	case NR_pread64:
+	case NR_pwrite64:
+	case NR_readv:
+	case NR_writev:
+	case NR_preadv:
+	case NR_pwritev:
+	case NR_preadv2:
+	case NR_pwritev2:
+	case NR_sendfile:
+	case NR_copy_file_range:
+	case NR_io_submit:
+		if (ret <= 0)
+			return 0;
+		break;
+	case NR_fsync:
+	case NR_fdatasync:
+		if (ret != 0)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!pid_is_tracked(tgid))
+		return 0;
+	fd = regs->di;
+
+	switch (nr) {
+	case NR_read:
+	case NR_readv:
+		account_fd(tgid, fd, IOPAT_READ, NO_OFFSET, ret);
+		break;
+	case NR_write:
+	case NR_writev:
+		account_fd(tgid, fd, IOPAT_WRITE, NO_OFFSET, ret);
+		break;
+	case NR_pread64:
+	case NR_preadv:
+		account_fd(tgid, fd, IOPAT_READ, regs->r10, ret);
+		break;
+	case NR_pwrite64:
+	case NR_pwritev:
+		account_fd(tgid, fd, IOPAT_WRITE, regs->r10, ret);
+		break;
+	case NR_preadv2:
+		off = regs->r10;
+		account_fd(tgid, fd, IOPAT_READ, (__s64)off == -1 ? NO_OFFSET : off, ret);
+		break;
+	case NR_pwritev2:
+		off = regs->r10;
+		account_fd(tgid, fd, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
+		break;
+	case NR_sendfile:
+		/* sendfile(out_fd, in_fd, off_t *offset, count) */
+		account_fd(tgid, regs->si, IOPAT_READ,
+			   user_off_before((void *)regs->dx, ret), ret);
+		account_fd(tgid, fd, IOPAT_WRITE, NO_OFFSET, ret);
+		break;
+	case NR_copy_file_range:
+		/* copy_file_range(fd_in, off_in*, fd_out, off_out*, len, flags) */
+		account_fd(tgid, fd, IOPAT_READ,
+			   user_off_before((void *)regs->si, ret), ret);
+		account_fd(tgid, regs->dx, IOPAT_WRITE,
+			   user_off_before((void *)regs->r10, ret), ret);
+		break;
+	case NR_io_submit:
+		account_io_submit(tgid, regs->dx, ret);
+		break;
+	case NR_fsync:
+	case NR_fdatasync:
+		account_fsync(tgid, fd);
+		break;
+	}
+	return 0;
+}
+
+/* io_uring: every read or write opcode, counted at completion with the
+ * byte count the completion carries. */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(iopat_io_uring_complete, void *ring_ctx, void *req_ptr,
+	     struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *req;
+	struct io_rw *rw;
+	struct file *f;
+	__s32 res = cqe->res;
+	__u32 tgid;
+	int dir;
+
+	if (res <= 0 || !req_ptr)
+		return 0;
+	req = bpf_rdonly_cast(req_ptr, bpf_core_type_id_kernel(struct io_kiocb));
+	switch (req->opcode) {
+	case IORING_OP_READV:
+	case IORING_OP_READ_FIXED:
+	case IORING_OP_READ:
+	case IORING_OP_READ_MULTISHOT:
+		dir = IOPAT_READ;
+		break;
+	case IORING_OP_WRITEV:
+	case IORING_OP_WRITE_FIXED:
+	case IORING_OP_WRITE:
+		dir = IOPAT_WRITE;
+		break;
+	default:
+		if (bpf_core_enum_value_exists(enum io_uring_op, IORING_OP_READV_FIXED) &&
+		    req->opcode == bpf_core_enum_value(enum io_uring_op, IORING_OP_READV_FIXED)) {
+			dir = IOPAT_READ;
+			break;
+		}
+		if (bpf_core_enum_value_exists(enum io_uring_op, IORING_OP_WRITEV_FIXED) &&
+		    req->opcode == bpf_core_enum_value(enum io_uring_op, IORING_OP_WRITEV_FIXED)) {
+			dir = IOPAT_WRITE;
+			break;
+		}
+		return 0;
+	}
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!pid_is_tracked(tgid))
+		return 0;
+	f = req->file;
+	if (!f)
+		return 0;
+	/* The kiocb sits at the start of the command area; after completion
+	 * its ki_pos has been advanced past the transfer. */
+	rw = bpf_rdonly_cast(&req->cmd, bpf_core_type_id_kernel(struct io_rw));
+	account_rw(tgid, f, dir, rw->kiocb.ki_pos - res, res);
+	return 0;
+}
+
+#define ENOSYS 38
+
+/* Whether the current task is inside a write-family system call. On
+ * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
+ * which tells a system call from a page fault (whose orig_ax holds the
+ * fault's error code, not a call number). */
+static __always_inline bool in_write_syscall(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	if ((long)regs->ax != -ENOSYS)
+		return false;
+	switch (regs->orig_ax) {
+	case NR_write:
+	case NR_pwrite64:
+	case NR_writev:
+	case NR_pwritev:
+	case NR_pwritev2:
+	case NR_io_submit:
+		return true;
+	}
+	return false;
+}
+
+/* Page-cache fills: reads that missed the cache, including mmap faults
+ * and readahead, charged to the task that caused them. */
+SEC("tp_btf/mm_filemap_add_to_page_cache")
+int BPF_PROG(iopat_page_cache_add, struct folio *folio)
+{
+	struct iopat_file_stats *st;
+	struct address_space *mapping;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!pid_is_tracked(tgid))
+		return 0;
+	if (in_write_syscall())
+		return 0;	/* a page allocated to be written, not a miss */
+	mapping = folio->mapping;
+	if (!mapping || !mapping->host)
+		return 0;
+	st = file_stats_get(tgid, mapping->host);
+	if (st)
+		__sync_fetch_and_add(&st->cache_miss_bytes, folio_bytes(folio));
+	return 0;
+}
+
+/* ---- block layer ---- */
+
+static __always_inline __u32 rq_dev(struct request *rq)
+{
+	struct block_device *part = rq->part;
+	struct gendisk *disk;
+
+	if (part)
+		return part->bd_dev;
+	disk = rq->q->disk;
+	if (!disk)
+		return 0;
+	return (disk->major << 20) | disk->first_minor;
+}
+
+/* Attribute a request to the task that submits it. Kernel threads
+ * (background writeback, loop/RAID workers) go to IOPAT_PID_WRITEBACK. */
+static __always_inline int rq_attribute(struct request *rq)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct iopat_rq r = {};
+	__u64 key = (__u64)rq;
+	__u32 op = rq->cmd_flags & REQ_OP_MASK;
+	__u32 tgid;
+
+	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
+		return 0;
+	if (task->flags & PF_KTHREAD) {
+		tgid = IOPAT_PID_WRITEBACK;
+	} else {
+		tgid = bpf_get_current_pid_tgid() >> 32;
+		if (!pid_is_tracked(tgid))
+			return 0;
+	}
+	r.tgid = tgid;
+	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
+	if (bpf_map_update_elem(&rqs, &key, &r, BPF_ANY) == -E2BIG)
+		count_drop(IOPAT_DROP_RQ_MAP);
+	return 0;
+}
+
+static __always_inline struct iopat_dev_stats *dev_stats_get(__u32 tgid, __u32 dev)
+{
+	struct iopat_dev_key key = { .tgid = tgid, .dev = dev };
+	struct iopat_dev_stats *st;
+	__u32 zero = 0;
+
+	st = bpf_map_lookup_elem(&devs, &key);
+	if (st)
+		return st;
+	st = bpf_map_lookup_elem(&zero_dev, &zero);
+	if (!st)
+		return NULL;
+	if (bpf_map_update_elem(&devs, &key, st, BPF_NOEXIST) == -E2BIG) {
+		count_drop(IOPAT_DROP_DEV_MAP);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&devs, &key);
+}
+
+/* Dispatch to the device: note the time, the request's final size and
+ * whether it continues where this process's previous request ended. */
+static __always_inline int rq_issue(struct request *rq)
+{
+	struct iopat_dev_stats *st;
+	struct iopat_rq *r;
+	__u64 key = (__u64)rq;
+	__u64 sector = rq->__sector;
+	__u32 len = rq->__data_len;
+
+	r = bpf_map_lookup_elem(&rqs, &key);
+	if (!r)
+		return 0;
+	r->dev = rq_dev(rq);
+	r->issue_ns = bpf_ktime_get_ns();
+	st = dev_stats_get(r->tgid, r->dev);
+	if (!st)
+		return 0;
+	r->seq = sector == st->next_sector;
+	st->next_sector = sector + (len >> 9);
+	__sync_fetch_and_add(&st->dir[r->dir & 1].size_hist[size_bucket(len)], 1);
+	return 0;
+}
+
+static __always_inline int rq_complete(struct request *rq, unsigned int nr_bytes)
+{
+	struct iopat_dev_stats *st;
+	struct iopat_dev_dir_stats *d;
+	struct iopat_rq *r;
+	__u64 key = (__u64)rq;
+	__u64 lat;
+	bool last = nr_bytes >= rq->__data_len;
+
+	r = bpf_map_lookup_elem(&rqs, &key);
+	if (!r)
+		return 0;
+	if (!r->issue_ns) {
+		if (last)
+			bpf_map_delete_elem(&rqs, &key);
+		return 0;
+	}
+	st = dev_stats_get(r->tgid, r->dev);
+	if (st) {
+		d = &st->dir[r->dir & 1];
+		__sync_fetch_and_add(&d->bytes, nr_bytes);
+		if (last) {
+			lat = bpf_ktime_get_ns() - r->issue_ns;
+			__sync_fetch_and_add(&d->ops, 1);
+			if (r->seq)
+				__sync_fetch_and_add(&d->seq_ops, 1);
+			__sync_fetch_and_add(&d->lat_ns_sum, lat);
+			__sync_fetch_and_add(&d->lat_hist[lat_bucket(lat)], 1);
+		}
+	}
+	if (last)
+		bpf_map_delete_elem(&rqs, &key);
+	return 0;
+}
+
+/* Linux >= 6.5: the submitter's context, at request allocation. */
+SEC("tp_btf/block_io_start")
+int BPF_PROG(iopat_block_io_start, struct request *rq)
+{
+	return rq_attribute(rq);
+}
+
+/* Older kernels: insertion into the scheduler is the closest hook to the
+ * submitter (user space turns this off when block_io_start exists). */
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(iopat_block_rq_insert, struct request *rq)
+{
+	return rq_attribute(rq);
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(iopat_block_rq_issue, struct request *rq)
+{
+	return rq_issue(rq);
+}
+
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(iopat_block_rq_complete, struct request *rq, blk_status_t error,
+	     unsigned int nr_bytes)
+{
+	return rq_complete(rq, nr_bytes);
+}
+
+/* ---- processes ---- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(iopat_process_fork, struct task_struct *parent,
+	     struct task_struct *child)
+{
+	struct iopat_proc p = {};
+	__u32 ptgid = parent->tgid;
+	__u32 ctgid = child->tgid;
+	__u8 one = 1;
+
+	if (ptgid == ctgid)
+		return 0;	/* a new thread, not a new process */
+	if (filter_tracked) {
+		if (!bpf_map_lookup_elem(&tracked, &ptgid))
+			return 0;
+		if (bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY) == -E2BIG)
+			count_drop(IOPAT_DROP_TRACK_MAP);
+	}
+	p.tgid = ctgid;
+	p.ppid = ptgid;
+	p.cgroup_id = bpf_get_current_cgroup_id();
+	p.start_ns = bpf_ktime_get_ns();
+	bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), parent->comm);
+	if (bpf_map_update_elem(&procs, &ctgid, &p, BPF_ANY) == -E2BIG)
+		count_drop(IOPAT_DROP_PROC_MAP);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(iopat_process_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	struct iopat_proc *e;
+	__u32 tgid = p->tgid;
+
+	if (!pid_is_tracked(tgid))
+		return 0;
+	e = bpf_map_lookup_elem(&procs, &tgid);
+	if (!e) {
+		proc_note_current(tgid);
+		return 0;
+	}
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), p->comm);
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(iopat_process_exit, struct task_struct *p)
+{
+	struct iopat_proc *e;
+	__u32 tgid = p->tgid;
+
+	/* signal->live drops to zero before this tracepoint when the last
+	 * thread of the process exits. */
+	if (p->signal->live.counter != 0)
+		return 0;
+	e = bpf_map_lookup_elem(&procs, &tgid);
+	if (!e)
+		return 0;
+	e->exited = 1;
+	e->exit_ns = bpf_ktime_get_ns();
+	e->exit_code = p->exit_code;
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), p->group_leader->comm);
+	return 0;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Structures shared by the kernel programs (bpf/) and user space (user/).
+ * Only fixed-size __u32/__u64 fields and arrays: this header compiles both
+ * under vendor/vmlinux.h and under libc.
+ */
+#ifndef IOPAT_H
+#define IOPAT_H
+
+#define IOPAT_COMM_LEN 16
+
+/* I/O size histograms: bucket i holds sizes in [2^i, 2^(i+1)) bytes,
+ * bucket 0 also holds 0 and 1 byte; the last bucket is open-ended. */
+#define IOPAT_SIZE_BUCKETS 32
+
+/* Latency histograms are log-linear: IOPAT_LAT_SUB buckets per power of two
+ * of nanoseconds, IOPAT_LAT_BUCKETS in all (the last is open-ended). */
+#define IOPAT_LAT_SUB_BITS 2
+#define IOPAT_LAT_SUB (1 << IOPAT_LAT_SUB_BITS)
+#define IOPAT_LAT_BUCKETS 144
+
+/* Pseudo process id for block I/O submitted by kernel threads
+ * (background writeback, loop and RAID workers). */
+#define IOPAT_PID_WRITEBACK 0
+
+/* What kind of file a syscall-level access went to. */
+enum iopat_file_kind {
+	IOPAT_KIND_STORAGE = 0,	/* regular file on a disk-backed filesystem */
+	IOPAT_KIND_MEMORY = 1,	/* tmpfs, ramfs, hugetlbfs (/dev/shm) */
+	IOPAT_KIND_BLOCKDEV = 2,	/* a block device node opened directly */
+};
+
+enum iopat_dir {
+	IOPAT_READ = 0,
+	IOPAT_WRITE = 1,
+	IOPAT_NDIR = 2,
+};
+
+/* Loss counters, one slot each in the `drops` per-CPU array. */
+enum iopat_drop {
+	IOPAT_DROP_FILE_MAP = 0,	/* per-file map full */
+	IOPAT_DROP_DEV_MAP = 1,	/* per-device map full */
+	IOPAT_DROP_PROC_MAP = 2,	/* process map full */
+	IOPAT_DROP_RQ_MAP = 3,	/* in-flight request map full */
+	IOPAT_DROP_TRACK_MAP = 4,	/* tracked-pid map full (stat/-p) */
+	IOPAT_DROP_RINGBUF = 5,	/* ring buffer full (record) */
+	IOPAT_NDROPS = 6,
+};
+
+/* Key of the per-file map: one entry per (process, file). For a block
+ * device opened directly, dev is the device number and ino is 0. */
+struct iopat_file_key {
+	__u32 tgid;
+	__u32 dev;		/* kernel dev_t: major << 20 | minor */
+	__u64 ino;
+};
+
+/* One direction (read or write) of accesses to one file. */
+struct iopat_dir_stats {
+	__u64 bytes;
+	__u64 ops;
+	__u64 seq_ops;		/* ops starting where the previous one ended */
+	__u64 next_off;		/* end offset of the previous op + 1 (0: none) */
+	__u32 size_hist[IOPAT_SIZE_BUCKETS];
+};
+
+struct iopat_file_stats {
+	struct iopat_dir_stats dir[IOPAT_NDIR];
+	__u64 cache_miss_bytes;	/* page-cache fills (includes mmap faults) */
+	__u64 fsyncs;		/* fsync + fdatasync (+ aio fsync) */
+	__u64 first_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 last_ns;
+	__u32 kind;		/* enum iopat_file_kind */
+	__u32 pad;
+};
+
+/* Key of the per-device map: one entry per (process, block device). */
+struct iopat_dev_key {
+	__u32 tgid;
+	__u32 dev;
+};
+
+struct iopat_dev_dir_stats {
+	__u64 bytes;		/* completed bytes */
+	__u64 ops;		/* completed requests */
+	__u64 seq_ops;		/* requests starting at the previous one's end */
+	__u64 lat_ns_sum;	/* issue to completion */
+	__u32 size_hist[IOPAT_SIZE_BUCKETS];
+	__u32 lat_hist[IOPAT_LAT_BUCKETS];
+};
+
+struct iopat_dev_stats {
+	struct iopat_dev_dir_stats dir[IOPAT_NDIR];
+	__u64 next_sector;	/* end sector of the previous request */
+};
+
+/* Process table entry, keyed by tgid. */
+struct iopat_proc {
+	__u32 tgid;
+	__u32 ppid;
+	__u64 cgroup_id;
+	__u64 start_ns;		/* fork time, or first sight */
+	__u64 exit_ns;		/* 0 while alive */
+	__u32 exited;
+	__u32 exit_code;	/* task->exit_code: status << 8 | signal */
+	char comm[IOPAT_COMM_LEN];
+};
+
+/* In-flight block request, keyed by the struct request address. */
+struct iopat_rq {
+	__u32 tgid;
+	__u32 dev;
+	__u64 issue_ns;
+	__u32 dir;
+	__u32 seq;
+};
+
+#endif /* IOPAT_H */

@@ -1,0 +1,376 @@
+#!/usr/bin/env bats
+# Real-kernel tests of `iopat stat`: every test runs real I/O under the
+# tracer and checks the numbers against what the workload itself reports.
+# Needs root; no timing thresholds anywhere.
+
+load helpers
+
+setup() {
+	common_setup
+	FIO_JSON=$TESTDIR/fio.json
+}
+
+teardown() {
+	common_teardown
+}
+
+# fio_file_job JOBFILE_MIB ARGS...: common fio options for a job on
+# $TESTDIR/data (pre-created with dd, so fio never lays it out while traced).
+fio_file() {
+	local mib=$1
+	shift
+	make_file "$TESTDIR/data" "$mib"
+	iopat_fio "$FIO_JSON" --filename="$TESTDIR/data" --size="${mib}M" \
+		--bs=4k --invalidate=0 "$@"
+}
+
+# ---------------------------------------------------------------- fio/psync
+
+@test "fio psync sequential read: bytes, ops, sequential" {
+	fio_file 64 --ioengine=psync --rw=read
+	check_fio_dir read
+	check_seq seq_read_pct min 95
+	num_eq "$(jget "$OUT" .totals.write_bytes)" 0 totals.write_bytes
+}
+
+@test "fio psync random read: bytes, ops, random" {
+	fio_file 64 --ioengine=psync --rw=randread
+	check_fio_dir read
+	check_seq seq_read_pct max 10
+}
+
+@test "fio psync sequential write: bytes, ops, sequential" {
+	fio_file 64 --ioengine=psync --rw=write
+	check_fio_dir write
+	check_seq seq_write_pct min 95
+}
+
+@test "fio psync random write: bytes, ops, random" {
+	fio_file 32 --ioengine=psync --rw=randwrite
+	check_fio_dir write
+	check_seq seq_write_pct max 10
+}
+
+# -------------------------------------------------------------- fio/pvsync2
+
+@test "fio pvsync2 random read: bytes, ops, random" {
+	fio_file 64 --ioengine=pvsync2 --rw=randread
+	check_fio_dir read
+	check_seq seq_read_pct max 10
+}
+
+@test "fio pvsync2 sequential write: bytes, ops, sequential" {
+	fio_file 32 --ioengine=pvsync2 --rw=write
+	check_fio_dir write
+	check_seq seq_write_pct min 95
+}
+
+# --------------------------------------------------------- fio/libaio direct
+
+@test "fio libaio direct random read: bytes, ops, random" {
+	fio_file 64 --ioengine=libaio --direct=1 --iodepth=8 --rw=randread
+	check_fio_dir read
+	check_seq seq_read_pct max 10
+}
+
+@test "fio libaio direct sequential write: bytes, ops, sequential" {
+	fio_file 64 --ioengine=libaio --direct=1 --iodepth=8 --rw=write
+	check_fio_dir write
+	check_seq seq_write_pct min 95
+}
+
+# ------------------------------------------------------------- fio/io_uring
+
+@test "fio io_uring sequential read (iodepth 1): bytes, ops, sequential" {
+	fio_file 64 --ioengine=io_uring --iodepth=1 --rw=read
+	check_fio_dir read
+	check_seq seq_read_pct min 95
+}
+
+@test "fio io_uring random write (iodepth 8): bytes, ops, random" {
+	fio_file 32 --ioengine=io_uring --iodepth=8 --rw=randwrite
+	check_fio_dir write
+	check_seq seq_write_pct max 10
+}
+
+@test "fio io_uring direct random read (iodepth 16): bytes, ops" {
+	fio_file 64 --ioengine=io_uring --direct=1 --iodepth=16 --rw=randread
+	check_fio_dir read
+	check_seq seq_read_pct max 10
+}
+
+# ------------------------------------------------- fio with several processes
+
+@test "fio two forked jobs: totals add up, per-process split" {
+	make_file "$TESTDIR/data" 32
+	iopat_fio "$FIO_JSON" --filename="$TESTDIR/data" --size=32M --bs=4k \
+		--invalidate=0 --ioengine=psync --rw=randread --numjobs=2
+	local fio_bytes fio_ops ip_bytes ip_ops nproc
+	fio_bytes=$(jget "$FIO_JSON" '[.jobs[].read.io_bytes] | add')
+	fio_ops=$(jget "$FIO_JSON" '[.jobs[].read.total_ios] | add')
+	ip_bytes=$(jget "$OUT" .totals.read_bytes)
+	ip_ops=$(jget "$OUT" .totals.read_ops)
+	echo "fio: $fio_bytes B $fio_ops ops; iopat: $ip_bytes B $ip_ops ops"
+	within_pct "$ip_bytes" "$fio_bytes" 1
+	within_pct "$ip_ops" "$fio_ops" 1
+	# Each job process read its own 32 MiB.
+	nproc=$(jq '[.processes[] | select(.read_bytes >= 33554432 * 0.99
+		and .read_bytes <= 33554432 * 1.01)] | length' "$OUT")
+	num_eq "$nproc" 2 "processes with ~32 MiB read"
+}
+
+# ----------------------------------------------------- block device (loop)
+
+@test "loop device direct sequential read 64k: device bytes and sequentiality" {
+	make_loop 256
+	sync
+	iopat_fio "$FIO_JSON" --filename="$LOOPDEV" --direct=1 --ioengine=psync \
+		--rw=read --bs=64k --size=256M
+	local fio_bytes dev_bytes
+	fio_bytes=$(jget "$FIO_JSON" .jobs[0].read.io_bytes)
+	dev_bytes=$(jget "$OUT" .totals.dev_read_bytes)
+	echo "fio read $fio_bytes B; iopat dev_read_bytes=$dev_bytes"
+	within_pct "$dev_bytes" "$fio_bytes" 1
+	num_ge "$(jget "$OUT" .totals.dev_seq_read_pct)" 95 dev_seq_read_pct
+	# A block device node counts at syscall level too.
+	check_fio_dir read
+}
+
+@test "loop device direct random read 4k: device bytes, ops, randomness" {
+	make_loop 256
+	sync
+	iopat_fio "$FIO_JSON" --filename="$LOOPDEV" --direct=1 --ioengine=psync \
+		--rw=randread --bs=4k --size=256M --io_size=32M
+	local fio_bytes fio_ops dev_bytes dev_ops
+	fio_bytes=$(jget "$FIO_JSON" .jobs[0].read.io_bytes)
+	fio_ops=$(jget "$FIO_JSON" .jobs[0].read.total_ios)
+	dev_bytes=$(jget "$OUT" .totals.dev_read_bytes)
+	dev_ops=$(jget "$OUT" .totals.dev_read_ops)
+	echo "fio: $fio_bytes B $fio_ops ops; iopat dev: $dev_bytes B $dev_ops ops"
+	within_pct "$dev_bytes" "$fio_bytes" 1
+	within_pct "$dev_ops" "$fio_ops" 1
+	num_le "$(jget "$OUT" .totals.dev_seq_read_pct)" 10 dev_seq_read_pct
+}
+
+@test "loop device direct sequential write 64k: device write bytes" {
+	make_loop 256
+	sync
+	iopat_fio "$FIO_JSON" --filename="$LOOPDEV" --direct=1 --ioengine=psync \
+		--rw=write --bs=64k --size=64M
+	local fio_bytes dev_bytes
+	fio_bytes=$(jget "$FIO_JSON" .jobs[0].write.io_bytes)
+	dev_bytes=$(jget "$OUT" .totals.dev_write_bytes)
+	echo "fio wrote $fio_bytes B; iopat dev_write_bytes=$dev_bytes"
+	within_pct "$dev_bytes" "$fio_bytes" 1
+	num_ge "$(jget "$OUT" .totals.dev_seq_write_pct)" 95 dev_seq_write_pct
+	check_fio_dir write
+}
+
+# -------------------------------------------------------------------- mmap
+
+@test "mmap of a cold file: cache_miss_bytes is the file size" {
+	local f=$TESTDIR/mapped size=$((32 << 20)) miss pages
+	make_file "$f" 32
+	run "$WORKLOADS/mmap_read" --drop-only "$f"
+	assert_success
+	if command -v fincore >/dev/null; then
+		pages=$(fincore -n -r -o PAGES "$f")
+		echo "resident pages after drop: $pages"
+		num_eq "$pages" 0 "resident pages before the traced run"
+	fi
+	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/mmap_read" "$f"
+	assert_success
+	miss=$(jget "$OUT" .totals.cache_miss_bytes)
+	echo "cache_miss_bytes=$miss for a $size-byte file"
+	num_ge "$miss" $((size * 90 / 100)) cache_miss_bytes
+	num_le "$miss" $((size * 110 / 100)) cache_miss_bytes
+	# Page faults are not read syscalls.
+	num_le "$(jget "$OUT" .totals.read_bytes)" 65536 totals.read_bytes
+	num_ge "$(jget "$OUT" .totals.fsyncs)" 1 totals.fsyncs
+}
+
+# ------------------------------------------------------------------- burst
+
+@test "burst of 20 short-lived writers: nothing lost" {
+	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/burst_write" "$TESTDIR" 20 1048576
+	assert_success
+	local total n
+	total=$(jget "$OUT" .totals.write_bytes)
+	echo "totals.write_bytes=$total"
+	num_eq "$total" $((20 << 20)) totals.write_bytes
+	num_eq "$(jget "$OUT" .totals.write_ops)" 20 totals.write_ops
+	n=$(jq '[.processes[] | select(.write_bytes == 1048576)] | length' "$OUT")
+	echo "processes with 1 MiB written: $n"
+	num_ge "$n" 20 "processes with write_bytes 1048576"
+	num_eq "$(jget "$OUT" .drops.total)" 0 drops.total
+}
+
+@test "burst of 20 dd processes from a shell: nothing lost" {
+	run "$IOPAT" stat --json -o "$OUT" -- sh -c '
+		i=0
+		while [ $i -lt 20 ]; do
+			dd if=/dev/zero of="$1/dd.$i" bs=1M count=1 status=none &
+			i=$((i + 1))
+		done
+		wait' sh "$TESTDIR"
+	assert_success
+	num_eq "$(jget "$OUT" .totals.write_bytes)" $((20 << 20)) totals.write_bytes
+	n=$(jq '[.processes[] | select(.write_bytes == 1048576)] | length' "$OUT")
+	num_ge "$n" 20 "processes with write_bytes 1048576"
+}
+
+# --------------------------------------------------------- exit codes, CLI
+
+@test "exit code of the command is passed through" {
+	run "$IOPAT" stat -o "$OUT" -- sh -c 'exit 7'
+	assert_equal "$status" 7
+}
+
+@test "exit code 128+signal when the command is killed" {
+	run "$IOPAT" stat -o "$OUT" -- sh -c 'kill -TERM $$'
+	assert_equal "$status" $((128 + 15))
+}
+
+@test "true: exit 0, JSON shape, no data I/O" {
+	run --separate-stderr "$IOPAT" stat --json -- true
+	assert_success
+	echo "$stderr" | jq -e . >/dev/null || fail "stderr is not one JSON object: $stderr"
+	local j=$TESTDIR/true.json
+	printf '%s\n' "$stderr" >"$j"
+	assert_equal "$(jq -c .command "$j")" '["true"]'
+	num_eq "$(jget "$j" .exit_code)" 0 exit_code
+	jq -e '.duration_s >= 0' "$j" >/dev/null || fail "bad duration_s"
+	# Only the dynamic loader's ELF header reads of the libraries may
+	# show up (a few KiB; device reads too if the binary was not cached);
+	# no writes, no fsync.
+	for k in write_bytes write_ops mem_read_bytes mem_write_bytes \
+		dev_write_bytes dev_write_ops fsyncs; do
+		num_eq "$(jget "$j" ".totals.$k")" 0 "totals.$k"
+	done
+	num_le "$(jget "$j" .totals.read_bytes)" 65536 totals.read_bytes
+	for k in read_ops seq_read_pct seq_write_pct dev_seq_read_pct \
+		dev_seq_write_pct cache_miss_bytes files mem_read_ops mem_write_ops; do
+		jq -e ".totals.$k | type == \"number\"" "$j" >/dev/null ||
+			fail "totals.$k missing or not a number"
+	done
+	jq -e '(.read_size_hist | type == "array") and (.write_size_hist | type == "array")' "$j" >/dev/null ||
+		fail "size histograms missing"
+	jq -e '.processes | type == "array" and length >= 1' "$j" >/dev/null ||
+		fail "processes missing"
+	jq -e '.processes[0] | has("pid") and has("ppid") and has("comm") and has("exited")' "$j" >/dev/null ||
+		fail "process entry lacks pid/ppid/comm/exited"
+	num_eq "$(jget "$j" .drops.total)" 0 drops.total
+}
+
+@test "nonexistent command: exit 127 with an error" {
+	run --separate-stderr "$IOPAT" stat -- /nonexistent/iopat-no-such-cmd
+	assert_equal "$status" 127
+	[ -n "$stderr" ] || fail "no error message on stderr"
+}
+
+@test "unknown option: usage, exit 2" {
+	run "$IOPAT" stat --bogus -- true
+	assert_equal "$status" 2
+	assert_output --partial "sage"
+}
+
+@test "option without its value: usage, exit 2" {
+	run "$IOPAT" stat -o
+	assert_equal "$status" 2
+}
+
+@test "no command: usage, exit 2" {
+	run "$IOPAT" stat
+	assert_equal "$status" 2
+	run "$IOPAT" stat --json --
+	assert_equal "$status" 2
+}
+
+@test "not root: one-line message, exit 1" {
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$IOPAT" stat -- true
+	assert_equal "$status" 1
+	assert_equal "${#lines[@]}" 1
+	[ -n "${lines[0]}" ] || fail "empty message"
+}
+
+@test "-o FILE: summary goes to FILE, stderr stays clean" {
+	run --separate-stderr "$IOPAT" stat --json -o "$OUT" -- true
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$output" ""
+	jq -e '.totals' "$OUT" >/dev/null || fail "no JSON summary in $OUT"
+	rm -f "$OUT"
+	run --separate-stderr "$IOPAT" stat -o "$OUT" -- true
+	assert_success
+	assert_equal "$stderr" ""
+	[ -s "$OUT" ] || fail "text summary not written to $OUT"
+}
+
+@test "text mode: read bytes with units on stderr" {
+	make_file "$TESTDIR/data" 4
+	# cat's stdout goes to /dev/null (a character device: not counted).
+	run --separate-stderr "$IOPAT" stat -- sh -c 'cat "$1" >/dev/null' sh "$TESTDIR/data"
+	assert_success
+	assert_equal "$output" ""
+	echo "$stderr"
+	echo "$stderr" | grep -qi 'read' || fail "no 'read' in the text summary"
+	echo "$stderr" | grep -Eq '[0-9]+(\.[0-9]+)? ?(B|KiB|MiB|GiB|kB|KB|MB|GB)\b' ||
+		fail "no byte count with a unit in the text summary"
+	# 4 MiB of data plus a few KiB of loader reads.
+	echo "$stderr" | grep -Eq '4(\.0+)? ?(MiB|M)\b|4\.2 ?MB|419[0-9]{4}' ||
+		fail "the 4 MiB read does not appear in the summary"
+}
+
+@test "pipes and character devices are not counted" {
+	run "$IOPAT" stat --json -o "$OUT" -- sh -c 'head -c 10000000 /dev/zero | cat > /dev/null'
+	assert_success
+	local rb
+	rb=$(jget "$OUT" .totals.read_bytes)
+	echo "read_bytes=$rb (loader reads of shared libraries only)"
+	# 10 MB went through /dev/zero and a pipe; only the dynamic loader's
+	# reads of library headers (a few KiB per exec) are regular files.
+	num_le "$rb" 65536 totals.read_bytes
+	num_eq "$(jget "$OUT" .totals.write_bytes)" 0 totals.write_bytes
+	num_eq "$(jget "$OUT" .totals.mem_read_bytes)" 0 totals.mem_read_bytes
+	num_eq "$(jget "$OUT" .totals.mem_write_bytes)" 0 totals.mem_write_bytes
+}
+
+@test "tmpfs writes count as mem_write_bytes, not write_bytes" {
+	[ "$(stat -f -c %T /dev/shm)" = tmpfs ] || skip "/dev/shm is not tmpfs"
+	SHMDIR=$(mktemp -d /dev/shm/iopat-bats.XXXXXX)
+	run "$IOPAT" stat --json -o "$OUT" -- \
+		dd if=/dev/zero of="$SHMDIR/f" bs=1M count=4 status=none
+	assert_success
+	local mw
+	mw=$(jget "$OUT" .totals.mem_write_bytes)
+	echo "mem_write_bytes=$mw"
+	num_eq "$mw" $((4 << 20)) totals.mem_write_bytes
+	num_eq "$(jget "$OUT" .totals.mem_write_ops)" 4 totals.mem_write_ops
+	num_eq "$(jget "$OUT" .totals.write_bytes)" 0 totals.write_bytes
+	# Read it back through tmpfs.
+	run "$IOPAT" stat --json -o "$OUT" -- \
+		dd if="$SHMDIR/f" of=/dev/null bs=1M status=none
+	assert_success
+	num_eq "$(jget "$OUT" .totals.mem_read_bytes)" $((4 << 20)) totals.mem_read_bytes
+	num_le "$(jget "$OUT" .totals.read_bytes)" 65536 totals.read_bytes
+}
+
+@test "size histogram matches the I/O size" {
+	fio_file 16 --ioengine=psync --rw=read
+	# All 4 KiB reads land in the bucket holding 4096.
+	local c
+	c=$(jq '[.read_size_hist[] | select(.bytes_min <= 4096 and .bytes_max >= 4096) | .count] | add // 0' "$OUT")
+	echo "4 KiB bucket count=$c"
+	within_pct "$c" "$(jget "$FIO_JSON" .jobs[0].read.total_ios)" 1
+}
+
+@test "fsync calls are counted" {
+	make_file "$TESTDIR/data" 1
+	run "$IOPAT" stat --json -o "$OUT" -- \
+		dd if=/dev/zero of="$TESTDIR/data" bs=4k count=10 oflag=sync conv=notrunc,fsync status=none
+	assert_success
+	num_ge "$(jget "$OUT" .totals.fsyncs)" 1 totals.fsyncs
+	num_eq "$(jget "$OUT" .totals.write_bytes)" 40960 totals.write_bytes
+	num_eq "$(jget "$OUT" .totals.write_ops)" 10 totals.write_ops
+}

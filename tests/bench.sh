@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# iopat overhead benchmark (run as root, via `make bench`).
+#
+# For each fio job, runs every mode once per round, modes alternating inside
+# a round so slow drifts of the machine hit all modes alike, and prints a
+# Markdown table of the median ops/s per mode and the overhead against the
+# plain run: 1 - mode/plain.
+#
+# Jobs:
+#   cached-randread  4 KiB random pread (psync) on a file fully in page cache
+#   direct-randread  4 KiB random O_DIRECT pread (psync) on a loop device
+# Modes:
+#   plain     fio alone
+#   iopat     fio under `iopat stat -o /dev/null --`
+#   bpftrace  fio alone while a bpftrace one-liner sums pread64 returns
+#
+# Environment: BENCH_RUNTIME (s per run, default 10), BENCH_ROUNDS
+# (default 3), BENCH_MODES (default "plain iopat bpftrace"), BENCH_JOBS
+# (default "cached-randread direct-randread"), IOPAT (binary),
+# BENCH_DIR (data directory on a disk-backed filesystem).
+# To add a mode: write mode_NAME (runs "$@" as the fio command line and
+# prints fio's JSON on stdout) and add NAME to BENCH_MODES.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+IOPAT=${IOPAT:-$ROOT/build/iopat}
+BENCH_RUNTIME=${BENCH_RUNTIME:-10}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+BENCH_MODES=${BENCH_MODES:-plain iopat bpftrace}
+BENCH_JOBS=${BENCH_JOBS:-cached-randread direct-randread}
+BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
+BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
+export LC_ALL=C
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+command -v fio >/dev/null || die "fio not installed"
+command -v jq >/dev/null || die "jq not installed"
+
+# ------------------------------------------------------------------ setup
+
+pick_dir() {
+	local d fs
+	for d in "${BENCH_DIR:-}" "$ROOT/build/benchdata" /var/tmp; do
+		[ -n "$d" ] || continue
+		mkdir -p "$d" 2>/dev/null || continue
+		fs=$(stat -f -c %T "$d") || continue
+		case $fs in tmpfs | ramfs) continue ;; esac
+		echo "$d"
+		return 0
+	done
+	return 1
+}
+
+WORK=$(mktemp -d "$(pick_dir || die "no disk-backed directory")/iopat-bench.XXXXXX")
+LOOPDEV=
+LOOPFILE=
+BPFTRACE_PID=
+
+cleanup() {
+	if [ -n "$BPFTRACE_PID" ]; then
+		kill -INT "$BPFTRACE_PID" 2>/dev/null || true
+		wait "$BPFTRACE_PID" 2>/dev/null || true
+	fi
+	[ -n "$LOOPDEV" ] && losetup -d "$LOOPDEV" 2>/dev/null
+	[ -n "$LOOPFILE" ] && rm -f "$LOOPFILE"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ensure_tracefs() {
+	if ! mountpoint -q /sys/kernel/tracing; then
+		mount -t tracefs nodev /sys/kernel/tracing ||
+			die "cannot mount tracefs at /sys/kernel/tracing"
+	fi
+}
+
+# Data for the cached job: written once, then read fully into page cache.
+setup_cached() {
+	CACHED_FILE=$WORK/cached.dat
+	dd if=/dev/urandom of="$CACHED_FILE" bs=1M count="$BENCH_FILE_MIB" \
+		status=none
+	warm_cached
+}
+
+warm_cached() {
+	cat "$CACHED_FILE" >/dev/null
+}
+
+# Loop device over a sparse file (on tmpfs when available): direct reads go
+# through the whole block layer but never wait on a real disk.
+setup_direct() {
+	local dir=$WORK
+	if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+		dir=/dev/shm
+	fi
+	LOOPFILE=$(mktemp "$dir/iopat-bench-loop.XXXXXX")
+	truncate -s "${BENCH_LOOP_MIB}M" "$LOOPFILE"
+	LOOPDEV=$(losetup -f --show "$LOOPFILE") || die "losetup failed"
+}
+
+# fio arguments of a job.
+job_args() {
+	local common=(--output-format=json --disk_util=0 --name=bench
+		--ioengine=psync --bs=4k --numjobs=1 --time_based
+		--runtime="$BENCH_RUNTIME" --norandommap --randrepeat=0)
+	case $1 in
+	cached-randread)
+		printf '%s\n' "${common[@]}" --rw=randread --invalidate=0 \
+			--filename="$CACHED_FILE" --size="${BENCH_FILE_MIB}M"
+		;;
+	direct-randread)
+		printf '%s\n' "${common[@]}" --rw=randread --direct=1 \
+			--filename="$LOOPDEV" --size="${BENCH_LOOP_MIB}M"
+		;;
+	*) die "unknown job $1" ;;
+	esac
+}
+
+job_prepare() {
+	case $1 in
+	cached-randread) warm_cached ;;
+	direct-randread) : ;;
+	esac
+}
+
+# ------------------------------------------------------------------ modes
+# mode_NAME FIO_ARGS...: run fio, fio's JSON report on stdout.
+
+mode_plain() {
+	fio "$@"
+}
+
+mode_iopat() {
+	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
+	"$IOPAT" stat -o /dev/null -- fio "$@"
+}
+
+BPFTRACE_PROG='tracepoint:syscalls:sys_exit_pread64 { @[pid] = sum(args->ret); }'
+
+mode_bpftrace() {
+	command -v bpftrace >/dev/null || die "bpftrace not installed"
+	ensure_tracefs
+	local log=$WORK/bpftrace.log i
+	bpftrace -e "$BPFTRACE_PROG" >"$log" 2>&1 &
+	BPFTRACE_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -q 'Attaching' "$log" && break
+		kill -0 "$BPFTRACE_PID" 2>/dev/null || {
+			cat "$log" >&2
+			die "bpftrace exited early"
+		}
+		sleep 0.1
+	done
+	if ! grep -q 'Attaching' "$log"; then
+		kill -INT "$BPFTRACE_PID" 2>/dev/null
+		wait "$BPFTRACE_PID" 2>/dev/null
+		die "bpftrace did not attach in 60 s"
+	fi
+	sleep 0.5 # 'Attaching N probes' is printed just before attaching
+	local rc=0
+	fio "$@" || rc=$?
+	kill -INT "$BPFTRACE_PID"
+	wait "$BPFTRACE_PID" || true
+	BPFTRACE_PID=
+	return $rc
+}
+
+# run_one JOB MODE: prints the read ops/s of one run.
+run_one() {
+	local job=$1 mode=$2 out args
+	mapfile -t args < <(job_args "$job")
+	job_prepare "$job"
+	out=$WORK/fio.json
+	# fio's report goes through a pipe: never a file the tracer would see.
+	"mode_$mode" "${args[@]}" | cat >"$out" ||
+		die "job $job mode $mode failed: $(cat "$out")"
+	jq -er '.jobs[0].read.iops' "$out" ||
+		die "no iops in fio output for $job/$mode"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+	}'
+}
+
+# ------------------------------------------------------------------ main
+
+for mode in $BENCH_MODES; do
+	declare -F "mode_$mode" >/dev/null || die "unknown mode $mode"
+done
+
+for job in $BENCH_JOBS; do
+	case $job in
+	cached-randread) setup_cached ;;
+	direct-randread) setup_direct ;;
+	*) die "unknown job $job" ;;
+	esac
+done
+
+declare -A RESULTS
+for job in $BENCH_JOBS; do
+	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+		for mode in $BENCH_MODES; do
+			echo "bench: $job round $r/$BENCH_ROUNDS mode $mode" >&2
+			v=$(run_one "$job" "$mode")
+			RESULTS[$job/$mode]+="$v "
+		done
+	done
+done
+
+iopat_rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+echo "# iopat overhead benchmark"
+echo
+echo "- kernel: $(uname -srm)"
+echo "- fio: $(fio --version)"
+command -v bpftrace >/dev/null && echo "- bpftrace: $(bpftrace --version 2>&1 | head -n1)"
+echo "- iopat: $iopat_rev"
+echo "- CPUs: $(nproc); runtime ${BENCH_RUNTIME} s per run; $BENCH_ROUNDS rounds, median shown"
+echo
+echo "| job | mode | median ops/s | overhead vs plain | runs (ops/s) |"
+echo "| --- | --- | ---: | ---: | --- |"
+for job in $BENCH_JOBS; do
+	plain=
+	if [[ " $BENCH_MODES " == *" plain "* ]]; then
+		plain=$(tr ' ' '\n' <<<"${RESULTS[$job/plain]}" | grep . | median)
+	fi
+	for mode in $BENCH_MODES; do
+		runs=${RESULTS[$job/$mode]}
+		med=$(tr ' ' '\n' <<<"$runs" | grep . | median)
+		if [ -n "$plain" ] && [ "$mode" != plain ]; then
+			ovh=$(awk -v m="$med" -v p="$plain" 'BEGIN { if (p > 0) printf "%.1f %%", (1 - m / p) * 100; else print "n/a" }')
+		else
+			ovh="—"
+		fi
+		printf '| %s | %s | %.0f | %s | %s |\n' "$job" "$mode" "$med" "$ovh" \
+			"$(awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }' <<<"$runs")"
+	done
+done

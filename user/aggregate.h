@@ -1,0 +1,91 @@
+/*
+ * From raw kernel map contents to per-process and total counters (pure:
+ * no BPF, unit-tested). The kernel keeps one entry per (process, file)
+ * and per (process, device); here they are summed per process.
+ */
+#ifndef IOPAT_AGGREGATE_H
+#define IOPAT_AGGREGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "iopat.h"
+
+struct raw_file {
+	struct iopat_file_key key;
+	struct iopat_file_stats st;
+};
+
+struct raw_dev {
+	struct iopat_dev_key key;
+	struct iopat_dev_stats st;
+};
+
+/* Everything read from the kernel maps at one instant. */
+struct raw_snapshot {
+	struct raw_file *files;
+	size_t nfiles, cap_files;
+	struct raw_dev *devs;
+	size_t ndevs, cap_devs;
+	struct iopat_proc *procs;
+	size_t nprocs, cap_procs;
+	uint64_t drops[IOPAT_NDROPS];
+	uint64_t taken_ns;	/* CLOCK_MONOTONIC when read */
+};
+
+/* Counters of one process, or of many summed. Syscall-level counters
+ * cover regular files on storage and block device nodes; files on
+ * tmpfs/ramfs are counted apart as mem_*. */
+struct io_totals {
+	uint64_t read_bytes, write_bytes, read_ops, write_ops;
+	uint64_t seq_read_ops, seq_write_ops;
+	uint64_t mem_read_bytes, mem_write_bytes, mem_read_ops, mem_write_ops;
+	uint64_t dev_read_bytes, dev_write_bytes, dev_read_ops, dev_write_ops;
+	uint64_t dev_seq_read_ops, dev_seq_write_ops;
+	uint64_t dev_read_lat_ns, dev_write_lat_ns;	/* sums */
+	uint64_t cache_miss_bytes, fsyncs, files;
+	uint64_t read_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t write_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t dev_read_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t dev_write_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t dev_read_lat_hist[IOPAT_LAT_BUCKETS];
+	uint64_t dev_write_lat_hist[IOPAT_LAT_BUCKETS];
+};
+
+struct proc_row {
+	uint32_t pid, ppid;
+	uint64_t cgroup_id;
+	char comm[IOPAT_COMM_LEN + 1];
+	bool exited, known;	/* known: seen in the process table */
+	uint32_t exit_code;
+	uint64_t start_ns, exit_ns;
+	struct io_totals io;
+};
+
+struct proc_table {
+	struct proc_row *rows;
+	size_t n, cap;
+};
+
+void raw_snapshot_reset(struct raw_snapshot *s);
+void raw_snapshot_free(struct raw_snapshot *s);
+/* Append one entry; return -ENOMEM on failure. */
+int raw_snapshot_add_file(struct raw_snapshot *s, const struct iopat_file_key *k,
+			  const struct iopat_file_stats *st);
+int raw_snapshot_add_dev(struct raw_snapshot *s, const struct iopat_dev_key *k,
+			 const struct iopat_dev_stats *st);
+int raw_snapshot_add_proc(struct raw_snapshot *s, const struct iopat_proc *p);
+
+/* One row per process that appears in any map, sorted by pid. */
+int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out);
+void proc_table_free(struct proc_table *t);
+struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid);
+
+void io_totals_add(struct io_totals *dst, const struct io_totals *src);
+/* dst = a - b, for counters that only grow (deltas between snapshots). */
+void io_totals_sub(struct io_totals *dst, const struct io_totals *a,
+		   const struct io_totals *b);
+bool io_totals_is_zero(const struct io_totals *t);
+
+#endif

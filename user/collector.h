@@ -1,0 +1,29 @@
+/* Loads the kernel collectors, chooses hooks, reads the maps. */
+#ifndef IOPAT_COLLECTOR_H
+#define IOPAT_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "aggregate.h"
+
+struct collector_opts {
+	bool filter_tracked;	/* count only pids added with collector_track */
+	bool verbose;		/* libbpf messages on stderr */
+};
+
+struct collector;
+
+/* 0 on success; on failure a one-line message has been printed and the
+ * return is the exit code to use (1). */
+int collector_open(struct collector **out, const struct collector_opts *opts);
+int collector_track(struct collector *c, uint32_t pid);
+/* Read every map into s (reset first). Negative errno on failure. */
+int collector_read(struct collector *c, struct raw_snapshot *s);
+/* Comma-separated list of attached hooks, e.g. "tp_btf:sys_exit,...". */
+const char *collector_hooks(const struct collector *c);
+void collector_close(struct collector *c);
+
+/* Whether the caller may load tracing programs; prints why not. */
+bool collector_have_privileges(void);
+
+#endif

@@ -1,0 +1,7 @@
+/* Subcommand entry points: each owns its options; returns the exit code. */
+#ifndef IOPAT_COMMANDS_H
+#define IOPAT_COMMANDS_H
+
+int do_stat(int argc, char **argv);
+
+#endif

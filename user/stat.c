@@ -1,0 +1,364 @@
+/* `iopat stat [--json] [-o FILE] [--] CMD [ARGS...]` */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include "collector.h"
+#include "commands.h"
+#include "stat.h"
+
+static void stat_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iopat stat [--json] [-o FILE] [-v] [--] CMD [ARGS...]\n\n"
+		"Run CMD, trace its file and block I/O and that of all its descendants\n"
+		"until the last one exits, then print a summary (to stderr by default).\n\n"
+		"  -j, --json        one JSON object instead of text\n"
+		"  -o, --output FILE write the summary to FILE\n"
+		"  -v, --verbose     show libbpf messages\n"
+		"  -h, --help        this help\n\n"
+		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
+		"cannot be found, 1 when tracing cannot start, 2 on bad usage.\n");
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,
+		       uint64_t now_ns)
+{
+	struct io_totals d;
+	struct rate_peaks *p = &rs->peaks;
+	double secs;
+
+	if (!rs->started) {
+		rs->last = *now;
+		rs->last_ns = now_ns;
+		rs->started = true;
+		return;
+	}
+	secs = (now_ns - rs->last_ns) / 1e9;
+	if (secs < 0.5)
+		return;
+	io_totals_sub(&d, now, &rs->last);
+#define PEAK(f) p->f = d.f / secs > p->f ? d.f / secs : p->f
+	PEAK(read_bytes);
+	PEAK(write_bytes);
+	PEAK(read_ops);
+	PEAK(write_ops);
+	PEAK(dev_read_bytes);
+	PEAK(dev_write_bytes);
+	PEAK(dev_read_ops);
+	PEAK(dev_write_ops);
+#undef PEAK
+	p->seconds++;
+	rs->last = *now;
+	rs->last_ns = now_ns;
+}
+
+/* Totals of the traced processes (everything but the writeback row). */
+static void sum_traced(const struct proc_table *t, struct io_totals *sum,
+		       struct io_totals *writeback)
+{
+	memset(sum, 0, sizeof(*sum));
+	memset(writeback, 0, sizeof(*writeback));
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->rows[i].pid == IOPAT_PID_WRITEBACK)
+			io_totals_add(writeback, &t->rows[i].io);
+		else
+			io_totals_add(sum, &t->rows[i].io);
+	}
+}
+
+static int sample(struct collector *c, struct raw_snapshot *raw, struct proc_table *procs,
+		  struct io_totals *sum, struct io_totals *wb)
+{
+	int err = collector_read(c, raw);
+
+	if (!err)
+		err = aggregate_by_pid(raw, procs);
+	if (!err)
+		sum_traced(procs, sum, wb);
+	return err;
+}
+
+static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r)
+{
+	for (size_t i = 0; i < raw->ndevs; i++) {
+		const struct raw_dev *d = &raw->devs[i];
+		struct raw_snapshot one = {};
+		struct proc_table t = {};
+		size_t j;
+
+		if (d->key.tgid == IOPAT_PID_WRITEBACK)
+			continue;
+		for (j = 0; j < r->ndevs; j++)
+			if (r->devs[j].dev == d->key.dev)
+				break;
+		if (j == r->ndevs) {
+			struct dev_row *n = realloc(r->devs, (r->ndevs + 1) * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			r->devs = n;
+			memset(&n[j], 0, sizeof(n[j]));
+			n[j].dev = d->key.dev;
+			r->ndevs++;
+		}
+		/* reuse the pure aggregation for one device entry */
+		if (raw_snapshot_add_dev(&one, &d->key, &d->st) || aggregate_by_pid(&one, &t)) {
+			raw_snapshot_free(&one);
+			return -ENOMEM;
+		}
+		io_totals_add(&r->devs[j].io, &t.rows[0].io);
+		proc_table_free(&t);
+		raw_snapshot_free(&one);
+	}
+	return 0;
+}
+
+/* Remove the writeback pseudo-row from the process list. */
+static void drop_writeback_row(struct proc_table *t)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].pid != IOPAT_PID_WRITEBACK)
+			t->rows[w++] = t->rows[i];
+	t->n = w;
+}
+
+/* Child side: wait for the go byte, then exec. Exec errors go back
+ * through err_fd (close-on-exec, so a successful exec closes it). */
+static void child_exec(int go_fd, int err_fd, const sigset_t *oldmask, char **argv)
+{
+	char go;
+	int e;
+
+	if (read(go_fd, &go, 1) != 1)
+		_exit(126);
+	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	execvp(argv[0], argv);
+	e = errno;
+	if (write(err_fd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int do_stat(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct collector_opts copts = { .filter_tracked = true };
+	struct stat_result res = {};
+	struct raw_snapshot raw = {};
+	struct rate_sampler rs = {};
+	struct io_totals sum, wb;
+	struct collector *col = NULL;
+	const char *outpath = NULL;
+	bool json = false;
+	sigset_t mask, oldmask;
+	int go[2] = { -1, -1 }, ep[2] = { -1, -1 };
+	int sfd = -1, opt, ret = 1, status, exec_errno = 0;
+	FILE *out = stderr;
+	uint64_t t0, next_tick;
+	pid_t child;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+jo:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'v':
+			copts.verbose = true;
+			break;
+		case 'h':
+			stat_usage(stdout);
+			return 0;
+		default:
+			if (optopt == 'o')
+				fprintf(stderr, "iopat stat: option -o needs a file name\n");
+			else
+				fprintf(stderr, "iopat stat: unknown option '%s'\n", argv[optind - 1]);
+			stat_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "iopat stat: no command given\n");
+		stat_usage(stderr);
+		return 2;
+	}
+	res.argv = argv + optind;
+	res.argc = argc - optind;
+
+	/* Open the output first: a bad path must not cost a traced run. */
+	if (outpath) {
+		out = fopen(outpath, "we");
+		if (!out) {
+			fprintf(stderr, "iopat stat: cannot write %s: %s\n", outpath, strerror(errno));
+			return 1;
+		}
+	}
+	if (collector_open(&col, &copts))
+		goto cleanup;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0 || pipe2(go, O_CLOEXEC) || pipe2(ep, O_CLOEXEC)) {
+		fprintf(stderr, "iopat stat: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	/* Orphaned descendants are re-parented to us, so we can wait for all. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+	t0 = mono_ns();
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "iopat stat: fork: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	if (child == 0) {
+		close(go[1]);
+		close(ep[0]);
+		child_exec(go[0], ep[1], &oldmask, res.argv);
+	}
+	close(go[0]);
+	close(ep[1]);
+	go[0] = ep[1] = -1;
+	if (collector_track(col, child)) {
+		fprintf(stderr, "iopat stat: cannot track pid %d: %s\n", child, strerror(errno));
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		goto cleanup;
+	}
+	if (write(go[1], "g", 1) != 1) {
+		fprintf(stderr, "iopat stat: cannot start %s: %s\n", res.argv[0], strerror(errno));
+		goto cleanup;
+	}
+	if (read(ep[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
+		fprintf(stderr, "iopat stat: %s: %s\n", res.argv[0], strerror(exec_errno));
+		waitpid(child, NULL, 0);
+		ret = exec_errno == ENOENT ? 127 : 126;
+		goto cleanup;
+	}
+
+	res.exit_code = -1;
+	next_tick = t0;
+	for (;;) {
+		struct signalfd_siginfo si;
+		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+		uint64_t now = mono_ns();
+		pid_t w;
+		bool done = false;
+
+		if (now >= next_tick) {
+			if (sample(col, &raw, &res.procs, &sum, &wb) == 0)
+				rate_sampler_tick(&rs, &sum, raw.taken_ns);
+			next_tick += 1000000000ULL;
+			continue;
+		}
+		if (poll(&pfd, 1, (int)((next_tick - now) / 1000000) + 1) <= 0)
+			continue;
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP) {
+			kill(child, si.ssi_signo);
+			continue;
+		}
+		if (si.ssi_signo != SIGCHLD)
+			continue;	/* SIGINT/SIGQUIT reach CMD from the terminal */
+		while ((w = waitpid(-1, &status, WNOHANG)) > 0)
+			if (w == child)
+				res.exit_code = exit_code_of(status);
+		if (w < 0 && errno == ECHILD)
+			done = true;
+		if (done)
+			break;
+	}
+	res.duration_s = (mono_ns() - t0) / 1e9;
+
+	if (sample(col, &raw, &res.procs, &res.totals, &res.writeback)) {
+		fprintf(stderr, "iopat stat: cannot read the kernel maps: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	/* the last partial second counts when it was at least half a second */
+	rate_sampler_tick(&rs, &res.totals, raw.taken_ns);
+	drop_writeback_row(&res.procs);
+	if (collect_devices(&raw, &res)) {
+		fprintf(stderr, "iopat stat: out of memory\n");
+		goto cleanup;
+	}
+	res.peaks = rs.peaks;
+	memcpy(res.drops, raw.drops, sizeof(res.drops));
+	res.hooks = collector_hooks(col);
+
+	if (json)
+		stat_print_json(out, &res);
+	else
+		stat_print_text(out, &res);
+	if (fflush(out) || ferror(out)) {
+		fprintf(stderr, "iopat stat: cannot write %s: %s\n",
+			outpath ? outpath : "the summary", strerror(errno));
+		ret = 1;
+		goto cleanup;
+	}
+	ret = res.exit_code;
+cleanup:
+	if (out && out != stderr)
+		fclose(out);
+	if (sfd >= 0)
+		close(sfd);
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	collector_close(col);
+	raw_snapshot_free(&raw);
+	proc_table_free(&res.procs);
+	free(res.devs);
+	return ret;
+}

@@ -1,0 +1,50 @@
+/* `iopat stat`: the result of one traced command, and its printers. */
+#ifndef IOPAT_STAT_H
+#define IOPAT_STAT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "aggregate.h"
+
+/* Per-second peaks of the totals, over whole seconds of the run. */
+struct rate_peaks {
+	double read_bytes, write_bytes, read_ops, write_ops;
+	double dev_read_bytes, dev_write_bytes, dev_read_ops, dev_write_ops;
+	unsigned int seconds;	/* whole seconds sampled */
+};
+
+struct dev_row {
+	uint32_t dev;
+	struct io_totals io;
+};
+
+struct stat_result {
+	char **argv;
+	int argc;
+	int exit_code;
+	double duration_s;
+	struct proc_table procs;	/* traced processes only */
+	struct io_totals totals;	/* sum of procs */
+	struct io_totals writeback;	/* kernel-thread block I/O, host-wide */
+	struct dev_row *devs;		/* per device, traced processes */
+	size_t ndevs;
+	struct rate_peaks peaks;
+	uint64_t drops[IOPAT_NDROPS];
+	const char *hooks;
+};
+
+void stat_print_text(FILE *out, const struct stat_result *r);
+void stat_print_json(FILE *out, const struct stat_result *r);
+
+/* Per-second rate sampling of a running total. */
+struct rate_sampler {
+	struct io_totals last;
+	uint64_t last_ns;
+	bool started;
+	struct rate_peaks peaks;
+};
+
+void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,
+		       uint64_t now_ns);
+
+#endif

@@ -1,0 +1,366 @@
+/* Text and JSON renderings of a `stat` result. */
+#include <math.h>
+#include <string.h>
+#include "devnames.h"
+#include "hist.h"
+#include "json_writer.h"
+#include "stat.h"
+#include "units.h"
+
+static const char *const drop_names[IOPAT_NDROPS] = {
+	[IOPAT_DROP_FILE_MAP] = "file_map_full",
+	[IOPAT_DROP_DEV_MAP] = "device_map_full",
+	[IOPAT_DROP_PROC_MAP] = "process_map_full",
+	[IOPAT_DROP_RQ_MAP] = "request_map_full",
+	[IOPAT_DROP_TRACK_MAP] = "tracked_map_full",
+	[IOPAT_DROP_RINGBUF] = "ringbuf_full",
+};
+
+static uint64_t drops_total(const uint64_t *d)
+{
+	uint64_t t = 0;
+
+	for (int i = 0; i < IOPAT_NDROPS; i++)
+		t += d[i];
+	return t;
+}
+
+static double per_s(double v, double secs)
+{
+	return secs > 0 ? v / secs : 0;
+}
+
+/* Peak over whole seconds, or the mean when the run was shorter. */
+static double peak_or_mean(double peak, unsigned int seconds, double total, double secs)
+{
+	return seconds ? fmax(peak, 0) : per_s(total, secs);
+}
+
+/* ---- JSON ---- */
+
+static void json_size_hist(struct json_writer *jw, const char *key, const uint64_t *h)
+{
+	jw_key(jw, key);
+	jw_array_start(jw);
+	for (unsigned int b = 0; b < IOPAT_SIZE_BUCKETS; b++) {
+		if (!h[b])
+			continue;
+		jw_object_start(jw);
+		jw_uint_field(jw, "bytes_min", hist_size_bucket_min(b));
+		if (b == IOPAT_SIZE_BUCKETS - 1)
+			jw_key(jw, "bytes_max"), jw_null(jw);
+		else
+			jw_uint_field(jw, "bytes_max", hist_size_bucket_max(b));
+		jw_uint_field(jw, "count", h[b]);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+}
+
+static void json_latency(struct json_writer *jw, const char *prefix, const uint64_t *h,
+			 uint64_t sum_ns, uint64_t ops)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s_lat_mean_us", prefix);
+	jw_double_field(jw, k, ops ? (double)sum_ns / ops / 1e3 : 0, 1);
+	snprintf(k, sizeof(k), "%s_lat_p50_us", prefix);
+	jw_double_field(jw, k, hist_lat_percentile(h, 50) / 1e3, 1);
+	snprintf(k, sizeof(k), "%s_lat_p90_us", prefix);
+	jw_double_field(jw, k, hist_lat_percentile(h, 90) / 1e3, 1);
+	snprintf(k, sizeof(k), "%s_lat_p99_us", prefix);
+	jw_double_field(jw, k, hist_lat_percentile(h, 99) / 1e3, 1);
+	snprintf(k, sizeof(k), "%s_lat_max_us", prefix);
+	jw_double_field(jw, k, hist_lat_max(h) / 1e3, 1);
+}
+
+/* The counter vocabulary shared by totals, processes and devices. */
+static void json_io_counters(struct json_writer *jw, const struct io_totals *io)
+{
+	jw_uint_field(jw, "read_bytes", io->read_bytes);
+	jw_uint_field(jw, "write_bytes", io->write_bytes);
+	jw_uint_field(jw, "read_ops", io->read_ops);
+	jw_uint_field(jw, "write_ops", io->write_ops);
+	jw_double_field(jw, "seq_read_pct", units_pct(io->seq_read_ops, io->read_ops), 1);
+	jw_double_field(jw, "seq_write_pct", units_pct(io->seq_write_ops, io->write_ops), 1);
+	jw_uint_field(jw, "dev_read_bytes", io->dev_read_bytes);
+	jw_uint_field(jw, "dev_write_bytes", io->dev_write_bytes);
+	jw_uint_field(jw, "dev_read_ops", io->dev_read_ops);
+	jw_uint_field(jw, "dev_write_ops", io->dev_write_ops);
+	jw_double_field(jw, "dev_seq_read_pct",
+			units_pct(io->dev_seq_read_ops, io->dev_read_ops), 1);
+	jw_double_field(jw, "dev_seq_write_pct",
+			units_pct(io->dev_seq_write_ops, io->dev_write_ops), 1);
+	json_latency(jw, "dev_read", io->dev_read_lat_hist, io->dev_read_lat_ns,
+		     io->dev_read_ops);
+	json_latency(jw, "dev_write", io->dev_write_lat_hist, io->dev_write_lat_ns,
+		     io->dev_write_ops);
+	jw_uint_field(jw, "cache_miss_bytes", io->cache_miss_bytes);
+	jw_uint_field(jw, "fsyncs", io->fsyncs);
+	jw_uint_field(jw, "files", io->files);
+	jw_uint_field(jw, "mem_read_bytes", io->mem_read_bytes);
+	jw_uint_field(jw, "mem_write_bytes", io->mem_write_bytes);
+	jw_uint_field(jw, "mem_read_ops", io->mem_read_ops);
+	jw_uint_field(jw, "mem_write_ops", io->mem_write_ops);
+}
+
+static void json_rates(struct json_writer *jw, const struct stat_result *r)
+{
+	const struct io_totals *t = &r->totals;
+	const struct rate_peaks *p = &r->peaks;
+	double d = r->duration_s;
+	struct {
+		const char *name;
+		double total, peak;
+	} rates[] = {
+		{ "read_iops", t->read_ops, p->read_ops },
+		{ "write_iops", t->write_ops, p->write_ops },
+		{ "read_bytes_per_s", t->read_bytes, p->read_bytes },
+		{ "write_bytes_per_s", t->write_bytes, p->write_bytes },
+		{ "dev_read_iops", t->dev_read_ops, p->dev_read_ops },
+		{ "dev_write_iops", t->dev_write_ops, p->dev_write_ops },
+		{ "dev_read_bytes_per_s", t->dev_read_bytes, p->dev_read_bytes },
+		{ "dev_write_bytes_per_s", t->dev_write_bytes, p->dev_write_bytes },
+	};
+	char k[64];
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		snprintf(k, sizeof(k), "%s_mean", rates[i].name);
+		jw_double_field(jw, k, per_s(rates[i].total, d), 1);
+		snprintf(k, sizeof(k), "%s_peak", rates[i].name);
+		jw_double_field(jw, k, peak_or_mean(rates[i].peak, p->seconds,
+						    rates[i].total, d), 1);
+	}
+}
+
+void stat_print_json(FILE *out, const struct stat_result *r)
+{
+	struct json_writer jw;
+	char name[64];
+
+	jw_init(&jw, out, true);
+	jw_object_start(&jw);
+	jw_key(&jw, "command");
+	jw_array_start(&jw);
+	for (int i = 0; i < r->argc; i++)
+		jw_string(&jw, r->argv[i]);
+	jw_array_end(&jw);
+	jw_int_field(&jw, "exit_code", r->exit_code);
+	jw_double_field(&jw, "duration_s", r->duration_s, 3);
+	jw_string_field(&jw, "hooks", r->hooks);
+
+	jw_key(&jw, "totals");
+	jw_object_start(&jw);
+	json_io_counters(&jw, &r->totals);
+	json_rates(&jw, r);
+	jw_object_end(&jw);
+
+	json_size_hist(&jw, "read_size_hist", r->totals.read_size_hist);
+	json_size_hist(&jw, "write_size_hist", r->totals.write_size_hist);
+	json_size_hist(&jw, "dev_read_size_hist", r->totals.dev_read_size_hist);
+	json_size_hist(&jw, "dev_write_size_hist", r->totals.dev_write_size_hist);
+
+	jw_key(&jw, "processes");
+	jw_array_start(&jw);
+	for (size_t i = 0; i < r->procs.n; i++) {
+		const struct proc_row *p = &r->procs.rows[i];
+
+		jw_object_start(&jw);
+		jw_uint_field(&jw, "pid", p->pid);
+		jw_uint_field(&jw, "ppid", p->ppid);
+		jw_string_field(&jw, "comm", p->comm);
+		jw_uint_field(&jw, "cgroup_id", p->cgroup_id);
+		jw_bool_field(&jw, "exited", p->exited);
+		json_io_counters(&jw, &p->io);
+		jw_object_end(&jw);
+	}
+	jw_array_end(&jw);
+
+	jw_key(&jw, "devices");
+	jw_array_start(&jw);
+	for (size_t i = 0; i < r->ndevs; i++) {
+		const struct io_totals *io = &r->devs[i].io;
+
+		jw_object_start(&jw);
+		snprintf(name, sizeof(name), "%u:%u", kdev_major(r->devs[i].dev),
+			 kdev_minor(r->devs[i].dev));
+		jw_string_field(&jw, "dev", name);
+		jw_string_field(&jw, "name", devname_lookup(r->devs[i].dev, name, sizeof(name)));
+		jw_uint_field(&jw, "dev_read_bytes", io->dev_read_bytes);
+		jw_uint_field(&jw, "dev_write_bytes", io->dev_write_bytes);
+		jw_uint_field(&jw, "dev_read_ops", io->dev_read_ops);
+		jw_uint_field(&jw, "dev_write_ops", io->dev_write_ops);
+		jw_object_end(&jw);
+	}
+	jw_array_end(&jw);
+
+	jw_key(&jw, "writeback");
+	jw_object_start(&jw);
+	jw_uint_field(&jw, "dev_read_bytes", r->writeback.dev_read_bytes);
+	jw_uint_field(&jw, "dev_write_bytes", r->writeback.dev_write_bytes);
+	jw_uint_field(&jw, "dev_read_ops", r->writeback.dev_read_ops);
+	jw_uint_field(&jw, "dev_write_ops", r->writeback.dev_write_ops);
+	jw_object_end(&jw);
+
+	jw_key(&jw, "drops");
+	jw_object_start(&jw);
+	for (int i = 0; i < IOPAT_NDROPS; i++)
+		jw_uint_field(&jw, drop_names[i], r->drops[i]);
+	jw_uint_field(&jw, "total", drops_total(r->drops));
+	jw_object_end(&jw);
+	jw_object_end(&jw);
+}
+
+/* ---- text ---- */
+
+static void text_dir_line(FILE *out, const char *what, uint64_t bytes, uint64_t ops,
+			  uint64_t seq, double secs, double peak_b, double peak_o,
+			  unsigned int seconds)
+{
+	char b[32], sz[32], rm[32], rp[32], im[32], ip[32];
+
+	if (!ops) {
+		fprintf(out, "    %-6s %12s %10s\n", what, "0 B", "0 ops");
+		return;
+	}
+	units_bytes(b, sizeof(b), bytes);
+	units_bytes(sz, sizeof(sz), (double)bytes / ops);
+	units_rate(rm, sizeof(rm), per_s(bytes, secs));
+	units_rate(rp, sizeof(rp), peak_or_mean(peak_b, seconds, bytes, secs));
+	units_count(im, sizeof(im), per_s(ops, secs));
+	units_count(ip, sizeof(ip), peak_or_mean(peak_o, seconds, ops, secs));
+	fprintf(out, "    %-6s %12s %10llu ops  avg %10s  %5.1f%% seq  %12s mean  %12s peak"
+		"  %7s IOPS mean  %7s peak\n",
+		what, b, (unsigned long long)ops, sz, units_pct(seq, ops), rm, rp, im, ip);
+}
+
+static void text_latency(FILE *out, const char *what, const uint64_t *h, uint64_t ops)
+{
+	char p50[24], p90[24], p99[24], mx[24];
+
+	if (!ops)
+		return;
+	fprintf(out, "    %-6s latency  p50 %s  p90 %s  p99 %s  max %s\n", what,
+		units_ns(p50, sizeof(p50), hist_lat_percentile(h, 50)),
+		units_ns(p90, sizeof(p90), hist_lat_percentile(h, 90)),
+		units_ns(p99, sizeof(p99), hist_lat_percentile(h, 99)),
+		units_ns(mx, sizeof(mx), (double)hist_lat_max(h)));
+}
+
+static void text_size_hist(FILE *out, const char *title, const uint64_t *h)
+{
+	uint64_t max = 0, total = hist_total(h, IOPAT_SIZE_BUCKETS);
+	char lo[24], hi[24];
+
+	if (!total)
+		return;
+	for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
+		if (h[b] > max)
+			max = h[b];
+	fprintf(out, "\n  %s\n", title);
+	for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++) {
+		int bar;
+
+		if (!h[b])
+			continue;
+		bar = (int)(40.0 * h[b] / max + 0.5);
+		units_bytes(lo, sizeof(lo), hist_size_bucket_min(b));
+		if (b == IOPAT_SIZE_BUCKETS - 1)
+			snprintf(hi, sizeof(hi), "...");
+		else
+			units_bytes(hi, sizeof(hi), hist_size_bucket_max(b) + 1);
+		fprintf(out, "    %10s - %-10s %10llu  %5.1f%%  %.*s\n", lo, hi,
+			(unsigned long long)h[b], units_pct(h[b], total), bar,
+			"########################################");
+	}
+}
+
+void stat_print_text(FILE *out, const struct stat_result *r)
+{
+	const struct io_totals *t = &r->totals;
+	const struct rate_peaks *p = &r->peaks;
+	double d = r->duration_s;
+	char a[32], b[32], c[32], e[32], name[64];
+
+	fprintf(out, "\n iopat stat:");
+	for (int i = 0; i < r->argc; i++)
+		fprintf(out, " %s", r->argv[i]);
+	fprintf(out, "\n\n  exit code %d   duration %.3f s   processes %zu   files %llu\n",
+		r->exit_code, d, r->procs.n, (unsigned long long)t->files);
+
+	fprintf(out, "\n  syscall level (regular files and block devices)\n");
+	text_dir_line(out, "read", t->read_bytes, t->read_ops, t->seq_read_ops, d,
+		      p->read_bytes, p->read_ops, p->seconds);
+	text_dir_line(out, "write", t->write_bytes, t->write_ops, t->seq_write_ops, d,
+		      p->write_bytes, p->write_ops, p->seconds);
+	fprintf(out, "    fsyncs %llu   page-cache misses %s\n",
+		(unsigned long long)t->fsyncs, units_bytes(a, sizeof(a), t->cache_miss_bytes));
+	if (t->mem_read_ops || t->mem_write_ops)
+		fprintf(out, "    memory files (tmpfs): read %s in %llu ops, write %s in %llu ops\n",
+			units_bytes(b, sizeof(b), t->mem_read_bytes),
+			(unsigned long long)t->mem_read_ops,
+			units_bytes(c, sizeof(c), t->mem_write_bytes),
+			(unsigned long long)t->mem_write_ops);
+
+	fprintf(out, "\n  device level (block requests, issue to completion)\n");
+	text_dir_line(out, "read", t->dev_read_bytes, t->dev_read_ops, t->dev_seq_read_ops,
+		      d, p->dev_read_bytes, p->dev_read_ops, p->seconds);
+	text_dir_line(out, "write", t->dev_write_bytes, t->dev_write_ops,
+		      t->dev_seq_write_ops, d, p->dev_write_bytes, p->dev_write_ops,
+		      p->seconds);
+	text_latency(out, "read", t->dev_read_lat_hist, t->dev_read_ops);
+	text_latency(out, "write", t->dev_write_lat_hist, t->dev_write_ops);
+	for (size_t i = 0; i < r->ndevs; i++)
+		fprintf(out, "    %-10s read %s in %llu requests, write %s in %llu requests\n",
+			devname_lookup(r->devs[i].dev, name, sizeof(name)),
+			units_bytes(a, sizeof(a), r->devs[i].io.dev_read_bytes),
+			(unsigned long long)r->devs[i].io.dev_read_ops,
+			units_bytes(b, sizeof(b), r->devs[i].io.dev_write_bytes),
+			(unsigned long long)r->devs[i].io.dev_write_ops);
+	if (r->writeback.dev_write_ops || r->writeback.dev_read_ops)
+		fprintf(out, "    host writeback during the run (kernel threads, not in totals):"
+			" write %s, read %s\n",
+			units_bytes(a, sizeof(a), r->writeback.dev_write_bytes),
+			units_bytes(b, sizeof(b), r->writeback.dev_read_bytes));
+
+	text_size_hist(out, "read sizes (syscall level)", t->read_size_hist);
+	text_size_hist(out, "write sizes (syscall level)", t->write_size_hist);
+
+	fprintf(out, "\n  %7s %7s %-16s %11s %11s %9s %9s %11s %11s %6s %6s\n",
+		"PID", "PPID", "COMM", "READ", "WRITE", "R-OPS", "W-OPS", "DEV-READ",
+		"DEV-WRITE", "SEQ-R", "SEQ-W");
+	for (size_t i = 0; i < r->procs.n; i++) {
+		const struct proc_row *pr = &r->procs.rows[i];
+		const struct io_totals *io = &pr->io;
+		char comm[IOPAT_COMM_LEN + 1];
+
+		/* process names are untrusted: keep only printable ASCII */
+		for (int k = 0; k <= IOPAT_COMM_LEN; k++) {
+			unsigned char ch = pr->comm[k];
+
+			comm[k] = ch == 0 ? 0 : (ch < 0x20 || ch > 0x7e) ? '?' : ch;
+			if (!ch)
+				break;
+		}
+		fprintf(out, "  %7u %7u %-16s %11s %11s %9llu %9llu %11s %11s %5.1f%% %5.1f%%\n",
+			pr->pid, pr->ppid, comm,
+			units_bytes(a, sizeof(a), io->read_bytes),
+			units_bytes(b, sizeof(b), io->write_bytes),
+			(unsigned long long)io->read_ops, (unsigned long long)io->write_ops,
+			units_bytes(c, sizeof(c), io->dev_read_bytes),
+			units_bytes(e, sizeof(e), io->dev_write_bytes),
+			units_pct(io->seq_read_ops, io->read_ops),
+			units_pct(io->seq_write_ops, io->write_ops));
+	}
+	if (drops_total(r->drops)) {
+		fprintf(out, "\n  WARNING: events lost, figures are incomplete:");
+		for (int i = 0; i < IOPAT_NDROPS; i++)
+			if (r->drops[i])
+				fprintf(out, " %s %llu", drop_names[i],
+					(unsigned long long)r->drops[i]);
+		fprintf(out, "\n");
+	} else {
+		fprintf(out, "\n  drops: none\n");
+	}
+	fprintf(out, "\n");
+}
