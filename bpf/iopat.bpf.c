@@ -22,6 +22,7 @@ const volatile bool filter_tracked = false;	/* only pids in `tracked` */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 131072);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct iopat_file_key);
 	__type(value, struct iopat_file_stats);
 } files SEC(".maps");
@@ -29,6 +30,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct iopat_dev_key);
 	__type(value, struct iopat_dev_stats);
 } devs SEC(".maps");
@@ -53,6 +55,16 @@ struct {
 	__type(key, __u64);
 	__type(value, struct iopat_rq);
 } rqs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_hot_slot);
+} hot SEC(".maps");
+
+/* Bumped whenever the tracked set changes, so cached slots are refilled. */
+volatile __u64 track_gen;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -213,23 +225,30 @@ static __always_inline void proc_note_current(__u32 tgid)
 		count_drop(IOPAT_DROP_PROC_MAP);
 }
 
-/* Classify an inode: storage, memory, block device, or -1 to ignore. */
-static __always_inline int inode_kind(struct inode *inode, __u32 *dev, __u64 *ino)
+/* The file key of an inode: 0 for a regular file or a block device,
+ * -1 for anything else (pipes, sockets, character devices). */
+static __always_inline int inode_key(struct inode *inode, struct iopat_file_key *key)
 {
 	umode_t mode = inode->i_mode;
-	unsigned long magic;
 
 	if ((mode & S_IFMT) == S_IFBLK) {
-		*dev = inode->i_rdev;
-		*ino = 0;
-		return IOPAT_KIND_BLOCKDEV;
+		key->dev = inode->i_rdev;
+		key->ino = 0;
+		return 0;
 	}
 	if ((mode & S_IFMT) != S_IFREG)
 		return -1;
-	magic = inode->i_sb->s_magic;
-	*dev = inode->i_sb->s_dev;
-	*ino = inode->i_ino;
-	switch (magic) {
+	key->dev = inode->i_sb->s_dev;
+	key->ino = inode->i_ino;
+	return 0;
+}
+
+/* Storage, memory, block device, or -1 for pseudo filesystems. */
+static __always_inline int inode_kind(struct inode *inode)
+{
+	if ((inode->i_mode & S_IFMT) == S_IFBLK)
+		return IOPAT_KIND_BLOCKDEV;
+	switch (inode->i_sb->s_magic) {
 	case TMPFS_MAGIC:
 	case RAMFS_MAGIC:
 	case HUGETLBFS_MAGIC:
@@ -257,30 +276,30 @@ static __always_inline int inode_kind(struct inode *inode, __u32 *dev, __u64 *in
 	return IOPAT_KIND_STORAGE;
 }
 
-/* Per-(process, file) stats entry, created on first use. */
+/* Per-(process, file) stats entry, created on first use; NULL for files
+ * that are not counted. */
 static __always_inline struct iopat_file_stats *
-file_stats_get(__u32 tgid, struct inode *inode)
+file_stats_get(struct iopat_file_key *key, struct inode *inode)
 {
-	struct iopat_file_key key = { .tgid = tgid };
 	struct iopat_file_stats *st;
 	__u32 zero = 0;
 	int kind;
 
-	kind = inode_kind(inode, &key.dev, &key.ino);
-	if (kind < 0)
-		return NULL;
-	st = bpf_map_lookup_elem(&files, &key);
+	st = bpf_map_lookup_elem(&files, key);
 	if (st)
 		return st;
+	kind = inode_kind(inode);
+	if (kind < 0)
+		return NULL;
 	st = bpf_map_lookup_elem(&zero_file, &zero);
 	if (!st)
 		return NULL;
-	proc_note_current(tgid);
-	if (bpf_map_update_elem(&files, &key, st, BPF_NOEXIST) == -E2BIG) {
+	proc_note_current(key->tgid);
+	if (bpf_map_update_elem(&files, key, st, BPF_NOEXIST) == -E2BIG) {
 		count_drop(IOPAT_DROP_FILE_MAP);
 		return NULL;
 	}
-	st = bpf_map_lookup_elem(&files, &key);
+	st = bpf_map_lookup_elem(&files, key);
 	if (st && !st->first_ns) {
 		st->kind = kind;
 		st->first_ns = bpf_ktime_get_ns();
@@ -288,58 +307,125 @@ file_stats_get(__u32 tgid, struct inode *inode)
 	return st;
 }
 
-static __always_inline struct file *file_cast(const void *ptr)
+static __always_inline struct iopat_file_stats *
+inode_stats_get(__u32 tgid, struct inode *inode)
 {
-	return bpf_rdonly_cast(ptr, bpf_core_type_id_kernel(struct file));
+	struct iopat_file_key key = { .tgid = tgid };
+
+	if (inode_key(inode, &key))
+		return NULL;
+	return file_stats_get(&key, inode);
 }
 
-/* The struct file behind a descriptor of the current task, or NULL. */
+/* The struct file behind a descriptor of the current task, or NULL.
+ * The slot fdt->fd[fd] is read through a cast to struct kiocb, whose
+ * first member is a struct file pointer: a fault-safe direct load, which
+ * costs far less than a bpf_probe_read_kernel() call on this hot path. */
 static __always_inline struct file *fd_file(int fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = task->files->fdt;
-	struct file **fds;
-	struct file *f = NULL;
+	struct kiocb *slot;
 
 	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = fdt->fd;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	if (!f)
-		return NULL;
-	return file_cast(f);
+	slot = bpf_rdonly_cast(fdt->fd + fd, bpf_core_type_id_kernel(struct kiocb));
+	return slot->ki_filp;
 }
 
-/* Account `bytes` at `off` (or the file position when NO_OFFSET) in one
- * direction. `pos_after` tells whether f_pos already moved past the op. */
-static __always_inline void account_rw(__u32 tgid, struct file *f, int dir,
-				       __u64 off, __u64 bytes)
+static __always_inline void dir_add(struct iopat_dir_stats *d, __u64 off, __u64 bytes)
 {
-	struct iopat_file_stats *st;
-	struct iopat_dir_stats *d;
+	d->bytes += bytes;
+	d->ops += 1;
+	if (off + 1 == d->next_off || (off == 0 && d->next_off == 0))
+		d->seq_ops += 1;
+	d->next_off = off + bytes + 1;
+	d->size_hist[size_bucket(bytes)] += 1;
+}
 
-	st = file_stats_get(tgid, f->f_inode);
-	if (!st)
-		return;
-	if (off == NO_OFFSET)
-		off = f->f_pos - bytes;
-	d = &st->dir[dir & 1];
+static __always_inline void dir_add_atomic(struct iopat_dir_stats *d, __u64 off,
+					   __u64 bytes)
+{
 	__sync_fetch_and_add(&d->bytes, bytes);
 	__sync_fetch_and_add(&d->ops, 1);
 	if (off + 1 == d->next_off || (off == 0 && d->next_off == 0))
 		__sync_fetch_and_add(&d->seq_ops, 1);
 	d->next_off = off + bytes + 1;
 	__sync_fetch_and_add(&d->size_hist[size_bucket(bytes)], 1);
-	st->last_ns = bpf_ktime_get_ns();
 }
 
-static __always_inline void account_fd(__u32 tgid, int fd, int dir, __u64 off,
-				       __u64 bytes)
+/* Move a slot's pending counts into its `files` entry and empty it. */
+static __always_inline void hot_flush(struct iopat_hot_slot *h)
 {
-	struct file *f = fd_file(fd);
+	struct iopat_file_stats *st = bpf_map_lookup_elem(&files, &h->key);
 
-	if (f)
-		account_rw(tgid, f, dir, off, bytes);
+	if (st) {
+		for (int i = 0; i < IOPAT_NDIR; i++) {
+			struct iopat_dir_stats *p = &h->dir[i], *d = &st->dir[i];
+
+			if (!p->ops)
+				continue;
+			__sync_fetch_and_add(&d->bytes, p->bytes);
+			__sync_fetch_and_add(&d->ops, p->ops);
+			__sync_fetch_and_add(&d->seq_ops, p->seq_ops);
+			for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
+				if (p->size_hist[b])
+					__sync_fetch_and_add(&d->size_hist[b], p->size_hist[b]);
+			d->next_off = p->next_off;
+		}
+		st->last_ns = bpf_ktime_get_ns();
+	}
+	__builtin_memset(h, 0, sizeof(*h));
+}
+
+/* A system call moved `bytes` at `off` (NO_OFFSET: at the file position,
+ * which has already moved past the transfer). A global function: the
+ * verifier checks it once, not at each of its call sites. */
+__noinline int account_fd(__u32 tgid, int fd, int dir, __u64 off, __u64 bytes)
+{
+	struct iopat_file_key key = { .tgid = tgid };
+	struct iopat_file_stats *st;
+	struct iopat_hot_slot *h;
+	struct file *f = fd_file(fd);
+	__u32 zero = 0;
+
+	if (!f)
+		return 0;
+	if (inode_key(f->f_inode, &key))
+		return 0;
+	h = bpf_map_lookup_elem(&hot, &zero);
+	if (!h)
+		return 0;
+	if (!h->used || h->key.tgid != tgid || h->key.ino != key.ino ||
+	    h->key.dev != key.dev || h->gen != track_gen) {
+		if (!pid_is_tracked(tgid))
+			return 0;
+		st = file_stats_get(&key, f->f_inode);
+		if (!st)
+			return 0;
+		if (h->used)
+			hot_flush(h);
+		h->key = key;
+		h->gen = track_gen;
+		h->dir[IOPAT_READ].next_off = st->dir[IOPAT_READ].next_off;
+		h->dir[IOPAT_WRITE].next_off = st->dir[IOPAT_WRITE].next_off;
+		h->used = 1;
+	}
+	if (off == NO_OFFSET)
+		off = f->f_pos - bytes;
+	dir_add(&h->dir[dir & 1], off, bytes);
+	return 0;
+}
+
+/* A transfer seen outside the system-call hook (io_uring completion):
+ * straight into the `files` map. */
+static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
+					 __u64 off, __u64 bytes)
+{
+	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode);
+
+	if (st)
+		dir_add_atomic(&st->dir[dir & 1], off, bytes);
 }
 
 static __always_inline void account_fsync(__u32 tgid, int fd)
@@ -349,7 +435,7 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 
 	if (!f)
 		return;
-	st = file_stats_get(tgid, f->f_inode);
+	st = inode_stats_get(tgid, f->f_inode);
 	if (st)
 		__sync_fetch_and_add(&st->fsyncs, 1);
 }
@@ -473,9 +559,9 @@ int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 
+	/* The tracked-pid check happens in account_fd(), only when the
+	 * per-CPU slot misses: a hit already proves the pid is tracked. */
 	tgid = bpf_get_current_pid_tgid() >> 32;
-	if (!pid_is_tracked(tgid))
-		return 0;
 	fd = regs->di;
 
 	switch (nr) {
@@ -503,6 +589,16 @@ int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 		off = regs->r10;
 		account_fd(tgid, fd, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
 		break;
+	case NR_sendfile:
+	case NR_copy_file_range:
+	case NR_io_submit:
+		/* these read user memory first: skip untracked pids early */
+		if (!pid_is_tracked(tgid))
+			return 0;
+		break;
+	}
+
+	switch (nr) {
 	case NR_sendfile:
 		/* sendfile(out_fd, in_fd, off_t *offset, count) */
 		account_fd(tgid, regs->si, IOPAT_READ,
@@ -577,7 +673,7 @@ int BPF_PROG(iopat_io_uring_complete, void *ring_ctx, void *req_ptr,
 	/* The kiocb sits at the start of the command area; after completion
 	 * its ki_pos has been advanced past the transfer. */
 	rw = bpf_rdonly_cast(&req->cmd, bpf_core_type_id_kernel(struct io_rw));
-	account_rw(tgid, f, dir, rw->kiocb.ki_pos - res, res);
+	account_file(tgid, f, dir, rw->kiocb.ki_pos - res, res);
 	return 0;
 }
 
@@ -621,7 +717,7 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 	mapping = folio->mapping;
 	if (!mapping || !mapping->host)
 		return 0;
-	st = file_stats_get(tgid, mapping->host);
+	st = inode_stats_get(tgid, mapping->host);
 	if (st)
 		__sync_fetch_and_add(&st->cache_miss_bytes, folio_bytes(folio));
 	return 0;
@@ -792,6 +888,7 @@ int BPF_PROG(iopat_process_fork, struct task_struct *parent,
 			return 0;
 		if (bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY) == -E2BIG)
 			count_drop(IOPAT_DROP_TRACK_MAP);
+		__sync_fetch_and_add(&track_gen, 1);
 	}
 	p.tgid = ctgid;
 	p.ppid = ptgid;
@@ -832,6 +929,9 @@ int BPF_PROG(iopat_process_exit, struct task_struct *p)
 	 * thread of the process exits. */
 	if (p->signal->live.counter != 0)
 		return 0;
+	/* its pid may be reused by an untracked process: refill the slots */
+	if (filter_tracked && bpf_map_lookup_elem(&tracked, &tgid))
+		__sync_fetch_and_add(&track_gen, 1);
 	e = bpf_map_lookup_elem(&procs, &tgid);
 	if (!e)
 		return 0;

@@ -74,6 +74,20 @@ struct iopat_file_stats {
 	__u32 pad;
 };
 
+/* Per-CPU cache of the last (process, file) the system-call hook saw.
+ * Counts accumulate here and are added to the `files` map only when the
+ * slot is taken by another (process, file), so a tight loop on one file
+ * costs no hash lookup. Readers add the pending counts of every CPU's
+ * slot to the `files` entry with the same key (next_off is the live
+ * position, not a count). */
+struct iopat_hot_slot {
+	struct iopat_file_key key;	/* tgid 0 and ino 0 and dev 0: empty */
+	__u64 gen;		/* track_gen when filled */
+	__u32 used;
+	__u32 pad;
+	struct iopat_dir_stats dir[IOPAT_NDIR];
+};
+
 /* Key of the per-device map: one entry per (process, block device). */
 struct iopat_dev_key {
 	__u32 tgid;

@@ -144,31 +144,53 @@ mode_iopat() {
 
 BPFTRACE_PROG='tracepoint:syscalls:sys_exit_pread64 { @[pid] = sum(args->ret); }'
 
+# bpftrace_attached PID: its pread64 tracepoint program is attached (seen
+# by bpftool); without bpftool, trust the 'Attaching' line plus a second.
+bpftrace_attached() {
+	if command -v bpftool >/dev/null; then
+		bpftool perf list -j 2>/dev/null | jq -e --argjson p "$1" \
+			'any(.[]; .pid == $p and .tracepoint == "sys_exit_pread64")' \
+			>/dev/null
+	else
+		grep -q 'Attaching' "$2" && sleep 1
+	fi
+}
+
+# stop_bpftrace: SIGINT until it exits (a SIGINT that lands while bpftrace
+# is still setting up can be missed), SIGKILL after 20 s.
+stop_bpftrace() {
+	local i
+	for ((i = 0; i < 40; i++)); do
+		kill -INT "$BPFTRACE_PID" 2>/dev/null || break
+		sleep 0.5
+		kill -0 "$BPFTRACE_PID" 2>/dev/null || break
+	done
+	kill -KILL "$BPFTRACE_PID" 2>/dev/null || true
+	wait "$BPFTRACE_PID" 2>/dev/null || true
+	BPFTRACE_PID=
+}
+
 mode_bpftrace() {
 	command -v bpftrace >/dev/null || die "bpftrace not installed"
 	ensure_tracefs
-	local log=$WORK/bpftrace.log i
+	local log=$WORK/bpftrace.log i rc=0
 	bpftrace -e "$BPFTRACE_PROG" >"$log" 2>&1 &
 	BPFTRACE_PID=$!
 	for ((i = 0; i < 600; i++)); do
-		grep -q 'Attaching' "$log" && break
-		kill -0 "$BPFTRACE_PID" 2>/dev/null || {
+		bpftrace_attached "$BPFTRACE_PID" "$log" && break
+		if ! kill -0 "$BPFTRACE_PID" 2>/dev/null; then
 			cat "$log" >&2
 			die "bpftrace exited early"
-		}
+		fi
 		sleep 0.1
 	done
-	if ! grep -q 'Attaching' "$log"; then
-		kill -INT "$BPFTRACE_PID" 2>/dev/null
-		wait "$BPFTRACE_PID" 2>/dev/null
+	if ((i == 600)); then
+		stop_bpftrace
+		cat "$log" >&2
 		die "bpftrace did not attach in 60 s"
 	fi
-	sleep 0.5 # 'Attaching N probes' is printed just before attaching
-	local rc=0
 	fio "$@" || rc=$?
-	kill -INT "$BPFTRACE_PID"
-	wait "$BPFTRACE_PID" || true
-	BPFTRACE_PID=
+	stop_bpftrace
 	return $rc
 }
 

@@ -68,6 +68,51 @@ static int cmp_u32(uint32_t a, uint32_t b)
 	return a < b ? -1 : a > b;
 }
 
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_file_key(const void *a, const void *b)
+{
+	const struct iopat_file_key *x = a, *y = b;
+	int c = cmp_u32(x->tgid, y->tgid);
+
+	if (!c)
+		c = cmp_u32(x->dev, y->dev);
+	if (!c)
+		c = cmp_u64(x->ino, y->ino);
+	return c;
+}
+
+static void dir_add_pending(struct iopat_dir_stats *d, const struct iopat_dir_stats *p)
+{
+	d->bytes += p->bytes;
+	d->ops += p->ops;
+	d->seq_ops += p->seq_ops;
+	for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
+		d->size_hist[b] += p->size_hist[b];
+}
+
+void raw_snapshot_merge_hot(struct raw_snapshot *s, const struct iopat_hot_slot *slots,
+			    size_t nslots)
+{
+	/* key is the first member of struct raw_file */
+	qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file_key);
+	for (size_t i = 0; i < nslots; i++) {
+		const struct iopat_hot_slot *h = &slots[i];
+		struct raw_file *f;
+
+		if (!h->used)
+			continue;
+		f = bsearch(&h->key, s->files, s->nfiles, sizeof(*s->files), cmp_file_key);
+		if (!f)
+			continue;
+		for (int d = 0; d < IOPAT_NDIR; d++)
+			dir_add_pending(&f->st.dir[d], &h->dir[d]);
+	}
+}
+
 static int cmp_row_pid(const void *a, const void *b)
 {
 	return cmp_u32(((const struct proc_row *)a)->pid,

@@ -77,6 +77,12 @@ int raw_snapshot_add_dev(struct raw_snapshot *s, const struct iopat_dev_key *k,
 			 const struct iopat_dev_stats *st);
 int raw_snapshot_add_proc(struct raw_snapshot *s, const struct iopat_proc *p);
 
+/* Sort the file entries by key, then add to each entry the pending counts
+ * of the per-CPU hot slots with the same key. Slots whose key has no
+ * entry are ignored (their entry was removed after being reported). */
+void raw_snapshot_merge_hot(struct raw_snapshot *s, const struct iopat_hot_slot *slots,
+			    size_t nslots);
+
 /* One row per process that appears in any map, sorted by pid. */
 int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out);
 void proc_table_free(struct proc_table *t);

@@ -20,6 +20,7 @@ struct collector {
 	struct iopat_bpf *skel;
 	int ncpus;
 	uint64_t *percpu;
+	struct iopat_hot_slot *slots;	/* one per possible CPU */
 	char hooks[512];
 };
 
@@ -161,7 +162,8 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 	if (c->ncpus <= 0)
 		c->ncpus = 1;
 	c->percpu = calloc(c->ncpus, sizeof(uint64_t));
-	if (!c->percpu)
+	c->slots = calloc(c->ncpus, sizeof(*c->slots));
+	if (!c->percpu || !c->slots)
 		goto nomem;
 	c->skel = iopat_bpf__open();
 	if (!c->skel) {
@@ -263,6 +265,7 @@ static int add_proc_cb(struct raw_snapshot *s, const void *k, const void *v)
 int collector_read(struct collector *c, struct raw_snapshot *s)
 {
 	int fd = bpf_map__fd(c->skel->maps.drops);
+	__u32 zero = 0;
 	int err;
 
 	raw_snapshot_reset(s);
@@ -272,6 +275,11 @@ int collector_read(struct collector *c, struct raw_snapshot *s)
 	if (!err)
 		err = read_hash(c->skel->maps.files, sizeof(struct iopat_file_key),
 				sizeof(struct iopat_file_stats), add_file_cb, s);
+	/* After the files map: a slot flushed in between is then missed in
+	 * this snapshot and counted in the next, never counted twice. */
+	if (!err && bpf_map__lookup_elem(c->skel->maps.hot, &zero, sizeof(zero), c->slots,
+					 c->ncpus * sizeof(*c->slots), 0) == 0)
+		raw_snapshot_merge_hot(s, c->slots, c->ncpus);
 	if (!err)
 		err = read_hash(c->skel->maps.devs, sizeof(struct iopat_dev_key),
 				sizeof(struct iopat_dev_stats), add_dev_cb, s);
@@ -290,5 +298,6 @@ void collector_close(struct collector *c)
 		return;
 	iopat_bpf__destroy(c->skel);
 	free(c->percpu);
+	free(c->slots);
 	free(c);
 }

@@ -45,6 +45,7 @@ common_setup() {
 	LOOPDEV=
 	LOOPFILE=
 	SHMDIR=
+	NOBODYDIR=
 }
 
 common_teardown() {
@@ -53,6 +54,7 @@ common_teardown() {
 	fi
 	[ -n "${LOOPFILE:-}" ] && rm -f "$LOOPFILE"
 	[ -n "${SHMDIR:-}" ] && rm -rf "$SHMDIR"
+	[ -n "${NOBODYDIR:-}" ] && rm -rf "$NOBODYDIR"
 	[ -n "${TESTDIR:-}" ] && rm -rf "$TESTDIR"
 	return 0
 }
@@ -107,6 +109,16 @@ iopat_fio() {
 	}
 }
 
+# note MSG...: diagnostic shown when a test fails, or always with
+# IOPAT_BATS_VERBOSE=1 (bats prints fd 3 lines as they come).
+note() {
+	echo "$*"
+	if [ -n "${IOPAT_BATS_VERBOSE:-}" ]; then
+		echo "# $*" >&3
+	fi
+	return 0
+}
+
 # jget FILE FILTER: one value from a JSON file (fails on null/missing).
 jget() {
 	local v
@@ -153,17 +165,26 @@ check_fio_dir() {
 	fio_ops=$(jget "$FIO_JSON" ".jobs[0].$dir.total_ios")
 	ip_bytes=$(jget "$OUT" ".totals.${dir}_bytes")
 	ip_ops=$(jget "$OUT" ".totals.${dir}_ops")
-	echo "fio $dir: bytes=$fio_bytes ops=$fio_ops; iopat: bytes=$ip_bytes ops=$ip_ops"
+	note "fio $dir: bytes=$fio_bytes ops=$fio_ops; iopat: bytes=$ip_bytes ops=$ip_ops"
 	[ "$fio_bytes" -gt 0 ] || fail "fio did no $dir I/O"
 	within_pct "$ip_bytes" "$fio_bytes" 1
 	within_pct "$ip_ops" "$fio_ops" 1
+}
+
+# check_fio_dev DIR: device-level bytes (O_DIRECT jobs) within 1% of fio's.
+check_fio_dev() {
+	local dir=$1 fio_bytes dev_bytes
+	fio_bytes=$(jget "$FIO_JSON" ".jobs[0].$dir.io_bytes")
+	dev_bytes=$(jget "$OUT" ".totals.dev_${dir}_bytes")
+	note "fio $dir: bytes=$fio_bytes; iopat dev_${dir}_bytes=$dev_bytes"
+	within_pct "$dev_bytes" "$fio_bytes" 1
 }
 
 # check_seq DIR MIN|MAX BOUND: totals.seq_<dir>_pct bound.
 check_seq() {
 	local key=$1 v
 	v=$(jget "$OUT" ".totals.$key")
-	echo "$key=$v"
+	note "$key=$v"
 	case $2 in
 	min) num_ge "$v" "$3" "$key" ;;
 	max) num_le "$v" "$3" "$key" ;;

@@ -1,0 +1,146 @@
+/* Per-process aggregation of raw map entries and hot-slot merging. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "aggregate.h"
+
+static void add_file(struct raw_snapshot *s, uint32_t tgid, uint32_t dev, uint64_t ino,
+		     uint32_t kind, uint64_t rbytes, uint64_t rops, uint64_t wbytes,
+		     uint64_t wops)
+{
+	struct iopat_file_key k = { .tgid = tgid, .dev = dev, .ino = ino };
+	struct iopat_file_stats st = { .kind = kind };
+
+	st.dir[IOPAT_READ].bytes = rbytes;
+	st.dir[IOPAT_READ].ops = rops;
+	st.dir[IOPAT_READ].seq_ops = rops / 2;
+	st.dir[IOPAT_READ].size_hist[12] = rops;
+	st.dir[IOPAT_WRITE].bytes = wbytes;
+	st.dir[IOPAT_WRITE].ops = wops;
+	assert_int_equal(raw_snapshot_add_file(s, &k, &st), 0);
+}
+
+static void sums_files_per_process_and_separates_memory(void **state)
+{
+	struct raw_snapshot s = {};
+	struct proc_table t = {};
+	struct iopat_proc p = { .tgid = 20, .ppid = 1, .comm = "trainer" };
+	struct proc_row *r;
+
+	add_file(&s, 20, 1, 100, IOPAT_KIND_STORAGE, 8192, 2, 0, 0);
+	add_file(&s, 20, 1, 101, IOPAT_KIND_STORAGE, 4096, 1, 512, 1);
+	add_file(&s, 20, 2, 7, IOPAT_KIND_MEMORY, 1000, 1, 2000, 2);
+	add_file(&s, 10, 1, 100, IOPAT_KIND_BLOCKDEV, 1, 1, 0, 0);
+	assert_int_equal(raw_snapshot_add_proc(&s, &p), 0);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.rows[0].pid, 10);	/* sorted by pid */
+	r = proc_table_find(&t, 20);
+	assert_non_null(r);
+	assert_string_equal(r->comm, "trainer");
+	assert_true(r->known);
+	assert_int_equal(r->io.read_bytes, 12288);
+	assert_int_equal(r->io.read_ops, 3);
+	assert_int_equal(r->io.seq_read_ops, 1);
+	assert_int_equal(r->io.write_bytes, 512);
+	assert_int_equal(r->io.files, 2);	/* memory files are not storage files */
+	assert_int_equal(r->io.mem_read_bytes, 1000);
+	assert_int_equal(r->io.mem_write_bytes, 2000);
+	assert_int_equal(r->io.mem_write_ops, 2);
+	assert_int_equal(r->io.read_size_hist[12], 3);
+	assert_false(proc_table_find(&t, 10)->known);
+	assert_null(proc_table_find(&t, 11));
+
+	proc_table_free(&t);
+	raw_snapshot_free(&s);
+}
+
+static void hot_slots_add_pending_counts_to_their_entry(void **state)
+{
+	struct raw_snapshot s = {};
+	struct iopat_hot_slot slots[3] = {};
+	struct proc_table t = {};
+
+	add_file(&s, 5, 1, 9, IOPAT_KIND_STORAGE, 4096, 1, 0, 0);
+	add_file(&s, 4, 1, 9, IOPAT_KIND_STORAGE, 100, 1, 0, 0);
+	/* CPU 0: pending reads for (5, 1, 9) */
+	slots[0].used = 1;
+	slots[0].key = (struct iopat_file_key){ .tgid = 5, .dev = 1, .ino = 9 };
+	slots[0].dir[IOPAT_READ].bytes = 8192;
+	slots[0].dir[IOPAT_READ].ops = 2;
+	slots[0].dir[IOPAT_READ].next_off = 123456;	/* a position, not a count */
+	/* CPU 1: empty */
+	/* CPU 2: a key whose entry was already removed: ignored */
+	slots[2].used = 1;
+	slots[2].key = (struct iopat_file_key){ .tgid = 6, .dev = 1, .ino = 9 };
+	slots[2].dir[IOPAT_WRITE].bytes = 1;
+	slots[2].dir[IOPAT_WRITE].ops = 1;
+
+	raw_snapshot_merge_hot(&s, slots, 3);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(proc_table_find(&t, 5)->io.read_bytes, 12288);
+	assert_int_equal(proc_table_find(&t, 5)->io.read_ops, 3);
+	assert_int_equal(proc_table_find(&t, 4)->io.read_bytes, 100);
+	assert_null(proc_table_find(&t, 6));
+	proc_table_free(&t);
+	raw_snapshot_free(&s);
+}
+
+static void device_entries_count_per_process(void **state)
+{
+	struct raw_snapshot s = {};
+	struct iopat_dev_key k = { .tgid = 0, .dev = 7 << 20 };
+	struct iopat_dev_stats st = {};
+	struct proc_table t = {};
+
+	st.dir[IOPAT_WRITE].bytes = 1 << 20;
+	st.dir[IOPAT_WRITE].ops = 8;
+	st.dir[IOPAT_WRITE].seq_ops = 8;
+	st.dir[IOPAT_WRITE].lat_hist[40] = 8;
+	assert_int_equal(raw_snapshot_add_dev(&s, &k, &st), 0);
+	k.tgid = 3;
+	assert_int_equal(raw_snapshot_add_dev(&s, &k, &st), 0);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(proc_table_find(&t, IOPAT_PID_WRITEBACK)->io.dev_write_bytes, 1 << 20);
+	assert_int_equal(proc_table_find(&t, 3)->io.dev_seq_write_ops, 8);
+	assert_int_equal(proc_table_find(&t, 3)->io.dev_write_lat_hist[40], 8);
+	proc_table_free(&t);
+	raw_snapshot_free(&s);
+}
+
+static void totals_add_sub_and_zero(void **state)
+{
+	struct io_totals a = {}, b = {}, d;
+
+	a.read_bytes = 10;
+	a.dev_write_lat_hist[IOPAT_LAT_BUCKETS - 1] = 3;
+	b.read_bytes = 4;
+	b.write_ops = 9;	/* larger than a's: clamps to zero */
+	io_totals_sub(&d, &a, &b);
+	assert_int_equal(d.read_bytes, 6);
+	assert_int_equal(d.write_ops, 0);
+	assert_int_equal(d.dev_write_lat_hist[IOPAT_LAT_BUCKETS - 1], 3);
+	io_totals_add(&d, &b);
+	assert_int_equal(d.read_bytes, 10);
+	assert_false(io_totals_is_zero(&d));
+	memset(&d, 0, sizeof(d));
+	assert_true(io_totals_is_zero(&d));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sums_files_per_process_and_separates_memory),
+		cmocka_unit_test(hot_slots_add_pending_counts_to_their_entry),
+		cmocka_unit_test(device_entries_count_per_process),
+		cmocka_unit_test(totals_add_sub_and_zero),
+	};
+
+	return cmocka_run_group_tests_name("aggregate", tests, NULL, NULL);
+}
