@@ -44,7 +44,10 @@ enum iopat_drop {
 	IOPAT_DROP_RQ_MAP = 3,	/* in-flight request map full */
 	IOPAT_DROP_TRACK_MAP = 4,	/* tracked-pid map full (stat/-p) */
 	IOPAT_DROP_RINGBUF = 5,	/* ring buffer full (record) */
-	IOPAT_NDROPS = 6,
+	IOPAT_DROP_PROG_BUSY = 6,	/* program skipped: already running on
+					 * that CPU (read by user space from
+					 * bpf_prog_info.recursion_misses) */
+	IOPAT_NDROPS = 7,
 };
 
 /* Key of the per-file map: one entry per (process, file). For a block

@@ -262,6 +262,24 @@ static int add_proc_cb(struct raw_snapshot *s, const void *k, const void *v)
 	return raw_snapshot_add_proc(s, v);
 }
 
+/* Events a program missed because it was already running on that CPU. */
+static uint64_t recursion_misses(struct collector *c)
+{
+	struct bpf_program *prog;
+	uint64_t total = 0;
+
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		total += info.recursion_misses;
+	}
+	return total;
+}
+
 int collector_read(struct collector *c, struct raw_snapshot *s)
 {
 	int fd = bpf_map__fd(c->skel->maps.drops);
@@ -284,11 +302,12 @@ int collector_read(struct collector *c, struct raw_snapshot *s)
 		err = read_hash(c->skel->maps.devs, sizeof(struct iopat_dev_key),
 				sizeof(struct iopat_dev_stats), add_dev_cb, s);
 	for (__u32 i = 0; i < IOPAT_NDROPS && !err; i++) {
-		if (bpf_map_lookup_elem(fd, &i, c->percpu))
+		if (i == IOPAT_DROP_PROG_BUSY || bpf_map_lookup_elem(fd, &i, c->percpu))
 			continue;
 		for (int cpu = 0; cpu < c->ncpus; cpu++)
 			s->drops[i] += c->percpu[cpu];
 	}
+	s->drops[IOPAT_DROP_PROG_BUSY] = recursion_misses(c);
 	return err;
 }
 

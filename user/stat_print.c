@@ -14,6 +14,7 @@ static const char *const drop_names[IOPAT_NDROPS] = {
 	[IOPAT_DROP_RQ_MAP] = "request_map_full",
 	[IOPAT_DROP_TRACK_MAP] = "tracked_map_full",
 	[IOPAT_DROP_RINGBUF] = "ringbuf_full",
+	[IOPAT_DROP_PROG_BUSY] = "program_busy",
 };
 
 static uint64_t drops_total(const uint64_t *d)
