@@ -37,7 +37,8 @@ BPF_OBJS := $(BUILD)/iopat.bpf.o
 SKELS := $(BUILD)/iopat.skel.h
 
 # Pure modules: no BPF, no terminal; unit-tested without root.
-PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c
+PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
+	     user/outfile.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c \
 	    user/devnames.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include "collector.h"
 #include "commands.h"
+#include "outfile.h"
 #include "stat.h"
 
 static void stat_usage(FILE *out)
@@ -190,7 +191,7 @@ int do_stat(int argc, char **argv)
 	sigset_t mask, oldmask;
 	int go[2] = { -1, -1 }, ep[2] = { -1, -1 };
 	int sfd = -1, opt, ret = 1, status, exec_errno = 0;
-	FILE *out = stderr;
+	struct outfile out = {};
 	uint64_t t0, next_tick;
 	pid_t child;
 
@@ -228,12 +229,10 @@ int do_stat(int argc, char **argv)
 	res.argc = argc - optind;
 
 	/* Open the output first: a bad path must not cost a traced run. */
-	if (outpath) {
-		out = fopen(outpath, "we");
-		if (!out) {
-			fprintf(stderr, "iopat stat: cannot write %s: %s\n", outpath, strerror(errno));
-			return 1;
-		}
+	opt = outfile_open(&out, outpath, stderr);
+	if (opt) {
+		fprintf(stderr, "iopat stat: cannot write %s: %s\n", outpath, strerror(-opt));
+		return 1;
 	}
 	if (collector_open(&col, &copts))
 		goto cleanup;
@@ -335,19 +334,19 @@ int do_stat(int argc, char **argv)
 	res.hooks = collector_hooks(col);
 
 	if (json)
-		stat_print_json(out, &res);
+		stat_print_json(out.fp, &res);
 	else
-		stat_print_text(out, &res);
-	if (fflush(out) || ferror(out)) {
+		stat_print_text(out.fp, &res);
+	opt = outfile_commit(&out);
+	if (opt) {
 		fprintf(stderr, "iopat stat: cannot write %s: %s\n",
-			outpath ? outpath : "the summary", strerror(errno));
+			outpath ? outpath : "the summary", strerror(-opt));
 		ret = 1;
 		goto cleanup;
 	}
 	ret = res.exit_code;
 cleanup:
-	if (out && out != stderr)
-		fclose(out);
+	outfile_abort(&out);
 	if (sfd >= 0)
 		close(sfd);
 	for (int i = 0; i < 2; i++) {
