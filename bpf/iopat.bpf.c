@@ -321,9 +321,8 @@ inode_stats_get(__u32 tgid, struct inode *inode)
  * The slot fdt->fd[fd] is read through a cast to struct kiocb, whose
  * first member is a struct file pointer: a fault-safe direct load, which
  * costs far less than a bpf_probe_read_kernel() call on this hot path. */
-static __always_inline struct file *fd_file(int fd)
+static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = task->files->fdt;
 	struct kiocb *slot;
 
@@ -381,12 +380,14 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 /* A system call moved `bytes` at `off` (NO_OFFSET: at the file position,
  * which has already moved past the transfer). A global function: the
  * verifier checks it once, not at each of its call sites. */
-__noinline int account_fd(__u32 tgid, int fd, int dir, __u64 off, __u64 bytes)
+__noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *f = task_fd_file(task, fd);
+	__u32 tgid = task->tgid;	/* cheaper than a helper call */
 	struct iopat_file_key key = { .tgid = tgid };
 	struct iopat_file_stats *st;
 	struct iopat_hot_slot *h;
-	struct file *f = fd_file(fd);
 	__u32 zero = 0;
 
 	if (!f)
@@ -431,7 +432,7 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 static __always_inline void account_fsync(__u32 tgid, int fd)
 {
 	struct iopat_file_stats *st;
-	struct file *f = fd_file(fd);
+	struct file *f = task_fd_file(bpf_get_current_task_btf(), fd);
 
 	if (!f)
 		return;
@@ -504,18 +505,18 @@ static __always_inline void account_io_submit(__u32 tgid, __u64 uiocbpp, long n)
 			break;
 		switch (cb.aio_lio_opcode) {
 		case IOCB_CMD_PREAD:
-			account_fd(tgid, cb.aio_fildes, IOPAT_READ, cb.aio_offset, cb.aio_nbytes);
+			account_fd(cb.aio_fildes, IOPAT_READ, cb.aio_offset, cb.aio_nbytes);
 			break;
 		case IOCB_CMD_PWRITE:
-			account_fd(tgid, cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, cb.aio_nbytes);
+			account_fd(cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, cb.aio_nbytes);
 			break;
 		case IOCB_CMD_PREADV:
 			bytes = user_iov_bytes(cb.aio_buf, cb.aio_nbytes);
-			account_fd(tgid, cb.aio_fildes, IOPAT_READ, cb.aio_offset, bytes);
+			account_fd(cb.aio_fildes, IOPAT_READ, cb.aio_offset, bytes);
 			break;
 		case IOCB_CMD_PWRITEV:
 			bytes = user_iov_bytes(cb.aio_buf, cb.aio_nbytes);
-			account_fd(tgid, cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, bytes);
+			account_fd(cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, bytes);
 			break;
 		case IOCB_CMD_FSYNC:
 		case IOCB_CMD_FDSYNC:
@@ -525,99 +526,87 @@ static __always_inline void account_io_submit(__u32 tgid, __u64 uiocbpp, long n)
 	}
 }
 
+/* The system calls that read user memory or bypass the per-CPU slot:
+ * checked against the tracked set first. */
+static __always_inline void account_rare_syscall(long nr, struct pt_regs *regs, long ret)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	int fd = regs->di;
+
+	if (!pid_is_tracked(tgid))
+		return;
+	switch (nr) {
+	case NR_sendfile:
+		/* sendfile(out_fd, in_fd, off_t *offset, count) */
+		if (ret <= 0)
+			return;
+		account_fd(regs->si, IOPAT_READ, user_off_before((void *)regs->dx, ret), ret);
+		account_fd(fd, IOPAT_WRITE, NO_OFFSET, ret);
+		return;
+	case NR_copy_file_range:
+		/* copy_file_range(fd_in, off_in*, fd_out, off_out*, len, flags) */
+		if (ret <= 0)
+			return;
+		account_fd(fd, IOPAT_READ, user_off_before((void *)regs->si, ret), ret);
+		account_fd(regs->dx, IOPAT_WRITE, user_off_before((void *)regs->r10, ret), ret);
+		return;
+	case NR_io_submit:
+		if (ret > 0)
+			account_io_submit(tgid, regs->dx, ret);
+		return;
+	default:	/* fsync, fdatasync */
+		if (ret == 0)
+			account_fsync(tgid, fd);
+		return;
+	}
+}
+
+/* One program for every system call of interest, told apart by number.
+ * The tracked-pid check of the common calls happens in account_fd(), and
+ * only when its per-CPU slot misses: a hit proves the pid is tracked. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = regs->orig_ax;
-	__u32 tgid;
 	__u64 off;
-	int fd;
-
-	switch (nr) {
-	case NR_read:
-	case NR_write:
-	case NR_pread64:
-	case NR_pwrite64:
-	case NR_readv:
-	case NR_writev:
-	case NR_preadv:
-	case NR_pwritev:
-	case NR_preadv2:
-	case NR_pwritev2:
-	case NR_sendfile:
-	case NR_copy_file_range:
-	case NR_io_submit:
-		if (ret <= 0)
-			return 0;
-		break;
-	case NR_fsync:
-	case NR_fdatasync:
-		if (ret != 0)
-			return 0;
-		break;
-	default:
-		return 0;
-	}
-
-	/* The tracked-pid check happens in account_fd(), only when the
-	 * per-CPU slot misses: a hit already proves the pid is tracked. */
-	tgid = bpf_get_current_pid_tgid() >> 32;
-	fd = regs->di;
 
 	switch (nr) {
 	case NR_read:
 	case NR_readv:
-		account_fd(tgid, fd, IOPAT_READ, NO_OFFSET, ret);
+		if (ret > 0)
+			account_fd(regs->di, IOPAT_READ, NO_OFFSET, ret);
 		break;
 	case NR_write:
 	case NR_writev:
-		account_fd(tgid, fd, IOPAT_WRITE, NO_OFFSET, ret);
+		if (ret > 0)
+			account_fd(regs->di, IOPAT_WRITE, NO_OFFSET, ret);
 		break;
 	case NR_pread64:
 	case NR_preadv:
-		account_fd(tgid, fd, IOPAT_READ, regs->r10, ret);
+		if (ret > 0)
+			account_fd(regs->di, IOPAT_READ, regs->r10, ret);
 		break;
 	case NR_pwrite64:
 	case NR_pwritev:
-		account_fd(tgid, fd, IOPAT_WRITE, regs->r10, ret);
+		if (ret > 0)
+			account_fd(regs->di, IOPAT_WRITE, regs->r10, ret);
 		break;
 	case NR_preadv2:
 		off = regs->r10;
-		account_fd(tgid, fd, IOPAT_READ, (__s64)off == -1 ? NO_OFFSET : off, ret);
+		if (ret > 0)
+			account_fd(regs->di, IOPAT_READ, (__s64)off == -1 ? NO_OFFSET : off, ret);
 		break;
 	case NR_pwritev2:
 		off = regs->r10;
-		account_fd(tgid, fd, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
+		if (ret > 0)
+			account_fd(regs->di, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
 		break;
 	case NR_sendfile:
 	case NR_copy_file_range:
 	case NR_io_submit:
-		/* these read user memory first: skip untracked pids early */
-		if (!pid_is_tracked(tgid))
-			return 0;
-		break;
-	}
-
-	switch (nr) {
-	case NR_sendfile:
-		/* sendfile(out_fd, in_fd, off_t *offset, count) */
-		account_fd(tgid, regs->si, IOPAT_READ,
-			   user_off_before((void *)regs->dx, ret), ret);
-		account_fd(tgid, fd, IOPAT_WRITE, NO_OFFSET, ret);
-		break;
-	case NR_copy_file_range:
-		/* copy_file_range(fd_in, off_in*, fd_out, off_out*, len, flags) */
-		account_fd(tgid, fd, IOPAT_READ,
-			   user_off_before((void *)regs->si, ret), ret);
-		account_fd(tgid, regs->dx, IOPAT_WRITE,
-			   user_off_before((void *)regs->r10, ret), ret);
-		break;
-	case NR_io_submit:
-		account_io_submit(tgid, regs->dx, ret);
-		break;
 	case NR_fsync:
 	case NR_fdatasync:
-		account_fsync(tgid, fd);
+		account_rare_syscall(nr, regs, ret);
 		break;
 	}
 	return 0;
