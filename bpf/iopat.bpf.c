@@ -118,7 +118,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define FUSECTL_SUPER_MAGIC 0x65735543
 
 #define PF_KTHREAD 0x00200000
-#define E2BIG 7
+#define EEXIST 17
 
 /* x86-64 system call numbers. */
 #define NR_read 0
@@ -159,6 +159,13 @@ static __always_inline void count_drop(__u32 reason)
 
 	if (slot)
 		*slot += 1;
+}
+
+/* An insert that failed for any reason but "already there" is a loss:
+ * a full map (-E2BIG) or, for maps allocated on demand, no memory. */
+static __always_inline bool insert_failed(long err)
+{
+	return err && err != -EEXIST;
 }
 
 static __always_inline __u32 size_bucket(__u64 v)
@@ -221,7 +228,7 @@ static __always_inline void proc_note_current(__u32 tgid)
 	p.cgroup_id = bpf_get_current_cgroup_id();
 	p.start_ns = bpf_ktime_get_ns();
 	bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), task->group_leader->comm);
-	if (bpf_map_update_elem(&procs, &tgid, &p, BPF_NOEXIST) == -E2BIG)
+	if (insert_failed(bpf_map_update_elem(&procs, &tgid, &p, BPF_NOEXIST)))
 		count_drop(IOPAT_DROP_PROC_MAP);
 }
 
@@ -295,7 +302,7 @@ file_stats_get(struct iopat_file_key *key, struct inode *inode)
 	if (!st)
 		return NULL;
 	proc_note_current(key->tgid);
-	if (bpf_map_update_elem(&files, key, st, BPF_NOEXIST) == -E2BIG) {
+	if (insert_failed(bpf_map_update_elem(&files, key, st, BPF_NOEXIST))) {
 		count_drop(IOPAT_DROP_FILE_MAP);
 		return NULL;
 	}
@@ -748,7 +755,7 @@ static __always_inline int rq_attribute(struct request *rq)
 	}
 	r.tgid = tgid;
 	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
-	if (bpf_map_update_elem(&rqs, &key, &r, BPF_ANY) == -E2BIG)
+	if (insert_failed(bpf_map_update_elem(&rqs, &key, &r, BPF_ANY)))
 		count_drop(IOPAT_DROP_RQ_MAP);
 	return 0;
 }
@@ -765,7 +772,7 @@ static __always_inline struct iopat_dev_stats *dev_stats_get(__u32 tgid, __u32 d
 	st = bpf_map_lookup_elem(&zero_dev, &zero);
 	if (!st)
 		return NULL;
-	if (bpf_map_update_elem(&devs, &key, st, BPF_NOEXIST) == -E2BIG) {
+	if (insert_failed(bpf_map_update_elem(&devs, &key, st, BPF_NOEXIST))) {
 		count_drop(IOPAT_DROP_DEV_MAP);
 		return NULL;
 	}
@@ -875,7 +882,7 @@ int BPF_PROG(iopat_process_fork, struct task_struct *parent,
 	if (filter_tracked) {
 		if (!bpf_map_lookup_elem(&tracked, &ptgid))
 			return 0;
-		if (bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY) == -E2BIG)
+		if (insert_failed(bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY)))
 			count_drop(IOPAT_DROP_TRACK_MAP);
 		__sync_fetch_and_add(&track_gen, 1);
 	}
@@ -884,7 +891,7 @@ int BPF_PROG(iopat_process_fork, struct task_struct *parent,
 	p.cgroup_id = bpf_get_current_cgroup_id();
 	p.start_ns = bpf_ktime_get_ns();
 	bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), parent->comm);
-	if (bpf_map_update_elem(&procs, &ctgid, &p, BPF_ANY) == -E2BIG)
+	if (insert_failed(bpf_map_update_elem(&procs, &ctgid, &p, BPF_ANY)))
 		count_drop(IOPAT_DROP_PROC_MAP);
 	return 0;
 }

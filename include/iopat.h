@@ -47,7 +47,11 @@ enum iopat_drop {
 	IOPAT_DROP_PROG_BUSY = 6,	/* program skipped: already running on
 					 * that CPU (read by user space from
 					 * bpf_prog_info.recursion_misses) */
-	IOPAT_NDROPS = 7,
+	IOPAT_DROP_RQ_UNFINISHED = 7,	/* block request issued, no completion
+					 * seen (counted by user space from the
+					 * in-flight map once the submitter
+					 * has exited) */
+	IOPAT_NDROPS = 8,
 };
 
 /* Key of the per-file map: one entry per (process, file). For a block

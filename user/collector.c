@@ -216,13 +216,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Walk a hash map key by key, calling add() for each entry. Entries
- * deleted during the walk are skipped; the walk restarts never. */
-static int read_hash(struct bpf_map *map, size_t ksz, size_t vsz,
-		     int (*add)(struct raw_snapshot *, const void *, const void *),
-		     struct raw_snapshot *s)
+typedef int (*entry_add_fn)(struct raw_snapshot *, const void *, const void *);
+
+/* Walk a hash map key by key (kernels without batch lookups). Entries
+ * deleted during the walk are skipped. */
+static int read_hash_by_key(int fd, size_t ksz, size_t vsz, entry_add_fn add,
+			    struct raw_snapshot *s)
 {
-	int fd = bpf_map__fd(map);
 	char *key = malloc(ksz), *next = malloc(ksz), *val = malloc(vsz);
 	void *prev = NULL;
 	int err = 0;
@@ -244,6 +244,63 @@ cleanup:
 	free(key);
 	free(next);
 	free(val);
+	return err;
+}
+
+/* Read a whole hash map with batched lookups: a few system calls for
+ * 100,000 entries instead of two per entry. */
+static int read_hash(struct bpf_map *map, size_t ksz, size_t vsz, entry_add_fn add,
+		     struct raw_snapshot *s)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int fd = bpf_map__fd(map);
+	__u32 cap = 4096, count;
+	char *keys = NULL, *vals = NULL;
+	__u64 token[4];	/* the hash map batch token is a bucket index */
+	bool first = true, done = false;
+	int err = 0, r;
+
+	while (!done) {
+		if (!keys) {
+			keys = malloc((size_t)cap * ksz);
+			vals = malloc((size_t)cap * vsz);
+			if (!keys || !vals) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		count = cap;
+		r = bpf_map_lookup_batch(fd, first ? NULL : token, token, keys, vals,
+					 &count, &opts);
+		if (r < 0) {
+			r = -errno;
+			if (r == -ENOSPC && cap < (1u << 20)) {
+				/* one bucket holds more than cap entries */
+				cap *= 2;
+				free(keys);
+				free(vals);
+				keys = vals = NULL;
+				continue;
+			}
+			if (r == -ENOENT) {
+				done = true;	/* last batch, count may be > 0 */
+			} else if (first && (r == -EINVAL || r == -ENOTSUP ||
+					     r == -EOPNOTSUPP)) {
+				err = read_hash_by_key(fd, ksz, vsz, add, s);
+				break;
+			} else {
+				err = r;
+				break;
+			}
+		}
+		first = false;
+		for (__u32 i = 0; i < count && !err; i++)
+			err = add(s, keys + (size_t)i * ksz, vals + (size_t)i * vsz);
+		if (err)
+			break;
+	}
+	free(keys);
+	free(vals);
 	return err;
 }
 
@@ -280,6 +337,28 @@ static uint64_t recursion_misses(struct collector *c)
 	return total;
 }
 
+/* Issued block requests still waiting for a completion, from processes
+ * that have exited (their requests can no longer complete normally). */
+static uint64_t unfinished_requests(struct collector *c, const struct raw_snapshot *s)
+{
+	int fd = bpf_map__fd(c->skel->maps.rqs);
+	__u64 key, *prev = NULL;
+	struct iopat_rq rq;
+	uint64_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &rq) || !rq.issue_ns)
+			continue;
+		for (size_t i = 0; i < s->nprocs; i++)
+			if (s->procs[i].tgid == rq.tgid && s->procs[i].exited) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
 int collector_read(struct collector *c, struct raw_snapshot *s)
 {
 	int fd = bpf_map__fd(c->skel->maps.drops);
@@ -302,13 +381,52 @@ int collector_read(struct collector *c, struct raw_snapshot *s)
 		err = read_hash(c->skel->maps.devs, sizeof(struct iopat_dev_key),
 				sizeof(struct iopat_dev_stats), add_dev_cb, s);
 	for (__u32 i = 0; i < IOPAT_NDROPS && !err; i++) {
-		if (i == IOPAT_DROP_PROG_BUSY || bpf_map_lookup_elem(fd, &i, c->percpu))
+		if (i == IOPAT_DROP_PROG_BUSY || i == IOPAT_DROP_RQ_UNFINISHED ||
+		    bpf_map_lookup_elem(fd, &i, c->percpu))
 			continue;
 		for (int cpu = 0; cpu < c->ncpus; cpu++)
 			s->drops[i] += c->percpu[cpu];
 	}
 	s->drops[IOPAT_DROP_PROG_BUSY] = recursion_misses(c);
+	if (!err)
+		s->drops[IOPAT_DROP_RQ_UNFINISHED] = unfinished_requests(c, s);
 	return err;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* pids must be sorted */
+static bool pid_in(uint32_t pid, const uint32_t *pids, size_t n)
+{
+	return bsearch(&pid, pids, n, sizeof(*pids), cmp_pid) != NULL;
+}
+
+void collector_forget(struct collector *c, const struct raw_snapshot *s,
+		      uint32_t *pids, size_t npids)
+{
+	int ffd = bpf_map__fd(c->skel->maps.files);
+	int dfd = bpf_map__fd(c->skel->maps.devs);
+	int pfd = bpf_map__fd(c->skel->maps.procs);
+	int tfd = bpf_map__fd(c->skel->maps.tracked);
+
+	if (!npids)
+		return;
+	qsort(pids, npids, sizeof(*pids), cmp_pid);
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (pid_in(s->files[i].key.tgid, pids, npids))
+			bpf_map_delete_elem(ffd, &s->files[i].key);
+	for (size_t i = 0; i < s->ndevs; i++)
+		if (pid_in(s->devs[i].key.tgid, pids, npids))
+			bpf_map_delete_elem(dfd, &s->devs[i].key);
+	for (size_t i = 0; i < npids; i++) {
+		bpf_map_delete_elem(pfd, &pids[i]);
+		bpf_map_delete_elem(tfd, &pids[i]);
+	}
 }
 
 void collector_close(struct collector *c)

@@ -19,6 +19,10 @@ int collector_open(struct collector **out, const struct collector_opts *opts);
 int collector_track(struct collector *c, uint32_t pid);
 /* Read every map into s (reset first). Negative errno on failure. */
 int collector_read(struct collector *c, struct raw_snapshot *s);
+/* Remove from every map the entries of the given processes (exited ones,
+ * once reported), using the keys of snapshot s. Sorts pids. */
+void collector_forget(struct collector *c, const struct raw_snapshot *s,
+		      uint32_t *pids, size_t npids);
 /* Comma-separated list of attached hooks, e.g. "tp_btf:sys_exit,...". */
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);

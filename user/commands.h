@@ -3,5 +3,6 @@
 #define IOPAT_COMMANDS_H
 
 int do_stat(int argc, char **argv);
+int do_top(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "top", do_top, "live per-process view of file and block I/O" },
 	{ "stat", do_stat, "run a command and summarise its file and block I/O" },
 	{ "version", do_version, "print the version" },
 	{ "help", do_help, "show this help" },

@@ -3,28 +3,10 @@
 #include <string.h>
 #include "devnames.h"
 #include "hist.h"
+#include "io_json.h"
 #include "json_writer.h"
 #include "stat.h"
 #include "units.h"
-
-static const char *const drop_names[IOPAT_NDROPS] = {
-	[IOPAT_DROP_FILE_MAP] = "file_map_full",
-	[IOPAT_DROP_DEV_MAP] = "device_map_full",
-	[IOPAT_DROP_PROC_MAP] = "process_map_full",
-	[IOPAT_DROP_RQ_MAP] = "request_map_full",
-	[IOPAT_DROP_TRACK_MAP] = "tracked_map_full",
-	[IOPAT_DROP_RINGBUF] = "ringbuf_full",
-	[IOPAT_DROP_PROG_BUSY] = "program_busy",
-};
-
-static uint64_t drops_total(const uint64_t *d)
-{
-	uint64_t t = 0;
-
-	for (int i = 0; i < IOPAT_NDROPS; i++)
-		t += d[i];
-	return t;
-}
 
 static double per_s(double v, double secs)
 {
@@ -35,74 +17,6 @@ static double per_s(double v, double secs)
 static double peak_or_mean(double peak, unsigned int seconds, double total, double secs)
 {
 	return seconds ? fmax(peak, 0) : per_s(total, secs);
-}
-
-/* ---- JSON ---- */
-
-static void json_size_hist(struct json_writer *jw, const char *key, const uint64_t *h)
-{
-	jw_key(jw, key);
-	jw_array_start(jw);
-	for (unsigned int b = 0; b < IOPAT_SIZE_BUCKETS; b++) {
-		if (!h[b])
-			continue;
-		jw_object_start(jw);
-		jw_uint_field(jw, "bytes_min", hist_size_bucket_min(b));
-		if (b == IOPAT_SIZE_BUCKETS - 1)
-			jw_key(jw, "bytes_max"), jw_null(jw);
-		else
-			jw_uint_field(jw, "bytes_max", hist_size_bucket_max(b));
-		jw_uint_field(jw, "count", h[b]);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_latency(struct json_writer *jw, const char *prefix, const uint64_t *h,
-			 uint64_t sum_ns, uint64_t ops)
-{
-	char k[64];
-
-	snprintf(k, sizeof(k), "%s_lat_mean_us", prefix);
-	jw_double_field(jw, k, ops ? (double)sum_ns / ops / 1e3 : 0, 1);
-	snprintf(k, sizeof(k), "%s_lat_p50_us", prefix);
-	jw_double_field(jw, k, hist_lat_percentile(h, 50) / 1e3, 1);
-	snprintf(k, sizeof(k), "%s_lat_p90_us", prefix);
-	jw_double_field(jw, k, hist_lat_percentile(h, 90) / 1e3, 1);
-	snprintf(k, sizeof(k), "%s_lat_p99_us", prefix);
-	jw_double_field(jw, k, hist_lat_percentile(h, 99) / 1e3, 1);
-	snprintf(k, sizeof(k), "%s_lat_max_us", prefix);
-	jw_double_field(jw, k, hist_lat_max(h) / 1e3, 1);
-}
-
-/* The counter vocabulary shared by totals, processes and devices. */
-static void json_io_counters(struct json_writer *jw, const struct io_totals *io)
-{
-	jw_uint_field(jw, "read_bytes", io->read_bytes);
-	jw_uint_field(jw, "write_bytes", io->write_bytes);
-	jw_uint_field(jw, "read_ops", io->read_ops);
-	jw_uint_field(jw, "write_ops", io->write_ops);
-	jw_double_field(jw, "seq_read_pct", units_pct(io->seq_read_ops, io->read_ops), 1);
-	jw_double_field(jw, "seq_write_pct", units_pct(io->seq_write_ops, io->write_ops), 1);
-	jw_uint_field(jw, "dev_read_bytes", io->dev_read_bytes);
-	jw_uint_field(jw, "dev_write_bytes", io->dev_write_bytes);
-	jw_uint_field(jw, "dev_read_ops", io->dev_read_ops);
-	jw_uint_field(jw, "dev_write_ops", io->dev_write_ops);
-	jw_double_field(jw, "dev_seq_read_pct",
-			units_pct(io->dev_seq_read_ops, io->dev_read_ops), 1);
-	jw_double_field(jw, "dev_seq_write_pct",
-			units_pct(io->dev_seq_write_ops, io->dev_write_ops), 1);
-	json_latency(jw, "dev_read", io->dev_read_lat_hist, io->dev_read_lat_ns,
-		     io->dev_read_ops);
-	json_latency(jw, "dev_write", io->dev_write_lat_hist, io->dev_write_lat_ns,
-		     io->dev_write_ops);
-	jw_uint_field(jw, "cache_miss_bytes", io->cache_miss_bytes);
-	jw_uint_field(jw, "fsyncs", io->fsyncs);
-	jw_uint_field(jw, "files", io->files);
-	jw_uint_field(jw, "mem_read_bytes", io->mem_read_bytes);
-	jw_uint_field(jw, "mem_write_bytes", io->mem_write_bytes);
-	jw_uint_field(jw, "mem_read_ops", io->mem_read_ops);
-	jw_uint_field(jw, "mem_write_ops", io->mem_write_ops);
 }
 
 static void json_rates(struct json_writer *jw, const struct stat_result *r)
@@ -203,12 +117,7 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	jw_uint_field(&jw, "dev_write_ops", r->writeback.dev_write_ops);
 	jw_object_end(&jw);
 
-	jw_key(&jw, "drops");
-	jw_object_start(&jw);
-	for (int i = 0; i < IOPAT_NDROPS; i++)
-		jw_uint_field(&jw, drop_names[i], r->drops[i]);
-	jw_uint_field(&jw, "total", drops_total(r->drops));
-	jw_object_end(&jw);
+	json_drops(&jw, r->drops);
 	jw_object_end(&jw);
 }
 

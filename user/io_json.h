@@ -1,0 +1,18 @@
+/* The JSON counter vocabulary shared by every command, and drop names. */
+#ifndef IOPAT_IO_JSON_H
+#define IOPAT_IO_JSON_H
+
+#include "aggregate.h"
+#include "json_writer.h"
+
+extern const char *const drop_names[IOPAT_NDROPS];
+
+uint64_t drops_total(const uint64_t *drops);
+/* `"drops": {"file_map_full": N, ..., "total": N}` */
+void json_drops(struct json_writer *jw, const uint64_t *drops);
+/* Non-empty log2 buckets as [{"bytes_min", "bytes_max", "count"}]. */
+void json_size_hist(struct json_writer *jw, const char *key, const uint64_t *h);
+/* read_bytes, write_bytes, ..., mem_write_ops: see README "Counters". */
+void json_io_counters(struct json_writer *jw, const struct io_totals *io);
+
+#endif

@@ -1,0 +1,720 @@
+/* `iopat top [-b] [--json] [-n COUNT] [-d SECS] [-p PID]... [-c COMM]` */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include "collector.h"
+#include "commands.h"
+#include "hist.h"
+#include "io_json.h"
+#include "top.h"
+#include "units.h"
+
+volatile sig_atomic_t top_stop;
+
+static void on_stop_signal(int sig)
+{
+	top_stop = 1;
+}
+
+static void top_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-p PID]... [-c COMM]\n\n"
+		"Live view of file and block I/O per process: throughput, IOPS, R:W,\n"
+		"sizes, %% sequential, device latency, page-cache misses.\n\n"
+		"  -d, --delay SECS   refresh interval in seconds (default 1, > 0)\n"
+		"  -b, --batch        plain text tables, one per interval, no screen\n"
+		"      --json         one JSON object per interval per line (JSON Lines)\n"
+		"  -n, --iterations N stop after N intervals (batch and JSON)\n"
+		"  -p, --pid PID      only PID and its descendants (repeatable)\n"
+		"  -c, --comm TEXT    only processes whose name contains TEXT\n"
+		"  -s, --sort COLUMN  sort column: pid comm read write riops wiops size\n"
+		"                     seq lat miss total (default total)\n"
+		"  -v, --verbose      show libbpf messages\n"
+		"  -h, --help         this help\n\n"
+		"Keys on the screen: q quit, arrows/PgUp/PgDn move, < > sort column,\n"
+		"r reverse, / filter by name, p show one pid, h help.\n");
+}
+
+/* ---- columns ---- */
+
+static void fmt_pid(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	snprintf(b, n, "%u", r->pid);
+}
+
+static void fmt_comm(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	snprintf(b, n, "%s", r->comm);	/* sanitised by the views */
+}
+
+static void fmt_rate(char *b, size_t n, double v)
+{
+	if (v <= 0)
+		snprintf(b, n, "0");
+	else
+		units_rate(b, n, v);
+}
+
+static void fmt_read_bps(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	fmt_rate(b, n, m->read_bps);
+}
+
+static void fmt_write_bps(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	fmt_rate(b, n, m->write_bps);
+}
+
+static void fmt_riops(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	units_count(b, n, m->read_iops);
+}
+
+static void fmt_wiops(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	units_count(b, n, m->write_iops);
+}
+
+static void fmt_rw(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	rw_ratio_str(b, n, r->d.read_bytes, r->d.write_bytes);
+}
+
+static void fmt_avg(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	if (m->avg_size > 0)
+		units_bytes(b, n, m->avg_size);
+	else
+		snprintf(b, n, "-");
+}
+
+static void fmt_dom(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	if (m->dom_size_bucket >= 0)
+		units_bytes(b, n, hist_size_bucket_min(m->dom_size_bucket));
+	else
+		snprintf(b, n, "-");
+}
+
+static void fmt_seq(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	if (r->d.read_ops + r->d.write_ops)
+		snprintf(b, n, "%.0f", m->seq_pct);
+	else
+		snprintf(b, n, "-");
+}
+
+static void fmt_dev_bps(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	fmt_rate(b, n, m->dev_read_bps + m->dev_write_bps);
+}
+
+static void fmt_lat(char *b, size_t n, double ns, const struct top_row *r)
+{
+	if (r->d.dev_read_ops + r->d.dev_write_ops)
+		units_ns(b, n, ns);
+	else
+		snprintf(b, n, "-");
+}
+
+static void fmt_p50(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	fmt_lat(b, n, m->lat_p50_ns, r);
+}
+
+static void fmt_p99(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	fmt_lat(b, n, m->lat_p99_ns, r);
+}
+
+static void fmt_miss(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	fmt_rate(b, n, m->miss_bps);
+}
+
+static void fmt_dash(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	snprintf(b, n, "-");
+}
+
+const struct top_column top_columns[] = {
+	{ "PID", 7, false, TOP_SORT_PID, fmt_pid },
+	{ "COMM", 16, true, TOP_SORT_COMM, fmt_comm },
+	{ "READ/s", 12, false, TOP_SORT_READ_BPS, fmt_read_bps },
+	{ "WRITE/s", 12, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
+	{ "R-IOPS", 7, false, TOP_SORT_READ_IOPS, fmt_riops },
+	{ "W-IOPS", 7, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
+	{ "R:W", 7, false, TOP_NSORT, fmt_rw },
+	{ "AVG-SZ", 9, false, TOP_SORT_AVG_SIZE, fmt_avg },
+	{ "DOM-SZ", 9, false, TOP_NSORT, fmt_dom },
+	{ "SEQ%", 4, false, TOP_SORT_SEQ, fmt_seq },
+	{ "DEV/s", 12, false, TOP_SORT_TOTAL_BPS, fmt_dev_bps },
+	{ "P50", 8, false, TOP_NSORT, fmt_p50 },
+	{ "P99", 8, false, TOP_SORT_LAT_P99, fmt_p99 },
+	{ "MISS/s", 12, false, TOP_SORT_MISS, fmt_miss },
+	{ "STAGE", 7, true, TOP_NSORT, fmt_dash },
+	{ "TIER", 4, true, TOP_NSORT, fmt_dash },
+};
+const size_t top_ncolumns = sizeof(top_columns) / sizeof(top_columns[0]);
+
+void top_format_row(const struct top_row *r, double secs, char cells[][32])
+{
+	struct row_metrics m;
+
+	row_metrics_compute(&r->d, secs, &m);
+	for (size_t c = 0; c < top_ncolumns; c++) {
+		top_columns[c].format(cells[c], 32, r, &m);
+		if ((int)strlen(cells[c]) > top_columns[c].width)
+			cells[c][top_columns[c].width] = '\0';
+	}
+}
+
+int top_apply_view(struct top_state *st)
+{
+	struct top_interval *iv = &st->iv;
+
+	if (iv->cap < st->all.n) {
+		void *p = realloc(iv->rows, st->all.n * sizeof(*iv->rows));
+
+		if (!p)
+			return -ENOMEM;
+		iv->rows = p;
+		iv->cap = st->all.n;
+	}
+	iv->n = 0;
+	iv->interval_s = st->all.interval_s;
+	for (size_t i = 0; i < st->all.n; i++) {
+		const struct top_row *r = &st->all.rows[i];
+
+		if (st->pid_filter && r->pid != st->pid_filter)
+			continue;
+		if (st->comm_filter[0] && !strstr(r->comm, st->comm_filter))
+			continue;
+		iv->rows[iv->n++] = *r;
+	}
+	top_interval_sort(iv, st->sort, st->sort_reverse);
+	return 0;
+}
+
+/* ---- plain text batches ---- */
+
+static int text_init(struct top_state *st)
+{
+	return 0;
+}
+
+static void sanitize_ascii(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
+static int text_show(struct top_state *st)
+{
+	char cells[32][32], a[32], b[32], c[32], d[32];
+	const struct io_totals *t = &st->host_total;
+	double secs = st->iv.interval_s;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(a, sizeof(a), "%H:%M:%S", &tm);
+	printf("iopat top - %s - %s - interval %.2f s - %zu processes - drops %llu\n", st->host,
+	       a, secs, st->iv.n, (unsigned long long)st->drops_total);
+	printf("total: read %s (%s IOPS), write %s (%s IOPS), device read %s, write %s\n",
+	       units_rate(a, sizeof(a), t->read_bytes / secs),
+	       units_count(c, sizeof(c), t->read_ops / secs),
+	       units_rate(b, sizeof(b), t->write_bytes / secs),
+	       units_count(d, sizeof(d), t->write_ops / secs),
+	       units_rate(a, sizeof(a), t->dev_read_bytes / secs),
+	       units_rate(b, sizeof(b), t->dev_write_bytes / secs));
+	for (size_t col = 0; col < top_ncolumns; col++)
+		printf("%s%*s", col ? " " : "",
+		       top_columns[col].left ? -top_columns[col].width : top_columns[col].width,
+		       top_columns[col].title);
+	printf("\n");
+	for (size_t i = 0; i < st->iv.n; i++) {
+		const struct top_row *r = &st->iv.rows[i];
+
+		top_format_row(r, secs, cells);
+		sanitize_ascii(cells[1]);
+		for (size_t col = 0; col < top_ncolumns; col++)
+			printf("%s%*s", col ? " " : "",
+			       top_columns[col].left ? -top_columns[col].width
+						     : top_columns[col].width,
+			       cells[col]);
+		printf("%s\n", r->exited ? " (exited)" : "");
+	}
+	printf("\n");
+	if (fflush(stdout) || ferror(stdout))
+		return -errno;
+	return 0;
+}
+
+static int sleep_wait(struct top_state *st, int timeout_ms)
+{
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);	/* a signal cuts it short; top_stop says why */
+	return TOP_EV_NONE;
+}
+
+static void noop_fini(struct top_state *st)
+{
+}
+
+const struct top_view_ops top_view_text = {
+	.name = "text",
+	.init = text_init,
+	.show = text_show,
+	.wait = sleep_wait,
+	.fini = noop_fini,
+};
+
+/* ---- JSON Lines ---- */
+
+static int json_show(struct top_state *st)
+{
+	struct json_writer jw;
+	struct timespec ts;
+	struct tm tm;
+	char stamp[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03ldZ",
+		 ts.tv_nsec / 1000000);
+
+	jw_init(&jw, stdout, false);
+	jw_object_start(&jw);
+	jw_string_field(&jw, "timestamp", stamp);
+	jw_double_field(&jw, "interval_s", st->iv.interval_s, 3);
+	jw_string_field(&jw, "host", st->host);
+	jw_double_field(&jw, "refresh_cpu_ms", st->refresh_cpu_ms, 2);
+	json_drops(&jw, st->drops);
+	jw_key(&jw, "processes");
+	jw_array_start(&jw);
+	for (size_t i = 0; i < st->iv.n; i++) {
+		const struct top_row *r = &st->iv.rows[i];
+
+		jw_object_start(&jw);
+		jw_uint_field(&jw, "pid", r->pid);
+		jw_uint_field(&jw, "ppid", r->ppid);
+		jw_string_field(&jw, "comm", r->comm);
+		jw_uint_field(&jw, "cgroup_id", r->cgroup_id);
+		jw_bool_field(&jw, "exited", r->exited);
+		json_io_counters(&jw, &r->d);
+		jw_object_end(&jw);
+	}
+	jw_array_end(&jw);
+	jw_object_end(&jw);
+	fputc('\n', stdout);
+	if (fflush(stdout) || ferror(stdout))
+		return -errno;
+	return 0;
+}
+
+const struct top_view_ops top_view_json = {
+	.name = "json",
+	.init = text_init,
+	.show = json_show,
+	.wait = sleep_wait,
+	.fini = noop_fini,
+};
+
+/* ---- the refresh loop ---- */
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Parent pid of a process from /proc/PID/stat, 0 when unknown. */
+static uint32_t proc_ppid(uint32_t pid)
+{
+	char path[64], buf[512], *p;
+	unsigned int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 1, " %*c %u", &ppid);
+	fclose(f);
+	return ppid;
+}
+
+struct pid_pair {
+	uint32_t pid, ppid;
+	bool tracked;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pid_pair *)a)->pid, y = ((const struct pid_pair *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Track the given pids and all their current descendants (later children
+ * are added by the kernel side as they fork). */
+static int track_tree(struct collector *col, const uint32_t *pids, size_t n)
+{
+	struct pid_pair *all = NULL, key, *parent;
+	size_t nall = 0, cap = 0;
+	struct dirent *e;
+	bool grew = true;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		uint32_t pid = strtoul(e->d_name, NULL, 10);
+
+		if (!pid)
+			continue;
+		if (nall == cap) {
+			void *p = realloc(all, (cap = cap ? cap * 2 : 1024) * sizeof(*all));
+
+			if (!p) {
+				closedir(d);
+				free(all);
+				return -ENOMEM;
+			}
+			all = p;
+		}
+		all[nall].pid = pid;
+		all[nall].ppid = proc_ppid(pid);
+		all[nall].tracked = false;
+		for (size_t k = 0; k < n; k++)
+			all[nall].tracked |= pids[k] == pid;
+		nall++;
+	}
+	closedir(d);
+	qsort(all, nall, sizeof(*all), cmp_pair);
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < nall; i++) {
+			if (all[i].tracked)
+				continue;
+			key.pid = all[i].ppid;
+			parent = bsearch(&key, all, nall, sizeof(*all), cmp_pair);
+			if (parent && parent->tracked)
+				all[i].tracked = grew = true;
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		collector_track(col, pids[k]);
+	for (size_t i = 0; i < nall; i++)
+		if (all[i].tracked)
+			collector_track(col, all[i].pid);
+	free(all);
+	return 0;
+}
+
+static bool parse_positive_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_positive_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_sort(const char *s, enum top_sort *out)
+{
+	static const struct {
+		const char *name;
+		enum top_sort key;
+	} names[] = {
+		{ "pid", TOP_SORT_PID },	  { "comm", TOP_SORT_COMM },
+		{ "read", TOP_SORT_READ_BPS },	  { "write", TOP_SORT_WRITE_BPS },
+		{ "riops", TOP_SORT_READ_IOPS },  { "wiops", TOP_SORT_WRITE_IOPS },
+		{ "size", TOP_SORT_AVG_SIZE },	  { "seq", TOP_SORT_SEQ },
+		{ "lat", TOP_SORT_LAT_P99 },	  { "miss", TOP_SORT_MISS },
+		{ "total", TOP_SORT_TOTAL_BPS },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			*out = names[i].key;
+			return 0;
+		}
+	return -1;
+}
+
+static void __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "iopat top: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	top_usage(stderr);
+}
+
+int do_top(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct top_state *st;
+	struct collector *col = NULL;
+	struct collector_opts copts = {};
+	const struct top_view_ops *view = &top_view_tui;
+	struct raw_snapshot raw = {};
+	struct proc_table prev = {}, cur = {}, tmp;
+	struct sigaction sa = {};
+	uint32_t pids[64], *exited = NULL;
+	size_t npids = 0, nexited, cap_exited = 0;
+	uint64_t last_ns, next_ns, prev_drops[IOPAT_NDROPS] = {};
+	struct utsname un;
+	int opt, ret = 1, err;
+	long lv;
+
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		fprintf(stderr, "iopat top: out of memory\n");
+		return 1;
+	}
+	st->interval_s = 1.0;
+	st->sort = TOP_SORT_TOTAL_BPS;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (!parse_positive_double(optarg, &st->interval_s)) {
+				usage_error("bad interval '%s': a number of seconds > 0", optarg);
+				goto usage;
+			}
+			break;
+		case 'b':
+			if (view != &top_view_json)
+				view = &top_view_text;
+			break;
+		case 'J':
+			view = &top_view_json;
+			break;
+		case 'n':
+			if (!parse_positive_long(optarg, &st->count)) {
+				usage_error("bad count '%s': a whole number > 0", optarg);
+				goto usage;
+			}
+			break;
+		case 'p':
+			if (!parse_positive_long(optarg, &lv) || lv > 0x3fffffff) {
+				usage_error("bad pid '%s'", optarg);
+				goto usage;
+			}
+			if (kill((pid_t)lv, 0) && errno == ESRCH) {
+				usage_error("no process with pid %s", optarg);
+				goto usage;
+			}
+			if (npids == sizeof(pids) / sizeof(pids[0])) {
+				usage_error("too many -p options (at most 64)");
+				goto usage;
+			}
+			pids[npids++] = lv;
+			break;
+		case 'c':
+			snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", optarg);
+			break;
+		case 's':
+			if (parse_sort(optarg, &st->sort)) {
+				usage_error("unknown sort column '%s'", optarg);
+				goto usage;
+			}
+			break;
+		case 'v':
+			copts.verbose = true;
+			break;
+		case 'h':
+			top_usage(stdout);
+			free(st);
+			return 0;
+		default:
+			if (optopt && strchr("dnpcs", optopt))
+				usage_error("option -%c needs a value", optopt);
+			else
+				usage_error("unknown option '%s'", argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (optind < argc) {
+		usage_error("unexpected argument '%s'", argv[optind]);
+		goto usage;
+	}
+	if (view == &top_view_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "iopat top: not a terminal: use -b or --json\n");
+		goto usage;
+	}
+
+	copts.filter_tracked = npids > 0;
+	if (collector_open(&col, &copts))
+		goto cleanup;
+	if (npids && track_tree(col, pids, npids)) {
+		fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	st->hooks = collector_hooks(col);
+	if (uname(&un) == 0)
+		snprintf(st->host, sizeof(st->host), "%s", un.nodename);
+
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows up as EPIPE */
+
+	if (view->init(st))
+		goto cleanup;
+	/* a first snapshot: the maps start empty, so this is the baseline */
+	if (collector_read(col, &raw) || aggregate_by_pid(&raw, &prev)) {
+		view->fini(st);
+		fprintf(stderr, "iopat top: cannot read the kernel maps\n");
+		goto cleanup;
+	}
+	last_ns = clock_ns(CLOCK_MONOTONIC);
+	next_ns = last_ns + (uint64_t)(st->interval_s * 1e9);
+	ret = 0;
+	while (!top_stop) {
+		uint64_t now = clock_ns(CLOCK_MONOTONIC), cpu0;
+		int ev;
+
+		if (now < next_ns) {
+			ev = view->wait(st, (int)((next_ns - now + 999999) / 1000000));
+			if (ev & TOP_EV_QUIT)
+				break;
+			if ((ev & TOP_EV_REDRAW) && (top_apply_view(st) || view->show(st) < 0))
+				break;
+			continue;
+		}
+		cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+		err = collector_read(col, &raw);
+		if (!err)
+			err = aggregate_by_pid(&raw, &cur);
+		if (!err)
+			err = top_interval_compute(&prev, &cur, (now - last_ns) / 1e9, &st->all);
+		if (err) {
+			view->fini(st);
+			fprintf(stderr, "iopat top: cannot read the kernel maps: %s\n",
+				strerror(-err));
+			ret = 1;
+			goto cleanup;
+		}
+		/* host totals, before filtering */
+		memset(&st->host_total, 0, sizeof(st->host_total));
+		for (size_t i = 0; i < st->all.n; i++)
+			io_totals_add(&st->host_total, &st->all.rows[i].d);
+		/* exited processes leave the maps once this interval shows them */
+		nexited = 0;
+		for (size_t i = 0; i < cur.n; i++) {
+			if (!cur.rows[i].exited)
+				continue;
+			if (nexited == cap_exited) {
+				void *p = realloc(exited, (cap_exited = cap_exited ? cap_exited * 2 : 256) *
+							  sizeof(*exited));
+				if (!p)
+					break;
+				exited = p;
+			}
+			exited[nexited++] = cur.rows[i].pid;
+		}
+		collector_forget(col, &raw, exited, nexited);
+		for (int i = 0; i < IOPAT_NDROPS; i++) {
+			st->drops[i] = raw.drops[i] - prev_drops[i];
+			prev_drops[i] = raw.drops[i];
+		}
+		st->drops_total = drops_total(raw.drops);
+		if (top_apply_view(st)) {
+			view->fini(st);
+			fprintf(stderr, "iopat top: out of memory\n");
+			ret = 1;
+			goto cleanup;
+		}
+		st->refresh_cpu_ms = (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / 1e6;
+		st->iteration++;
+		err = view->show(st);
+		if (err < 0) {
+			if (err != -EPIPE) {
+				view->fini(st);
+				fprintf(stderr, "iopat top: cannot write: %s\n", strerror(-err));
+				ret = 1;
+				goto cleanup;
+			}
+			break;	/* reader went away: end quietly */
+		}
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+		last_ns = now;
+		next_ns += (uint64_t)(st->interval_s * 1e9);
+		if (next_ns < now)
+			next_ns = now + (uint64_t)(st->interval_s * 1e9);
+		if (st->count && st->iteration >= st->count)
+			break;
+	}
+	view->fini(st);
+cleanup:
+	collector_close(col);
+	raw_snapshot_free(&raw);
+	proc_table_free(&prev);
+	proc_table_free(&cur);
+	top_interval_free(&st->iv);
+	top_interval_free(&st->all);
+	free(exited);
+	free(st);
+	return ret;
+usage:
+	free(st);
+	return 2;
+}

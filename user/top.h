@@ -1,0 +1,79 @@
+/* `iopat top`: state shared by the refresh loop and its three views
+ * (plain text batches, JSON Lines, the ncurses screen). */
+#ifndef IOPAT_TOP_H
+#define IOPAT_TOP_H
+
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include "top_model.h"
+
+#define TOP_FILTER_LEN 64
+
+struct top_state {
+	/* options */
+	double interval_s;
+	long count;		/* 0: until quit */
+	char comm_filter[TOP_FILTER_LEN];	/* -c and '/': substring */
+	uint32_t pid_filter;	/* 'p': one pid, 0: all */
+	enum top_sort sort;
+	bool sort_reverse;
+	/* header */
+	char host[72];
+	const char *hooks;
+	size_t nhooks;
+	uint64_t drops_total;	/* since start */
+	uint64_t drops[IOPAT_NDROPS];	/* this interval */
+	double refresh_cpu_ms;
+	long iteration;
+	/* the last interval: every row, and the rows shown (filtered, sorted) */
+	struct top_interval all;
+	struct top_interval iv;
+	struct io_totals host_total;	/* all rows, before filtering */
+	/* screen */
+	int selected;		/* row index */
+	int scroll;		/* first row shown */
+	bool help;
+};
+
+/* Column of the process table: fixed width, one sort key. */
+struct top_column {
+	const char *title;
+	int width;
+	bool left;		/* left-aligned (text) */
+	enum top_sort sort;	/* TOP_NSORT: not sortable */
+	void (*format)(char *buf, size_t len, const struct top_row *r,
+		       const struct row_metrics *m);
+};
+
+extern const struct top_column top_columns[];
+extern const size_t top_ncolumns;
+
+/* Cells of one row, each at most its column's width. */
+void top_format_row(const struct top_row *r, double secs, char cells[][32]);
+
+/* What a view's wait() reports. */
+enum {
+	TOP_EV_NONE = 0,
+	TOP_EV_REDRAW = 1,
+	TOP_EV_QUIT = 2,
+};
+
+struct top_view_ops {
+	const char *name;
+	int (*init)(struct top_state *st);
+	/* Show one refresh; negative errno ends the loop (EPIPE quietly). */
+	int (*show)(struct top_state *st);
+	/* Wait up to timeout_ms for input; returns TOP_EV_* flags. */
+	int (*wait)(struct top_state *st, int timeout_ms);
+	void (*fini)(struct top_state *st);
+};
+
+extern const struct top_view_ops top_view_text, top_view_json, top_view_tui;
+
+/* st->iv = st->all filtered (comm, pid) and sorted. 0 or -ENOMEM. */
+int top_apply_view(struct top_state *st);
+
+extern volatile sig_atomic_t top_stop;
+
+#endif

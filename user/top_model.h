@@ -1,0 +1,68 @@
+/* One refresh of `top`: per-process deltas between two cumulative
+ * snapshots, the figures shown for each row, and their ordering (pure). */
+#ifndef IOPAT_TOP_MODEL_H
+#define IOPAT_TOP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "aggregate.h"
+
+struct top_row {
+	uint32_t pid, ppid;
+	uint64_t cgroup_id;
+	char comm[IOPAT_COMM_LEN + 1];
+	bool exited;
+	struct io_totals d;	/* this interval's counts */
+};
+
+/* Figures derived from one row's counts over an interval. */
+struct row_metrics {
+	double read_bps, write_bps;	/* bytes/s, syscall level */
+	double read_iops, write_iops;	/* ops/s */
+	double avg_size;		/* bytes per op, reads and writes */
+	int dom_size_bucket;		/* most frequent log2 size, -1: none */
+	double seq_pct;			/* of all ops, reads and writes */
+	double lat_p50_ns, lat_p99_ns;	/* device, reads and writes */
+	double miss_bps;		/* page-cache fills, bytes/s */
+	double dev_read_bps, dev_write_bps;
+};
+
+struct top_interval {
+	struct top_row *rows;
+	size_t n, cap;
+	double interval_s;
+};
+
+/* Rows for every process with I/O between prev and cur (cur minus prev;
+ * a process absent from prev counts from zero). */
+int top_interval_compute(const struct proc_table *prev, const struct proc_table *cur,
+			 double interval_s, struct top_interval *out);
+void top_interval_free(struct top_interval *t);
+
+void row_metrics_compute(const struct io_totals *d, double secs, struct row_metrics *m);
+
+/* "3.2:1", "1:4.0", "R", "W", "-": read:write by bytes. */
+const char *rw_ratio_str(char *buf, size_t len, uint64_t rbytes, uint64_t wbytes);
+
+enum top_sort {
+	TOP_SORT_PID,
+	TOP_SORT_COMM,
+	TOP_SORT_READ_BPS,
+	TOP_SORT_WRITE_BPS,
+	TOP_SORT_READ_IOPS,
+	TOP_SORT_WRITE_IOPS,
+	TOP_SORT_AVG_SIZE,
+	TOP_SORT_SEQ,
+	TOP_SORT_LAT_P99,
+	TOP_SORT_MISS,
+	TOP_SORT_TOTAL_BPS,	/* read + write bytes/s: the default */
+	TOP_NSORT,
+};
+
+extern const char *const top_sort_names[TOP_NSORT];
+
+/* Sort rows by a key, largest first (pid and comm ascending); ties by pid. */
+void top_interval_sort(struct top_interval *t, enum top_sort key, bool reverse);
+
+#endif
