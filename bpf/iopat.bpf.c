@@ -88,6 +88,14 @@ struct {
 	__type(value, struct iopat_file_stats);
 } zero_file SEC(".maps");
 
+/* Scratch space to build a process entry: too big for the stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_proc);
+} scratch_proc SEC(".maps");
+
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 #define S_IFMT 00170000
@@ -215,21 +223,57 @@ static __always_inline bool pid_is_tracked(__u32 tgid)
 	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
 }
 
+/* A zeroed process entry to fill, in per-CPU scratch space. */
+static __always_inline struct iopat_proc *proc_scratch(void)
+{
+	__u32 zero = 0;
+	struct iopat_proc *p = bpf_map_lookup_elem(&scratch_proc, &zero);
+
+	if (p)
+		__builtin_memset(p, 0, sizeof(*p));
+	return p;
+}
+
 /* Make sure a process table entry exists for the current task. */
 static __always_inline void proc_note_current(__u32 tgid)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct iopat_proc p = {};
+	struct iopat_proc *p;
 
 	if (bpf_map_lookup_elem(&procs, &tgid))
 		return;
-	p.tgid = tgid;
-	p.ppid = task->real_parent->tgid;
-	p.cgroup_id = bpf_get_current_cgroup_id();
-	p.start_ns = bpf_ktime_get_ns();
-	bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), task->group_leader->comm);
-	if (insert_failed(bpf_map_update_elem(&procs, &tgid, &p, BPF_NOEXIST)))
+	p = proc_scratch();
+	if (!p)
+		return;
+	p->tgid = tgid;
+	p->ppid = task->real_parent->tgid;
+	p->cgroup_id = bpf_get_current_cgroup_id();
+	p->start_ns = bpf_ktime_get_ns();
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->group_leader->comm);
+	if (insert_failed(bpf_map_update_elem(&procs, &tgid, p, BPF_NOEXIST)))
 		count_drop(IOPAT_DROP_PROC_MAP);
+}
+
+/* One transfer seen outside the system-call slot (io_uring), added to
+ * the process's totals. */
+static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 bytes,
+					bool seq)
+{
+	struct iopat_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	if (!p)
+		return;
+	dir &= 1;
+	if (kind == IOPAT_KIND_MEMORY) {
+		__sync_fetch_and_add(&p->io.mem_bytes[dir], bytes);
+		__sync_fetch_and_add(&p->io.mem_ops[dir], 1);
+		return;
+	}
+	__sync_fetch_and_add(&p->io.bytes[dir], bytes);
+	__sync_fetch_and_add(&p->io.ops[dir], 1);
+	if (seq)
+		__sync_fetch_and_add(&p->io.seq_ops[dir], 1);
+	__sync_fetch_and_add(&p->size_hist[dir][size_bucket(bytes)], 1);
 }
 
 /* The file key of an inode: 0 for a regular file or a block device,
@@ -308,8 +352,13 @@ file_stats_get(struct iopat_file_key *key, struct inode *inode)
 	}
 	st = bpf_map_lookup_elem(&files, key);
 	if (st && !st->first_ns) {
+		struct iopat_proc *p;
+
 		st->kind = kind;
 		st->first_ns = bpf_ktime_get_ns();
+		p = bpf_map_lookup_elem(&procs, &key->tgid);
+		if (p && kind != IOPAT_KIND_MEMORY)
+			__sync_fetch_and_add(&p->io.files, 1);
 	}
 	return st;
 }
@@ -346,24 +395,28 @@ static __always_inline void dir_add(struct iopat_dir_stats *d, __u64 off, __u64 
 	if (off + 1 == d->next_off || (off == 0 && d->next_off == 0))
 		d->seq_ops += 1;
 	d->next_off = off + bytes + 1;
-	d->size_hist[size_bucket(bytes)] += 1;
 }
 
-static __always_inline void dir_add_atomic(struct iopat_dir_stats *d, __u64 off,
+/* Returns whether the op was sequential. */
+static __always_inline bool dir_add_atomic(struct iopat_dir_stats *d, __u64 off,
 					   __u64 bytes)
 {
+	bool seq = off + 1 == d->next_off || (off == 0 && d->next_off == 0);
+
 	__sync_fetch_and_add(&d->bytes, bytes);
 	__sync_fetch_and_add(&d->ops, 1);
-	if (off + 1 == d->next_off || (off == 0 && d->next_off == 0))
+	if (seq)
 		__sync_fetch_and_add(&d->seq_ops, 1);
 	d->next_off = off + bytes + 1;
-	__sync_fetch_and_add(&d->size_hist[size_bucket(bytes)], 1);
+	return seq;
 }
 
 /* Move a slot's pending counts into its `files` entry and empty it. */
 static __always_inline void hot_flush(struct iopat_hot_slot *h)
 {
 	struct iopat_file_stats *st = bpf_map_lookup_elem(&files, &h->key);
+
+	struct iopat_proc *proc = NULL;
 
 	if (st) {
 		for (int i = 0; i < IOPAT_NDIR; i++) {
@@ -374,12 +427,28 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 			__sync_fetch_and_add(&d->bytes, p->bytes);
 			__sync_fetch_and_add(&d->ops, p->ops);
 			__sync_fetch_and_add(&d->seq_ops, p->seq_ops);
-			for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
-				if (p->size_hist[b])
-					__sync_fetch_and_add(&d->size_hist[b], p->size_hist[b]);
 			d->next_off = p->next_off;
 		}
 		st->last_ns = bpf_ktime_get_ns();
+	}
+	proc = bpf_map_lookup_elem(&procs, &h->key.tgid);
+	if (proc && h->kind == IOPAT_KIND_MEMORY) {
+		for (int i = 0; i < IOPAT_NDIR; i++) {
+			__sync_fetch_and_add(&proc->io.mem_bytes[i], h->dir[i].bytes);
+			__sync_fetch_and_add(&proc->io.mem_ops[i], h->dir[i].ops);
+		}
+	} else if (proc) {
+		for (int i = 0; i < IOPAT_NDIR; i++) {
+			if (!h->dir[i].ops)
+				continue;
+			__sync_fetch_and_add(&proc->io.bytes[i], h->dir[i].bytes);
+			__sync_fetch_and_add(&proc->io.ops[i], h->dir[i].ops);
+			__sync_fetch_and_add(&proc->io.seq_ops[i], h->dir[i].seq_ops);
+			for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
+				if (h->size_hist[i][b])
+					__sync_fetch_and_add(&proc->size_hist[i][b],
+							     h->size_hist[i][b]);
+		}
 	}
 	__builtin_memset(h, 0, sizeof(*h));
 }
@@ -414,6 +483,7 @@ __noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 		if (h->used)
 			hot_flush(h);
 		h->key = key;
+		h->kind = st->kind;
 		h->gen = track_gen;
 		h->dir[IOPAT_READ].next_off = st->dir[IOPAT_READ].next_off;
 		h->dir[IOPAT_WRITE].next_off = st->dir[IOPAT_WRITE].next_off;
@@ -422,6 +492,7 @@ __noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 	if (off == NO_OFFSET)
 		off = f->f_pos - bytes;
 	dir_add(&h->dir[dir & 1], off, bytes);
+	h->size_hist[dir & 1][size_bucket(bytes)] += 1;
 	return 0;
 }
 
@@ -432,12 +503,17 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 {
 	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode);
 
-	if (st)
-		dir_add_atomic(&st->dir[dir & 1], off, bytes);
+	bool seq;
+
+	if (!st)
+		return;
+	seq = dir_add_atomic(&st->dir[dir & 1], off, bytes);
+	proc_io_add(tgid, st->kind, dir, bytes, seq);
 }
 
 static __always_inline void account_fsync(__u32 tgid, int fd)
 {
+	struct iopat_proc *proc;
 	struct iopat_file_stats *st;
 	struct file *f = task_fd_file(bpf_get_current_task_btf(), fd);
 
@@ -446,6 +522,9 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 	st = inode_stats_get(tgid, f->f_inode);
 	if (st)
 		__sync_fetch_and_add(&st->fsyncs, 1);
+	proc = bpf_map_lookup_elem(&procs, &tgid);
+	if (proc)
+		__sync_fetch_and_add(&proc->io.fsyncs, 1);
 }
 
 /* Offset of a transfer whose start was given through a user pointer that
@@ -703,8 +782,10 @@ SEC("tp_btf/mm_filemap_add_to_page_cache")
 int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 {
 	struct iopat_file_stats *st;
+	struct iopat_proc *proc;
 	struct address_space *mapping;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 bytes;
 
 	if (!pid_is_tracked(tgid))
 		return 0;
@@ -714,8 +795,13 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 	if (!mapping || !mapping->host)
 		return 0;
 	st = inode_stats_get(tgid, mapping->host);
-	if (st)
-		__sync_fetch_and_add(&st->cache_miss_bytes, folio_bytes(folio));
+	if (!st)
+		return 0;
+	bytes = folio_bytes(folio);
+	__sync_fetch_and_add(&st->cache_miss_bytes, bytes);
+	proc = bpf_map_lookup_elem(&procs, &tgid);
+	if (proc)
+		__sync_fetch_and_add(&proc->io.cache_miss_bytes, bytes);
 	return 0;
 }
 
@@ -872,7 +958,7 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(iopat_process_fork, struct task_struct *parent,
 	     struct task_struct *child)
 {
-	struct iopat_proc p = {};
+	struct iopat_proc *p;
 	__u32 ptgid = parent->tgid;
 	__u32 ctgid = child->tgid;
 	__u8 one = 1;
@@ -886,12 +972,15 @@ int BPF_PROG(iopat_process_fork, struct task_struct *parent,
 			count_drop(IOPAT_DROP_TRACK_MAP);
 		__sync_fetch_and_add(&track_gen, 1);
 	}
-	p.tgid = ctgid;
-	p.ppid = ptgid;
-	p.cgroup_id = bpf_get_current_cgroup_id();
-	p.start_ns = bpf_ktime_get_ns();
-	bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), parent->comm);
-	if (insert_failed(bpf_map_update_elem(&procs, &ctgid, &p, BPF_ANY)))
+	p = proc_scratch();
+	if (!p)
+		return 0;
+	p->tgid = ctgid;
+	p->ppid = ptgid;
+	p->cgroup_id = bpf_get_current_cgroup_id();
+	p->start_ns = bpf_ktime_get_ns();
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), parent->comm);
+	if (insert_failed(bpf_map_update_elem(&procs, &ctgid, p, BPF_ANY)))
 		count_drop(IOPAT_DROP_PROC_MAP);
 	return 0;
 }

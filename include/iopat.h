@@ -62,13 +62,14 @@ struct iopat_file_key {
 	__u64 ino;
 };
 
-/* One direction (read or write) of accesses to one file. */
+/* One direction (read or write) of accesses to one file. Size histograms
+ * are kept per process (struct iopat_proc), not per file: a file entry
+ * stays small, and 100,000 of them are read in one refresh. */
 struct iopat_dir_stats {
 	__u64 bytes;
 	__u64 ops;
 	__u64 seq_ops;		/* ops starting where the previous one ended */
 	__u64 next_off;		/* end offset of the previous op + 1 (0: none) */
-	__u32 size_hist[IOPAT_SIZE_BUCKETS];
 };
 
 struct iopat_file_stats {
@@ -82,17 +83,19 @@ struct iopat_file_stats {
 };
 
 /* Per-CPU cache of the last (process, file) the system-call hook saw.
- * Counts accumulate here and are added to the `files` map only when the
- * slot is taken by another (process, file), so a tight loop on one file
- * costs no hash lookup. Readers add the pending counts of every CPU's
- * slot to the `files` entry with the same key (next_off is the live
+ * Counts accumulate here and are added to the `files` and `procs` maps
+ * only when the slot is taken by another (process, file), so a tight loop
+ * on one file costs no hash lookup. Readers add the pending counts of
+ * every CPU's slot to the entries with the same keys (next_off is the live
  * position, not a count). */
 struct iopat_hot_slot {
-	struct iopat_file_key key;	/* tgid 0 and ino 0 and dev 0: empty */
+	struct iopat_file_key key;
 	__u64 gen;		/* track_gen when filled */
-	__u32 used;
-	__u32 pad;
+	__u32 used;		/* 0: empty */
+	__u32 kind;		/* enum iopat_file_kind of the file */
+	/* pending counts, for the file entry and for the process entry */
 	struct iopat_dir_stats dir[IOPAT_NDIR];
+	__u32 size_hist[IOPAT_NDIR][IOPAT_SIZE_BUCKETS];	/* pending, for the process */
 };
 
 /* Key of the per-device map: one entry per (process, block device). */
@@ -115,6 +118,19 @@ struct iopat_dev_stats {
 	__u64 next_sector;	/* end sector of the previous request */
 };
 
+/* Syscall-level totals of one process, the sum of its file entries, kept
+ * apart so that a refresh reads one entry per process, not per file. */
+struct iopat_proc_io {
+	__u64 bytes[IOPAT_NDIR];	/* storage files and block devices */
+	__u64 ops[IOPAT_NDIR];
+	__u64 seq_ops[IOPAT_NDIR];
+	__u64 mem_bytes[IOPAT_NDIR];	/* memory files (tmpfs...) */
+	__u64 mem_ops[IOPAT_NDIR];
+	__u64 cache_miss_bytes;
+	__u64 fsyncs;
+	__u64 files;		/* storage files and block devices touched */
+};
+
 /* Process table entry, keyed by tgid. */
 struct iopat_proc {
 	__u32 tgid;
@@ -125,6 +141,9 @@ struct iopat_proc {
 	__u32 exited;
 	__u32 exit_code;	/* task->exit_code: status << 8 | signal */
 	char comm[IOPAT_COMM_LEN];
+	struct iopat_proc_io io;
+	/* syscall-level I/O sizes on storage files (not memory files) */
+	__u32 size_hist[IOPAT_NDIR][IOPAT_SIZE_BUCKETS];
 };
 
 /* In-flight block request, keyed by the struct request address. */

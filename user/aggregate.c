@@ -3,21 +3,29 @@
 #include <string.h>
 #include "aggregate.h"
 
-#define GROW(arr, n, cap)                                                  \
-	({                                                                 \
-		int __r = 0;                                               \
-		if ((n) == (cap)) {                                        \
-			size_t __nc = (cap) ? (cap) * 2 : 256;             \
-			void *__p = realloc((arr), __nc * sizeof(*(arr))); \
-			if (!__p)                                          \
-				__r = -ENOMEM;                             \
-			else {                                             \
-				(arr) = __p;                               \
-				(cap) = __nc;                              \
-			}                                                  \
-		}                                                          \
-		__r;                                                       \
-	})
+/* Make room for `more` entries after n in the arrays a (elements of size
+ * asz) and b (bsz), growing both by doubling. */
+static int grow2(void **a, size_t asz, void **b, size_t bsz, size_t n, size_t *cap,
+		 size_t more)
+{
+	size_t nc = *cap ? *cap : 256;
+	void *pa, *pb;
+
+	if (n + more <= *cap)
+		return 0;
+	while (nc < n + more)
+		nc *= 2;
+	pa = realloc(*a, nc * asz);
+	if (!pa)
+		return -ENOMEM;
+	*a = pa;
+	pb = realloc(*b, nc * bsz);
+	if (!pb)
+		return -ENOMEM;
+	*b = pb;
+	*cap = nc;
+	return 0;
+}
 
 void raw_snapshot_reset(struct raw_snapshot *s)
 {
@@ -27,19 +35,54 @@ void raw_snapshot_reset(struct raw_snapshot *s)
 
 void raw_snapshot_free(struct raw_snapshot *s)
 {
-	free(s->files);
-	free(s->devs);
+	free(s->file_keys);
+	free(s->file_stats);
+	free(s->dev_keys);
+	free(s->dev_stats);
+	free(s->proc_keys);
 	free(s->procs);
 	memset(s, 0, sizeof(*s));
+}
+
+int raw_snapshot_reserve_files(struct raw_snapshot *s, size_t n, void **keys, void **vals)
+{
+	if (grow2((void **)&s->file_keys, sizeof(*s->file_keys), (void **)&s->file_stats,
+		  sizeof(*s->file_stats), s->nfiles, &s->cap_files, n))
+		return -ENOMEM;
+	*keys = s->file_keys + s->nfiles;
+	*vals = s->file_stats + s->nfiles;
+	return 0;
+}
+
+int raw_snapshot_reserve_devs(struct raw_snapshot *s, size_t n, void **keys, void **vals)
+{
+	if (grow2((void **)&s->dev_keys, sizeof(*s->dev_keys), (void **)&s->dev_stats,
+		  sizeof(*s->dev_stats), s->ndevs, &s->cap_devs, n))
+		return -ENOMEM;
+	*keys = s->dev_keys + s->ndevs;
+	*vals = s->dev_stats + s->ndevs;
+	return 0;
+}
+
+int raw_snapshot_reserve_procs(struct raw_snapshot *s, size_t n, void **keys, void **vals)
+{
+	if (grow2((void **)&s->proc_keys, sizeof(*s->proc_keys), (void **)&s->procs,
+		  sizeof(*s->procs), s->nprocs, &s->cap_procs, n))
+		return -ENOMEM;
+	*keys = s->proc_keys + s->nprocs;
+	*vals = s->procs + s->nprocs;
+	return 0;
 }
 
 int raw_snapshot_add_file(struct raw_snapshot *s, const struct iopat_file_key *k,
 			  const struct iopat_file_stats *st)
 {
-	if (GROW(s->files, s->nfiles, s->cap_files))
+	void *kp, *vp;
+
+	if (raw_snapshot_reserve_files(s, 1, &kp, &vp))
 		return -ENOMEM;
-	s->files[s->nfiles].key = *k;
-	s->files[s->nfiles].st = *st;
+	memcpy(kp, k, sizeof(*k));
+	memcpy(vp, st, sizeof(*st));
 	s->nfiles++;
 	return 0;
 }
@@ -47,19 +90,25 @@ int raw_snapshot_add_file(struct raw_snapshot *s, const struct iopat_file_key *k
 int raw_snapshot_add_dev(struct raw_snapshot *s, const struct iopat_dev_key *k,
 			 const struct iopat_dev_stats *st)
 {
-	if (GROW(s->devs, s->ndevs, s->cap_devs))
+	void *kp, *vp;
+
+	if (raw_snapshot_reserve_devs(s, 1, &kp, &vp))
 		return -ENOMEM;
-	s->devs[s->ndevs].key = *k;
-	s->devs[s->ndevs].st = *st;
+	memcpy(kp, k, sizeof(*k));
+	memcpy(vp, st, sizeof(*st));
 	s->ndevs++;
 	return 0;
 }
 
 int raw_snapshot_add_proc(struct raw_snapshot *s, const struct iopat_proc *p)
 {
-	if (GROW(s->procs, s->nprocs, s->cap_procs))
+	void *kp, *vp;
+
+	if (raw_snapshot_reserve_procs(s, 1, &kp, &vp))
 		return -ENOMEM;
-	s->procs[s->nprocs++] = *p;
+	memcpy(kp, &p->tgid, sizeof(p->tgid));
+	memcpy(vp, p, sizeof(*p));
+	s->nprocs++;
 	return 0;
 }
 
@@ -90,26 +139,65 @@ static void dir_add_pending(struct iopat_dir_stats *d, const struct iopat_dir_st
 	d->bytes += p->bytes;
 	d->ops += p->ops;
 	d->seq_ops += p->seq_ops;
-	for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
-		d->size_hist[b] += p->size_hist[b];
 }
 
-void raw_snapshot_merge_hot(struct raw_snapshot *s, const struct iopat_hot_slot *slots,
+/* A slot's pending counts belong to its process's totals too. */
+static void proc_add_pending(struct raw_snapshot *s, const struct iopat_hot_slot *h)
+{
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct iopat_proc *p = &s->procs[i];
+
+		if (p->tgid != h->key.tgid)
+			continue;
+		for (int d = 0; d < IOPAT_NDIR; d++) {
+			if (h->kind == IOPAT_KIND_MEMORY) {
+				p->io.mem_bytes[d] += h->dir[d].bytes;
+				p->io.mem_ops[d] += h->dir[d].ops;
+				continue;
+			}
+			p->io.bytes[d] += h->dir[d].bytes;
+			p->io.ops[d] += h->dir[d].ops;
+			p->io.seq_ops[d] += h->dir[d].seq_ops;
+			for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
+				p->size_hist[d][b] += h->size_hist[d][b];
+		}
+		return;
+	}
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct iopat_hot_slot *x = a, *y = b;
+
+	/* empty slots last */
+	if (x->used != y->used)
+		return x->used ? -1 : 1;
+	return cmp_file_key(&x->key, &y->key);
+}
+
+void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots,
 			    size_t nslots)
 {
-	/* key is the first member of struct raw_file */
-	qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file_key);
-	for (size_t i = 0; i < nslots; i++) {
-		const struct iopat_hot_slot *h = &slots[i];
-		struct raw_file *f;
+	size_t used = 0;
 
-		if (!h->used)
-			continue;
-		f = bsearch(&h->key, s->files, s->nfiles, sizeof(*s->files), cmp_file_key);
-		if (!f)
+	qsort(slots, nslots, sizeof(*slots), cmp_slot);
+	while (used < nslots && slots[used].used)
+		used++;
+	if (!used)
+		return;
+	for (size_t i = 0; i < used; i++)
+		proc_add_pending(s, &slots[i]);
+	/* few slots, many files: search the slots, not the files */
+	for (size_t i = 0; i < s->nfiles; i++) {
+		struct iopat_hot_slot key, *h;
+
+		key.used = 1;
+		key.key = s->file_keys[i];
+		h = bsearch(&key, slots, used, sizeof(*slots), cmp_slot);
+		if (!h)
 			continue;
 		for (int d = 0; d < IOPAT_NDIR; d++)
-			dir_add_pending(&f->st.dir[d], &h->dir[d]);
+			dir_add_pending(&s->file_stats[i].dir[d], &h->dir[d]);
 	}
 }
 
@@ -134,8 +222,15 @@ void proc_table_free(struct proc_table *t)
 
 static int add_pid(struct proc_table *t, uint32_t pid)
 {
-	if (GROW(t->rows, t->n, t->cap))
-		return -ENOMEM;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		void *p = realloc(t->rows, nc * sizeof(*t->rows));
+
+		if (!p)
+			return -ENOMEM;
+		t->rows = p;
+		t->cap = nc;
+	}
 	memset(&t->rows[t->n], 0, sizeof(t->rows[t->n]));
 	t->rows[t->n++].pid = pid;
 	return 0;
@@ -147,30 +242,26 @@ static void add_u32_hist(uint64_t *dst, const __u32 *src, unsigned int n)
 		dst[i] += src[i];
 }
 
-static void add_file(struct io_totals *io, const struct iopat_file_stats *st)
+/* Syscall-level totals from a process entry. */
+static void add_proc_io(struct io_totals *io, const struct iopat_proc *p)
 {
-	const struct iopat_dir_stats *r = &st->dir[IOPAT_READ];
-	const struct iopat_dir_stats *w = &st->dir[IOPAT_WRITE];
+	const struct iopat_proc_io *x = &p->io;
 
-	io->cache_miss_bytes += st->cache_miss_bytes;
-	io->fsyncs += st->fsyncs;
-	if (st->kind == IOPAT_KIND_MEMORY) {
-		io->mem_read_bytes += r->bytes;
-		io->mem_read_ops += r->ops;
-		io->mem_write_bytes += w->bytes;
-		io->mem_write_ops += w->ops;
-		return;
-	}
-	if (r->ops || w->ops)
-		io->files++;
-	io->read_bytes += r->bytes;
-	io->read_ops += r->ops;
-	io->seq_read_ops += r->seq_ops;
-	io->write_bytes += w->bytes;
-	io->write_ops += w->ops;
-	io->seq_write_ops += w->seq_ops;
-	add_u32_hist(io->read_size_hist, r->size_hist, IOPAT_SIZE_BUCKETS);
-	add_u32_hist(io->write_size_hist, w->size_hist, IOPAT_SIZE_BUCKETS);
+	io->read_bytes += x->bytes[IOPAT_READ];
+	io->read_ops += x->ops[IOPAT_READ];
+	io->seq_read_ops += x->seq_ops[IOPAT_READ];
+	io->write_bytes += x->bytes[IOPAT_WRITE];
+	io->write_ops += x->ops[IOPAT_WRITE];
+	io->seq_write_ops += x->seq_ops[IOPAT_WRITE];
+	io->mem_read_bytes += x->mem_bytes[IOPAT_READ];
+	io->mem_read_ops += x->mem_ops[IOPAT_READ];
+	io->mem_write_bytes += x->mem_bytes[IOPAT_WRITE];
+	io->mem_write_ops += x->mem_ops[IOPAT_WRITE];
+	io->cache_miss_bytes += x->cache_miss_bytes;
+	io->fsyncs += x->fsyncs;
+	io->files += x->files;
+	add_u32_hist(io->read_size_hist, p->size_hist[IOPAT_READ], IOPAT_SIZE_BUCKETS);
+	add_u32_hist(io->write_size_hist, p->size_hist[IOPAT_WRITE], IOPAT_SIZE_BUCKETS);
 }
 
 static void add_dev(struct io_totals *io, const struct iopat_dev_stats *st)
@@ -197,30 +288,51 @@ static int cmp_pid_only(const void *a, const void *b)
 	return cmp_u32(*(const uint32_t *)a, *(const uint32_t *)b);
 }
 
+/* Rows for pids with device entries but no process-table entry (the
+ * writeback row, processes forgotten before their last completion). */
+static int add_orphan_pids(const struct raw_snapshot *s, struct proc_table *out)
+{
+	uint32_t *extra = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < s->ndevs; i++) {
+		uint32_t pid = s->dev_keys[i].tgid;
+
+		if (proc_table_find(out, pid))
+			continue;
+		if (n == cap) {
+			void *p = realloc(extra, (cap = cap ? cap * 2 : 64) * sizeof(*extra));
+
+			if (!p) {
+				free(extra);
+				return -ENOMEM;
+			}
+			extra = p;
+		}
+		extra[n++] = pid;
+	}
+	if (!n)
+		return 0;
+	qsort(extra, n, sizeof(*extra), cmp_pid_only);
+	for (size_t i = 0; i < n && !err; i++)
+		if (i == 0 || extra[i] != extra[i - 1])
+			err = add_pid(out, extra[i]);
+	free(extra);
+	qsort(out->rows, out->n, sizeof(*out->rows), cmp_row_pid);
+	return err;
+}
+
 int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out)
 {
-	size_t npids = 0, total = s->nfiles + s->ndevs + s->nprocs;
-	uint32_t *pids;
 	int err = 0;
 
 	out->n = 0;
-	pids = malloc((total ? total : 1) * sizeof(*pids));
-	if (!pids)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->nfiles; i++)
-		pids[npids++] = s->files[i].key.tgid;
-	for (size_t i = 0; i < s->ndevs; i++)
-		pids[npids++] = s->devs[i].key.tgid;
-	for (size_t i = 0; i < s->nprocs; i++)
-		pids[npids++] = s->procs[i].tgid;
-	qsort(pids, npids, sizeof(*pids), cmp_pid_only);
-	for (size_t i = 0; i < npids && !err; i++)
-		if (i == 0 || pids[i] != pids[i - 1])
-			err = add_pid(out, pids[i]);
-	free(pids);
+	for (size_t i = 0; i < s->nprocs && !err; i++)
+		err = add_pid(out, s->procs[i].tgid);
 	if (err)
 		return err;
-
+	qsort(out->rows, out->n, sizeof(*out->rows), cmp_row_pid);
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct iopat_proc *p = &s->procs[i];
 		struct proc_row *row = proc_table_find(out, p->tgid);
@@ -234,11 +346,13 @@ int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out)
 		row->start_ns = p->start_ns;
 		row->exit_ns = p->exit_ns;
 		row->known = true;
+		add_proc_io(&row->io, p);
 	}
-	for (size_t i = 0; i < s->nfiles; i++)
-		add_file(&proc_table_find(out, s->files[i].key.tgid)->io, &s->files[i].st);
+	err = add_orphan_pids(s, out);
+	if (err)
+		return err;
 	for (size_t i = 0; i < s->ndevs; i++)
-		add_dev(&proc_table_find(out, s->devs[i].key.tgid)->io, &s->devs[i].st);
+		add_dev(&proc_table_find(out, s->dev_keys[i].tgid)->io, &s->dev_stats[i]);
 	return 0;
 }
 

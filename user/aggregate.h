@@ -12,22 +12,16 @@
 #include <linux/types.h>
 #include "iopat.h"
 
-struct raw_file {
-	struct iopat_file_key key;
-	struct iopat_file_stats st;
-};
-
-struct raw_dev {
-	struct iopat_dev_key key;
-	struct iopat_dev_stats st;
-};
-
-/* Everything read from the kernel maps at one instant. */
+/* Everything read from the kernel maps at one instant. Keys and values
+ * sit in separate arrays so the map reader can fill them in place. */
 struct raw_snapshot {
-	struct raw_file *files;
+	struct iopat_file_key *file_keys;
+	struct iopat_file_stats *file_stats;
 	size_t nfiles, cap_files;
-	struct raw_dev *devs;
+	struct iopat_dev_key *dev_keys;
+	struct iopat_dev_stats *dev_stats;
 	size_t ndevs, cap_devs;
+	__u32 *proc_keys;
 	struct iopat_proc *procs;
 	size_t nprocs, cap_procs;
 	uint64_t drops[IOPAT_NDROPS];
@@ -69,6 +63,11 @@ struct proc_table {
 };
 
 void raw_snapshot_reset(struct raw_snapshot *s);
+/* Room for n more entries at the end: *keys and *vals point at it. The
+ * caller fills some and adds their count to nfiles/ndevs/nprocs. */
+int raw_snapshot_reserve_files(struct raw_snapshot *s, size_t n, void **keys, void **vals);
+int raw_snapshot_reserve_devs(struct raw_snapshot *s, size_t n, void **keys, void **vals);
+int raw_snapshot_reserve_procs(struct raw_snapshot *s, size_t n, void **keys, void **vals);
 void raw_snapshot_free(struct raw_snapshot *s);
 /* Append one entry; return -ENOMEM on failure. */
 int raw_snapshot_add_file(struct raw_snapshot *s, const struct iopat_file_key *k,
@@ -77,13 +76,15 @@ int raw_snapshot_add_dev(struct raw_snapshot *s, const struct iopat_dev_key *k,
 			 const struct iopat_dev_stats *st);
 int raw_snapshot_add_proc(struct raw_snapshot *s, const struct iopat_proc *p);
 
-/* Sort the file entries by key, then add to each entry the pending counts
- * of the per-CPU hot slots with the same key. Slots whose key has no
- * entry are ignored (their entry was removed after being reported). */
-void raw_snapshot_merge_hot(struct raw_snapshot *s, const struct iopat_hot_slot *slots,
+/* Add the pending counts of the per-CPU hot slots to the process entries
+ * and file entries with the same keys. Slots whose keys have no entry are
+ * ignored (the entry was removed after being reported). Sorts slots. */
+void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots,
 			    size_t nslots);
 
-/* One row per process that appears in any map, sorted by pid. */
+/* One row per process in the process table (plus pids that only have
+ * device entries), sorted by pid. Syscall-level counts come from the
+ * process entries; the file entries are not needed. */
 int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out);
 void proc_table_free(struct proc_table *t);
 struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid);

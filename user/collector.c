@@ -21,6 +21,12 @@ struct collector {
 	int ncpus;
 	uint64_t *percpu;
 	struct iopat_hot_slot *slots;	/* one per possible CPU */
+	/* incremental sweep of the files map (collector_gc_files) */
+	struct iopat_file_key *gc_keys;
+	struct iopat_file_stats *gc_vals;
+	size_t gc_cap, gc_seen, files_seen;
+	__u64 gc_token[4];
+	bool gc_started;
 	char hooks[512];
 };
 
@@ -216,107 +222,65 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-typedef int (*entry_add_fn)(struct raw_snapshot *, const void *, const void *);
+/* Where read_hash() puts entries: room for n more at the end of a
+ * snapshot's key and value arrays. */
+typedef int (*reserve_fn)(struct raw_snapshot *, size_t n, void **keys, void **vals);
 
 /* Walk a hash map key by key (kernels without batch lookups). Entries
- * deleted during the walk are skipped. */
-static int read_hash_by_key(int fd, size_t ksz, size_t vsz, entry_add_fn add,
-			    struct raw_snapshot *s)
+ * deleted during the walk are skipped. Returns the count read or -errno. */
+static int read_hash_by_key(int fd, size_t ksz, reserve_fn reserve,
+			    struct raw_snapshot *s, size_t *count)
 {
-	char *key = malloc(ksz), *next = malloc(ksz), *val = malloc(vsz);
-	void *prev = NULL;
-	int err = 0;
+	char prevbuf[64], next[64], *prev = NULL;	/* keys are at most 16 bytes */
+	void *kp, *vp;
 
-	if (!key || !next || !val) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		memcpy(key, next, ksz);
-		prev = key;
-		if (bpf_map_lookup_elem(fd, key, val))
-			continue;
-		err = add(s, key, val);
-		if (err)
-			break;
+		memcpy(prevbuf, next, ksz);
+		prev = prevbuf;
+		if (reserve(s, 1, &kp, &vp))
+			return -ENOMEM;
+		memcpy(kp, next, ksz);
+		if (bpf_map_lookup_elem(fd, kp, vp))
+			continue;	/* deleted meanwhile: the slot is reused */
+		(*count)++;
 	}
-cleanup:
-	free(key);
-	free(next);
-	free(val);
-	return err;
+	return 0;
 }
 
-/* Read a whole hash map with batched lookups: a few system calls for
- * 100,000 entries instead of two per entry. */
-static int read_hash(struct bpf_map *map, size_t ksz, size_t vsz, entry_add_fn add,
-		     struct raw_snapshot *s)
+/* Read a whole hash map with batched lookups straight into the snapshot:
+ * a few system calls for 100,000 entries, no copy. The count of entries
+ * read is added through *count (a field of s). */
+static int read_hash(struct bpf_map *map, size_t ksz, size_t vsz, reserve_fn reserve,
+		     struct raw_snapshot *s, size_t *count)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	int fd = bpf_map__fd(map);
-	__u32 cap = 4096, count;
-	char *keys = NULL, *vals = NULL;
+	__u32 chunk = 4096, n;
 	__u64 token[4];	/* the hash map batch token is a bucket index */
-	bool first = true, done = false;
-	int err = 0, r;
+	bool first = true;
+	void *kp, *vp;
+	int r;
 
-	while (!done) {
-		if (!keys) {
-			keys = malloc((size_t)cap * ksz);
-			vals = malloc((size_t)cap * vsz);
-			if (!keys || !vals) {
-				err = -ENOMEM;
-				break;
-			}
+	for (;;) {
+		if (reserve(s, chunk, &kp, &vp))
+			return -ENOMEM;
+		n = chunk;
+		r = bpf_map_lookup_batch(fd, first ? NULL : token, token, kp, vp, &n, &opts);
+		r = r < 0 ? -errno : 0;
+		if (r == -ENOSPC && chunk < (1u << 20)) {
+			chunk *= 2;	/* one bucket holds more entries than chunk */
+			continue;
 		}
-		count = cap;
-		r = bpf_map_lookup_batch(fd, first ? NULL : token, token, keys, vals,
-					 &count, &opts);
-		if (r < 0) {
-			r = -errno;
-			if (r == -ENOSPC && cap < (1u << 20)) {
-				/* one bucket holds more than cap entries */
-				cap *= 2;
-				free(keys);
-				free(vals);
-				keys = vals = NULL;
-				continue;
-			}
-			if (r == -ENOENT) {
-				done = true;	/* last batch, count may be > 0 */
-			} else if (first && (r == -EINVAL || r == -ENOTSUP ||
-					     r == -EOPNOTSUPP)) {
-				err = read_hash_by_key(fd, ksz, vsz, add, s);
-				break;
-			} else {
-				err = r;
-				break;
-			}
+		if (r && r != -ENOENT) {
+			if (first && (r == -EINVAL || r == -ENOTSUP || r == -EOPNOTSUPP))
+				return read_hash_by_key(fd, ksz, reserve, s, count);
+			return r;
 		}
+		*count += n;
 		first = false;
-		for (__u32 i = 0; i < count && !err; i++)
-			err = add(s, keys + (size_t)i * ksz, vals + (size_t)i * vsz);
-		if (err)
-			break;
+		if (r == -ENOENT)
+			return 0;	/* that was the last batch */
 	}
-	free(keys);
-	free(vals);
-	return err;
-}
-
-static int add_file_cb(struct raw_snapshot *s, const void *k, const void *v)
-{
-	return raw_snapshot_add_file(s, k, v);
-}
-
-static int add_dev_cb(struct raw_snapshot *s, const void *k, const void *v)
-{
-	return raw_snapshot_add_dev(s, k, v);
-}
-
-static int add_proc_cb(struct raw_snapshot *s, const void *k, const void *v)
-{
-	return raw_snapshot_add_proc(s, v);
 }
 
 /* Events a program missed because it was already running on that CPU. */
@@ -359,27 +323,32 @@ static uint64_t unfinished_requests(struct collector *c, const struct raw_snapsh
 	return n;
 }
 
-int collector_read(struct collector *c, struct raw_snapshot *s)
+int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 {
 	int fd = bpf_map__fd(c->skel->maps.drops);
 	__u32 zero = 0;
-	int err;
+	int err = 0;
 
 	raw_snapshot_reset(s);
 	s->taken_ns = now_ns();
-	err = read_hash(c->skel->maps.procs, sizeof(__u32), sizeof(struct iopat_proc),
-			add_proc_cb, s);
-	if (!err)
+	/* Files before processes: a file entry is created after its process
+	 * entry, so every live process of a file entry is in this snapshot. */
+	if (with_files)
 		err = read_hash(c->skel->maps.files, sizeof(struct iopat_file_key),
-				sizeof(struct iopat_file_stats), add_file_cb, s);
-	/* After the files map: a slot flushed in between is then missed in
-	 * this snapshot and counted in the next, never counted twice. */
+				sizeof(struct iopat_file_stats), raw_snapshot_reserve_files, s,
+				&s->nfiles);
+	if (!err)
+		err = read_hash(c->skel->maps.procs, sizeof(__u32), sizeof(struct iopat_proc),
+				raw_snapshot_reserve_procs, s, &s->nprocs);
+	/* After the maps: a slot flushed in between is then missed in this
+	 * snapshot and counted in the next, never counted twice. */
 	if (!err && bpf_map__lookup_elem(c->skel->maps.hot, &zero, sizeof(zero), c->slots,
 					 c->ncpus * sizeof(*c->slots), 0) == 0)
 		raw_snapshot_merge_hot(s, c->slots, c->ncpus);
 	if (!err)
 		err = read_hash(c->skel->maps.devs, sizeof(struct iopat_dev_key),
-				sizeof(struct iopat_dev_stats), add_dev_cb, s);
+				sizeof(struct iopat_dev_stats), raw_snapshot_reserve_devs, s,
+				&s->ndevs);
 	for (__u32 i = 0; i < IOPAT_NDROPS && !err; i++) {
 		if (i == IOPAT_DROP_PROG_BUSY || i == IOPAT_DROP_RQ_UNFINISHED ||
 		    bpf_map_lookup_elem(fd, &i, c->percpu))
@@ -409,24 +378,78 @@ static bool pid_in(uint32_t pid, const uint32_t *pids, size_t n)
 void collector_forget(struct collector *c, const struct raw_snapshot *s,
 		      uint32_t *pids, size_t npids)
 {
-	int ffd = bpf_map__fd(c->skel->maps.files);
 	int dfd = bpf_map__fd(c->skel->maps.devs);
 	int pfd = bpf_map__fd(c->skel->maps.procs);
 	int tfd = bpf_map__fd(c->skel->maps.tracked);
 
-	if (!npids)
-		return;
 	qsort(pids, npids, sizeof(*pids), cmp_pid);
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (pid_in(s->files[i].key.tgid, pids, npids))
-			bpf_map_delete_elem(ffd, &s->files[i].key);
 	for (size_t i = 0; i < s->ndevs; i++)
-		if (pid_in(s->devs[i].key.tgid, pids, npids))
-			bpf_map_delete_elem(dfd, &s->devs[i].key);
+		if (pid_in(s->dev_keys[i].tgid, pids, npids))
+			bpf_map_delete_elem(dfd, &s->dev_keys[i]);
 	for (size_t i = 0; i < npids; i++) {
 		bpf_map_delete_elem(pfd, &pids[i]);
 		bpf_map_delete_elem(tfd, &pids[i]);
 	}
+}
+
+int collector_gc_files(struct collector *c, size_t budget)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int ffd = bpf_map__fd(c->skel->maps.files);
+	int pfd = bpf_map__fd(c->skel->maps.procs);
+	struct iopat_proc proc;
+	__u32 n = budget, last_dead = 0, last_live = 0, ndead = 0;
+	int r;
+
+	if (budget > c->gc_cap) {
+		free(c->gc_keys);
+		free(c->gc_vals);
+		c->gc_keys = malloc(budget * sizeof(*c->gc_keys));
+		c->gc_vals = malloc(budget * sizeof(*c->gc_vals));
+		if (!c->gc_keys || !c->gc_vals) {
+			c->gc_cap = 0;
+			return -ENOMEM;
+		}
+		c->gc_cap = budget;
+	}
+	r = bpf_map_lookup_batch(ffd, c->gc_started ? c->gc_token : NULL, c->gc_token,
+				 c->gc_keys, c->gc_vals, &n, &opts);
+	r = r < 0 ? -errno : 0;
+	if (r && r != -ENOENT)
+		return r;
+	c->gc_started = true;
+	c->gc_seen += n;
+	for (__u32 i = 0; i < n; i++) {
+		__u32 tgid = c->gc_keys[i].tgid;
+
+		/* a process gone from the table: its file entries go too */
+		if (tgid == last_dead || tgid == last_live)
+			;
+		else if (bpf_map_lookup_elem(pfd, &tgid, &proc) == 0)
+			last_live = tgid;
+		else if (errno == ENOENT)
+			last_dead = tgid;
+		if (tgid == last_dead)
+			c->gc_keys[ndead++] = c->gc_keys[i];	/* ndead <= i */
+	}
+	if (ndead) {
+		__u32 count = ndead;
+
+		if (bpf_map_delete_batch(ffd, c->gc_keys, &count, &opts) < 0)
+			for (__u32 i = count; i < ndead; i++)	/* one by one */
+				bpf_map_delete_elem(ffd, &c->gc_keys[i]);
+	}
+	if (r == -ENOENT) {	/* end of a pass */
+		c->files_seen = c->gc_seen;
+		c->gc_seen = 0;
+		c->gc_started = false;
+	}
+	return 0;
+}
+
+size_t collector_files_seen(const struct collector *c)
+{
+	return c->files_seen;
 }
 
 void collector_close(struct collector *c)
@@ -436,5 +459,7 @@ void collector_close(struct collector *c)
 	iopat_bpf__destroy(c->skel);
 	free(c->percpu);
 	free(c->slots);
+	free(c->gc_keys);
+	free(c->gc_vals);
 	free(c);
 }

@@ -17,12 +17,21 @@ struct collector;
  * return is the exit code to use (1). */
 int collector_open(struct collector **out, const struct collector_opts *opts);
 int collector_track(struct collector *c, uint32_t pid);
-/* Read every map into s (reset first). Negative errno on failure. */
-int collector_read(struct collector *c, struct raw_snapshot *s);
-/* Remove from every map the entries of the given processes (exited ones,
- * once reported), using the keys of snapshot s. Sorts pids. */
+/* Read the maps into s (reset first): processes, devices, drops, and the
+ * per-file entries only when with_files (the largest map, not needed for
+ * per-process figures). Negative errno on failure. */
+int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files);
+/* Remove the process, tracking and device entries of the given processes
+ * (exited ones, once reported), using the keys of snapshot s. Sorts pids.
+ * Their file entries go with collector_gc_files(). */
 void collector_forget(struct collector *c, const struct raw_snapshot *s,
 		      uint32_t *pids, size_t npids);
+/* Look at up to `budget` more file entries, continuing where the last
+ * call stopped, and remove those whose process has left the process
+ * table. Spreads the cost of a sweep over many refreshes. 0 or -errno. */
+int collector_gc_files(struct collector *c, size_t budget);
+/* File entries counted by the last complete sweep. */
+size_t collector_files_seen(const struct collector *c);
 /* Comma-separated list of attached hooks, e.g. "tp_btf:sys_exit,...". */
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);

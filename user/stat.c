@@ -88,7 +88,7 @@ static void sum_traced(const struct proc_table *t, struct io_totals *sum,
 static int sample(struct collector *c, struct raw_snapshot *raw, struct proc_table *procs,
 		  struct io_totals *sum, struct io_totals *wb)
 {
-	int err = collector_read(c, raw);
+	int err = collector_read(c, raw, false);
 
 	if (!err)
 		err = aggregate_by_pid(raw, procs);
@@ -100,15 +100,15 @@ static int sample(struct collector *c, struct raw_snapshot *raw, struct proc_tab
 static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r)
 {
 	for (size_t i = 0; i < raw->ndevs; i++) {
-		const struct raw_dev *d = &raw->devs[i];
+		const struct iopat_dev_key *k = &raw->dev_keys[i];
 		struct raw_snapshot one = {};
 		struct proc_table t = {};
 		size_t j;
 
-		if (d->key.tgid == IOPAT_PID_WRITEBACK)
+		if (k->tgid == IOPAT_PID_WRITEBACK)
 			continue;
 		for (j = 0; j < r->ndevs; j++)
-			if (r->devs[j].dev == d->key.dev)
+			if (r->devs[j].dev == k->dev)
 				break;
 		if (j == r->ndevs) {
 			struct dev_row *n = realloc(r->devs, (r->ndevs + 1) * sizeof(*n));
@@ -117,11 +117,12 @@ static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r
 				return -ENOMEM;
 			r->devs = n;
 			memset(&n[j], 0, sizeof(n[j]));
-			n[j].dev = d->key.dev;
+			n[j].dev = k->dev;
 			r->ndevs++;
 		}
 		/* reuse the pure aggregation for one device entry */
-		if (raw_snapshot_add_dev(&one, &d->key, &d->st) || aggregate_by_pid(&one, &t)) {
+		if (raw_snapshot_add_dev(&one, k, &raw->dev_stats[i]) ||
+		    aggregate_by_pid(&one, &t)) {
 			raw_snapshot_free(&one);
 			return -ENOMEM;
 		}

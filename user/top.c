@@ -21,6 +21,9 @@
 
 volatile sig_atomic_t top_stop;
 
+/* File entries looked at per refresh to drop exited processes' ones. */
+#define TOP_FILES_GC_SLICE 4096
+
 static void on_stop_signal(int sig)
 {
 	top_stop = 1;
@@ -304,6 +307,8 @@ static int json_show(struct top_state *st)
 	jw_double_field(&jw, "interval_s", st->iv.interval_s, 3);
 	jw_string_field(&jw, "host", st->host);
 	jw_double_field(&jw, "refresh_cpu_ms", st->refresh_cpu_ms, 2);
+	jw_uint_field(&jw, "tracked_files", st->map_files);
+	jw_uint_field(&jw, "tracked_processes", st->map_procs);
 	json_drops(&jw, st->drops);
 	jw_key(&jw, "processes");
 	jw_array_start(&jw);
@@ -605,6 +610,9 @@ int do_top(int argc, char **argv)
 		goto cleanup;
 	}
 	st->hooks = collector_hooks(col);
+	st->nhooks = 1;
+	for (const char *h = st->hooks; *h; h++)
+		st->nhooks += *h == ',';
 	if (uname(&un) == 0)
 		snprintf(st->host, sizeof(st->host), "%s", un.nodename);
 
@@ -618,7 +626,7 @@ int do_top(int argc, char **argv)
 	if (view->init(st))
 		goto cleanup;
 	/* a first snapshot: the maps start empty, so this is the baseline */
-	if (collector_read(col, &raw) || aggregate_by_pid(&raw, &prev)) {
+	if (collector_read(col, &raw, false) || aggregate_by_pid(&raw, &prev)) {
 		view->fini(st);
 		fprintf(stderr, "iopat top: cannot read the kernel maps\n");
 		goto cleanup;
@@ -639,7 +647,8 @@ int do_top(int argc, char **argv)
 			continue;
 		}
 		cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-		err = collector_read(col, &raw);
+		/* per-process figures do not need the per-file map */
+		err = collector_read(col, &raw, false);
 		if (!err)
 			err = aggregate_by_pid(&raw, &cur);
 		if (!err)
@@ -655,7 +664,8 @@ int do_top(int argc, char **argv)
 		memset(&st->host_total, 0, sizeof(st->host_total));
 		for (size_t i = 0; i < st->all.n; i++)
 			io_totals_add(&st->host_total, &st->all.rows[i].d);
-		/* exited processes leave the maps once this interval shows them */
+		/* exited processes leave the maps once this interval shows
+		 * them; their file entries when the file map is next read */
 		nexited = 0;
 		for (size_t i = 0; i < cur.n; i++) {
 			if (!cur.rows[i].exited)
@@ -670,11 +680,16 @@ int do_top(int argc, char **argv)
 			exited[nexited++] = cur.rows[i].pid;
 		}
 		collector_forget(col, &raw, exited, nexited);
+		/* a slice of the per-file map each refresh: the entries of
+		 * exited processes go, and no refresh reads it all */
+		collector_gc_files(col, TOP_FILES_GC_SLICE);
 		for (int i = 0; i < IOPAT_NDROPS; i++) {
 			st->drops[i] = raw.drops[i] - prev_drops[i];
 			prev_drops[i] = raw.drops[i];
 		}
 		st->drops_total = drops_total(raw.drops);
+		st->map_files = collector_files_seen(col);
+		st->map_procs = raw.nprocs;
 		if (top_apply_view(st)) {
 			view->fini(st);
 			fprintf(stderr, "iopat top: out of memory\n");

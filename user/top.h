@@ -25,6 +25,7 @@ struct top_state {
 	uint64_t drops_total;	/* since start */
 	uint64_t drops[IOPAT_NDROPS];	/* this interval */
 	double refresh_cpu_ms;
+	size_t map_files, map_procs;	/* entries read this refresh */
 	long iteration;
 	/* the last interval: every row, and the rows shown (filtered, sorted) */
 	struct top_interval all;

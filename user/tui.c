@@ -61,8 +61,8 @@ static void tui_draw_header(struct top_state *st)
 	localtime_r(&tt, &tm);
 	strftime(now, sizeof(now), "%H:%M:%S", &tm);
 	attron(COLOR_PAIR(1) | A_BOLD);
-	snprintf(line, sizeof(line), "iopat top - %s - %s - every %.2f s - hooks: %s",
-		 st->host, now, st->interval_s, st->hooks);
+	snprintf(line, sizeof(line), "iopat top - %s - %s - every %.2f s - %zu tracepoints - drops %llu",
+		 st->host, now, st->interval_s, st->nhooks, (unsigned long long)st->drops_total);
 	put(0, 0, line);
 	attroff(COLOR_PAIR(1) | A_BOLD);
 	snprintf(line, sizeof(line),

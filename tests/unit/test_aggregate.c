@@ -3,38 +3,48 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "aggregate.h"
 
 static void add_file(struct raw_snapshot *s, uint32_t tgid, uint32_t dev, uint64_t ino,
-		     uint32_t kind, uint64_t rbytes, uint64_t rops, uint64_t wbytes,
-		     uint64_t wops)
+		     uint32_t kind, uint64_t rbytes, uint64_t rops)
 {
 	struct iopat_file_key k = { .tgid = tgid, .dev = dev, .ino = ino };
 	struct iopat_file_stats st = { .kind = kind };
 
 	st.dir[IOPAT_READ].bytes = rbytes;
 	st.dir[IOPAT_READ].ops = rops;
-	st.dir[IOPAT_READ].seq_ops = rops / 2;
-	st.dir[IOPAT_READ].size_hist[12] = rops;
-	st.dir[IOPAT_WRITE].bytes = wbytes;
-	st.dir[IOPAT_WRITE].ops = wops;
 	assert_int_equal(raw_snapshot_add_file(s, &k, &st), 0);
 }
 
-static void sums_files_per_process_and_separates_memory(void **state)
+static void add_proc(struct raw_snapshot *s, uint32_t tgid, const char *comm,
+		     uint64_t rbytes, uint64_t rops, uint64_t mem_wbytes)
+{
+	struct iopat_proc p = { .tgid = tgid, .ppid = 1 };
+
+	snprintf(p.comm, sizeof(p.comm), "%s", comm);
+	p.io.bytes[IOPAT_READ] = rbytes;
+	p.io.ops[IOPAT_READ] = rops;
+	p.io.seq_ops[IOPAT_READ] = rops / 2;
+	p.io.mem_bytes[IOPAT_WRITE] = mem_wbytes;
+	p.io.mem_ops[IOPAT_WRITE] = mem_wbytes ? 1 : 0;
+	p.io.files = 2;
+	p.size_hist[IOPAT_READ][12] = rops;
+	assert_int_equal(raw_snapshot_add_proc(s, &p), 0);
+}
+
+static void rows_come_from_the_process_table(void **state)
 {
 	struct raw_snapshot s = {};
 	struct proc_table t = {};
-	struct iopat_proc p = { .tgid = 20, .ppid = 1, .comm = "trainer" };
 	struct proc_row *r;
 
-	add_file(&s, 20, 1, 100, IOPAT_KIND_STORAGE, 8192, 2, 0, 0);
-	add_file(&s, 20, 1, 101, IOPAT_KIND_STORAGE, 4096, 1, 512, 1);
-	add_file(&s, 20, 2, 7, IOPAT_KIND_MEMORY, 1000, 1, 2000, 2);
-	add_file(&s, 10, 1, 100, IOPAT_KIND_BLOCKDEV, 1, 1, 0, 0);
-	assert_int_equal(raw_snapshot_add_proc(&s, &p), 0);
+	add_proc(&s, 20, "trainer", 12288, 3, 2000);
+	add_proc(&s, 10, "loader", 1, 1, 0);
+	/* file entries do not add to the totals: the process entry holds them */
+	add_file(&s, 20, 1, 100, IOPAT_KIND_STORAGE, 8192, 2);
 	assert_int_equal(aggregate_by_pid(&s, &t), 0);
 
 	assert_int_equal(t.n, 2);
@@ -46,47 +56,62 @@ static void sums_files_per_process_and_separates_memory(void **state)
 	assert_int_equal(r->io.read_bytes, 12288);
 	assert_int_equal(r->io.read_ops, 3);
 	assert_int_equal(r->io.seq_read_ops, 1);
-	assert_int_equal(r->io.write_bytes, 512);
-	assert_int_equal(r->io.files, 2);	/* memory files are not storage files */
-	assert_int_equal(r->io.mem_read_bytes, 1000);
+	assert_int_equal(r->io.files, 2);
 	assert_int_equal(r->io.mem_write_bytes, 2000);
-	assert_int_equal(r->io.mem_write_ops, 2);
+	assert_int_equal(r->io.mem_write_ops, 1);
 	assert_int_equal(r->io.read_size_hist[12], 3);
-	assert_false(proc_table_find(&t, 10)->known);
 	assert_null(proc_table_find(&t, 11));
 
 	proc_table_free(&t);
 	raw_snapshot_free(&s);
 }
 
-static void hot_slots_add_pending_counts_to_their_entry(void **state)
+static void hot_slots_add_pending_counts_to_their_entries(void **state)
 {
 	struct raw_snapshot s = {};
-	struct iopat_hot_slot slots[3] = {};
+	struct iopat_hot_slot slots[4] = {};
 	struct proc_table t = {};
 
-	add_file(&s, 5, 1, 9, IOPAT_KIND_STORAGE, 4096, 1, 0, 0);
-	add_file(&s, 4, 1, 9, IOPAT_KIND_STORAGE, 100, 1, 0, 0);
+	add_proc(&s, 5, "five", 4096, 1, 0);
+	add_proc(&s, 4, "four", 100, 1, 0);
+	add_file(&s, 5, 1, 9, IOPAT_KIND_STORAGE, 4096, 1);
+	add_file(&s, 4, 1, 9, IOPAT_KIND_STORAGE, 100, 1);
 	/* CPU 0: pending reads for (5, 1, 9) */
 	slots[0].used = 1;
 	slots[0].key = (struct iopat_file_key){ .tgid = 5, .dev = 1, .ino = 9 };
 	slots[0].dir[IOPAT_READ].bytes = 8192;
 	slots[0].dir[IOPAT_READ].ops = 2;
 	slots[0].dir[IOPAT_READ].next_off = 123456;	/* a position, not a count */
+	slots[0].size_hist[IOPAT_READ][12] = 2;
 	/* CPU 1: empty */
-	/* CPU 2: a key whose entry was already removed: ignored */
+	/* CPU 2: a process whose entries were already removed: ignored */
 	slots[2].used = 1;
 	slots[2].key = (struct iopat_file_key){ .tgid = 6, .dev = 1, .ino = 9 };
 	slots[2].dir[IOPAT_WRITE].bytes = 1;
 	slots[2].dir[IOPAT_WRITE].ops = 1;
+	/* CPU 3: pending writes to a memory file of process 4 */
+	slots[3].used = 1;
+	slots[3].kind = IOPAT_KIND_MEMORY;
+	slots[3].key = (struct iopat_file_key){ .tgid = 4, .dev = 2, .ino = 1 };
+	slots[3].dir[IOPAT_WRITE].bytes = 512;
+	slots[3].dir[IOPAT_WRITE].ops = 1;
+	slots[3].size_hist[IOPAT_WRITE][9] = 1;
 
-	raw_snapshot_merge_hot(&s, slots, 3);
+	raw_snapshot_merge_hot(&s, slots, 4);
 	assert_int_equal(aggregate_by_pid(&s, &t), 0);
 	assert_int_equal(t.n, 2);
 	assert_int_equal(proc_table_find(&t, 5)->io.read_bytes, 12288);
 	assert_int_equal(proc_table_find(&t, 5)->io.read_ops, 3);
+	assert_int_equal(proc_table_find(&t, 5)->io.read_size_hist[12], 3);
 	assert_int_equal(proc_table_find(&t, 4)->io.read_bytes, 100);
+	assert_int_equal(proc_table_find(&t, 4)->io.mem_write_bytes, 512);
+	assert_int_equal(proc_table_find(&t, 4)->io.write_bytes, 0);
+	assert_int_equal(proc_table_find(&t, 4)->io.write_size_hist[9], 0);
 	assert_null(proc_table_find(&t, 6));
+	/* and the file entry of (5, 1, 9) got its pending counts */
+	for (size_t i = 0; i < s.nfiles; i++)
+		if (s.file_keys[i].tgid == 5)
+			assert_int_equal(s.file_stats[i].dir[IOPAT_READ].bytes, 12288);
 	proc_table_free(&t);
 	raw_snapshot_free(&s);
 }
@@ -136,8 +161,8 @@ static void totals_add_sub_and_zero(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sums_files_per_process_and_separates_memory),
-		cmocka_unit_test(hot_slots_add_pending_counts_to_their_entry),
+		cmocka_unit_test(rows_come_from_the_process_table),
+		cmocka_unit_test(hot_slots_add_pending_counts_to_their_entries),
 		cmocka_unit_test(device_entries_count_per_process),
 		cmocka_unit_test(totals_add_sub_and_zero),
 	};
