@@ -454,9 +454,8 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 }
 
 /* A system call moved `bytes` at `off` (NO_OFFSET: at the file position,
- * which has already moved past the transfer). A global function: the
- * verifier checks it once, not at each of its call sites. */
-__noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
+ * which has already moved past the transfer). */
+static __always_inline int account_fd_inline(int fd, int dir, __u64 off, __u64 bytes)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = task_fd_file(task, fd);
@@ -494,6 +493,14 @@ __noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 	dir_add(&h->dir[dir & 1], off, bytes);
 	h->size_hist[dir & 1][size_bucket(bytes)] += 1;
 	return 0;
+}
+
+/* The same as a global function, which the verifier checks once rather
+ * than at each call site: for the loops and rare calls (io_submit,
+ * sendfile, copy_file_range). */
+__noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
+{
+	return account_fd_inline(fd, dir, off, bytes);
 }
 
 /* A transfer seen outside the system-call hook (io_uring completion):
@@ -660,32 +667,32 @@ int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 	case NR_read:
 	case NR_readv:
 		if (ret > 0)
-			account_fd(regs->di, IOPAT_READ, NO_OFFSET, ret);
+			account_fd_inline(regs->di, IOPAT_READ, NO_OFFSET, ret);
 		break;
 	case NR_write:
 	case NR_writev:
 		if (ret > 0)
-			account_fd(regs->di, IOPAT_WRITE, NO_OFFSET, ret);
+			account_fd_inline(regs->di, IOPAT_WRITE, NO_OFFSET, ret);
 		break;
 	case NR_pread64:
 	case NR_preadv:
 		if (ret > 0)
-			account_fd(regs->di, IOPAT_READ, regs->r10, ret);
+			account_fd_inline(regs->di, IOPAT_READ, regs->r10, ret);
 		break;
 	case NR_pwrite64:
 	case NR_pwritev:
 		if (ret > 0)
-			account_fd(regs->di, IOPAT_WRITE, regs->r10, ret);
+			account_fd_inline(regs->di, IOPAT_WRITE, regs->r10, ret);
 		break;
 	case NR_preadv2:
 		off = regs->r10;
 		if (ret > 0)
-			account_fd(regs->di, IOPAT_READ, (__s64)off == -1 ? NO_OFFSET : off, ret);
+			account_fd_inline(regs->di, IOPAT_READ, (__s64)off == -1 ? NO_OFFSET : off, ret);
 		break;
 	case NR_pwritev2:
 		off = regs->r10;
 		if (ret > 0)
-			account_fd(regs->di, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
+			account_fd_inline(regs->di, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
 		break;
 	case NR_sendfile:
 	case NR_copy_file_range:

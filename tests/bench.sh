@@ -12,7 +12,12 @@
 # Modes:
 #   plain     fio alone
 #   iopat     fio under `iopat stat -o /dev/null --`
+#   top       fio alone while `iopat top -b -d 1` watches the whole host
 #   bpftrace  fio alone while a bpftrace one-liner sums pread64 returns
+#
+# Then the cost of one `top` refresh with BENCH_REFRESH_PROCS live
+# processes (default 1000) and BENCH_REFRESH_FILES tracked files (default
+# 100000), from top's own `refresh_cpu_ms` (CPU time of the refresh).
 #
 # Environment: BENCH_RUNTIME (s per run, default 10), BENCH_ROUNDS
 # (default 3), BENCH_MODES (default "plain iopat bpftrace"), BENCH_JOBS
@@ -27,7 +32,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-BENCH_MODES=${BENCH_MODES:-plain iopat bpftrace}
+BENCH_MODES=${BENCH_MODES:-plain iopat top bpftrace}
 BENCH_JOBS=${BENCH_JOBS:-cached-randread direct-randread}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
@@ -63,6 +68,8 @@ LOOPFILE=
 BPFTRACE_PID=
 
 cleanup() {
+	[ -n "${TOP_PID:-}" ] && kill -INT "$TOP_PID" 2>/dev/null
+	[ -n "${MANY_PID:-}" ] && kill -TERM "$MANY_PID" 2>/dev/null
 	if [ -n "$BPFTRACE_PID" ]; then
 		kill -INT "$BPFTRACE_PID" 2>/dev/null || true
 		wait "$BPFTRACE_PID" 2>/dev/null || true
@@ -140,6 +147,26 @@ mode_plain() {
 mode_iopat() {
 	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
 	"$IOPAT" stat -o /dev/null -- fio "$@"
+}
+
+TOP_PID=
+
+mode_top() {
+	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
+	local rc=0 i
+	"$IOPAT" top -b -d 1 >/dev/null &
+	TOP_PID=$!
+	# attached once it has printed nothing but is past start-up: wait for
+	# its BPF programs to show up
+	for ((i = 0; i < 100; i++)); do
+		bpftool prog show 2>/dev/null | grep -q iopat_sys_exit && break
+		sleep 0.1
+	done
+	fio "$@" || rc=$?
+	kill -INT "$TOP_PID" 2>/dev/null || true
+	wait "$TOP_PID" 2>/dev/null || true
+	TOP_PID=
+	return $rc
 }
 
 BPFTRACE_PROG='tracepoint:syscalls:sys_exit_pread64 { @[pid] = sum(args->ret); }'
@@ -268,3 +295,38 @@ for job in $BENCH_JOBS; do
 			"$(awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }' <<<"$runs")"
 	done
 done
+
+# ------------------------------------------------------- top refresh cost
+
+BENCH_REFRESH_PROCS=${BENCH_REFRESH_PROCS:-1000}
+BENCH_REFRESH_FILES=${BENCH_REFRESH_FILES:-100000}
+MANY=$ROOT/build/workloads/many_files
+if [ "${BENCH_REFRESH:-1}" = 1 ] && [ -x "$MANY" ]; then
+	echo "bench: top refresh with $BENCH_REFRESH_PROCS processes, $BENCH_REFRESH_FILES files" >&2
+	"$MANY" "$WORK/many" "$BENCH_REFRESH_FILES" "$BENCH_REFRESH_PROCS" >"$WORK/many.out" &
+	MANY_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -q ready "$WORK/many.out" 2>/dev/null && break
+		sleep 0.2
+	done
+	"$IOPAT" top --json -d 1 -n 40 >"$WORK/top.jsonl" &
+	TOP_PID=$!
+	sleep 1.5
+	kill -USR1 "$MANY_PID"
+	wait "$TOP_PID"
+	TOP_PID=
+	kill -TERM "$MANY_PID"
+	wait "$MANY_PID" || true
+	MANY_PID=
+	# intervals where the tables are full: all processes alive
+	jq -r --argjson p "$BENCH_REFRESH_PROCS" \
+		'select(.tracked_processes >= $p) | .refresh_cpu_ms' "$WORK/top.jsonl" \
+		>"$WORK/refresh.txt"
+	files=$(jq -s 'map(.tracked_files) | max' "$WORK/top.jsonl")
+	echo
+	echo "| top refresh | processes | files | refreshes | median CPU | max CPU |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+	printf '| `iopat top --json -d 1` | %s | %s | %s | %.1f ms | %.1f ms |\n' \
+		"$BENCH_REFRESH_PROCS" "$files" "$(wc -l <"$WORK/refresh.txt")" \
+		"$(median <"$WORK/refresh.txt")" "$(sort -g "$WORK/refresh.txt" | tail -n1)"
+fi
