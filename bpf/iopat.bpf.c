@@ -257,7 +257,7 @@ static __always_inline void proc_note_current(__u32 tgid)
 /* One transfer seen outside the system-call slot (io_uring), added to
  * the process's totals. */
 static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 bytes,
-					bool seq)
+					bool seq, __u64 unique)
 {
 	struct iopat_proc *p = bpf_map_lookup_elem(&procs, &tgid);
 
@@ -273,6 +273,7 @@ static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 b
 	__sync_fetch_and_add(&p->io.ops[dir], 1);
 	if (seq)
 		__sync_fetch_and_add(&p->io.seq_ops[dir], 1);
+	__sync_fetch_and_add(&p->io.unique_bytes[dir], unique);
 	__sync_fetch_and_add(&p->size_hist[dir][size_bucket(bytes)], 1);
 }
 
@@ -388,6 +389,18 @@ static __always_inline struct file *task_fd_file(struct task_struct *task, int f
 	return slot->ki_filp;
 }
 
+static __always_inline __u64 min_u64(__u64 a, __u64 b)
+{
+	return a < b ? a : b;
+}
+
+/* Unique bytes gained when a file that had moved `before` bytes in one
+ * direction moves `bytes` more: the estimate is min(total, file size). */
+static __always_inline __u64 unique_gain(__u64 before, __u64 bytes, __u64 size)
+{
+	return min_u64(before + bytes, size) - min_u64(before, size);
+}
+
 static __always_inline void dir_add(struct iopat_dir_stats *d, __u64 off, __u64 bytes)
 {
 	d->bytes += bytes;
@@ -429,6 +442,7 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 			__sync_fetch_and_add(&d->seq_ops, p->seq_ops);
 			d->next_off = p->next_off;
 		}
+		st->size = h->size;
 		st->last_ns = bpf_ktime_get_ns();
 	}
 	proc = bpf_map_lookup_elem(&procs, &h->key.tgid);
@@ -444,6 +458,7 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 			__sync_fetch_and_add(&proc->io.bytes[i], h->dir[i].bytes);
 			__sync_fetch_and_add(&proc->io.ops[i], h->dir[i].ops);
 			__sync_fetch_and_add(&proc->io.seq_ops[i], h->dir[i].seq_ops);
+			__sync_fetch_and_add(&proc->io.unique_bytes[i], h->unique_bytes[i]);
 			for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
 				if (h->size_hist[i][b])
 					__sync_fetch_and_add(&proc->size_hist[i][b],
@@ -486,12 +501,18 @@ static __always_inline int account_fd_inline(int fd, int dir, __u64 off, __u64 b
 		h->gen = track_gen;
 		h->dir[IOPAT_READ].next_off = st->dir[IOPAT_READ].next_off;
 		h->dir[IOPAT_WRITE].next_off = st->dir[IOPAT_WRITE].next_off;
+		h->base_bytes[IOPAT_READ] = st->dir[IOPAT_READ].bytes;
+		h->base_bytes[IOPAT_WRITE] = st->dir[IOPAT_WRITE].bytes;
 		h->used = 1;
 	}
 	if (off == NO_OFFSET)
 		off = f->f_pos - bytes;
-	dir_add(&h->dir[dir & 1], off, bytes);
-	h->size_hist[dir & 1][size_bucket(bytes)] += 1;
+	dir &= 1;
+	h->size = f->f_inode->i_size;
+	h->unique_bytes[dir] += unique_gain(h->base_bytes[dir] + h->dir[dir].bytes, bytes,
+					    h->size);
+	dir_add(&h->dir[dir], off, bytes);
+	h->size_hist[dir][size_bucket(bytes)] += 1;
 	return 0;
 }
 
@@ -510,12 +531,16 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 {
 	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode);
 
+	__u64 before, size;
 	bool seq;
 
 	if (!st)
 		return;
+	before = st->dir[dir & 1].bytes;
+	size = f->f_inode->i_size;
+	st->size = size;
 	seq = dir_add_atomic(&st->dir[dir & 1], off, bytes);
-	proc_io_add(tgid, st->kind, dir, bytes, seq);
+	proc_io_add(tgid, st->kind, dir, bytes, seq, unique_gain(before, bytes, size));
 }
 
 static __always_inline void account_fsync(__u32 tgid, int fd)

@@ -80,6 +80,7 @@ struct iopat_file_stats {
 	__u64 last_ns;
 	__u32 kind;		/* enum iopat_file_kind */
 	__u32 pad;
+	__u64 size;		/* file size when last accessed (bytes) */
 };
 
 /* Per-CPU cache of the last (process, file) the system-call hook saw.
@@ -96,6 +97,9 @@ struct iopat_hot_slot {
 	/* pending counts, for the file entry and for the process entry */
 	struct iopat_dir_stats dir[IOPAT_NDIR];
 	__u32 size_hist[IOPAT_NDIR][IOPAT_SIZE_BUCKETS];	/* pending, for the process */
+	__u64 unique_bytes[IOPAT_NDIR];	/* pending, for the process */
+	__u64 base_bytes[IOPAT_NDIR];	/* the file entry's bytes when filled */
+	__u64 size;		/* the file's size at the last op */
 };
 
 /* Key of the per-device map: one entry per (process, block device). */
@@ -129,6 +133,10 @@ struct iopat_proc_io {
 	__u64 cache_miss_bytes;
 	__u64 fsyncs;
 	__u64 files;		/* storage files and block devices touched */
+	/* Unique bytes, estimated per file as min(bytes moved, file size):
+	 * exact for whole-file passes (epochs, scans), a lower bound on
+	 * re-reads when a large file is read at random. */
+	__u64 unique_bytes[IOPAT_NDIR];
 };
 
 /* Process table entry, keyed by tgid. */

@@ -158,6 +158,7 @@ static void proc_add_pending(struct raw_snapshot *s, const struct iopat_hot_slot
 			p->io.bytes[d] += h->dir[d].bytes;
 			p->io.ops[d] += h->dir[d].ops;
 			p->io.seq_ops[d] += h->dir[d].seq_ops;
+			p->io.unique_bytes[d] += h->unique_bytes[d];
 			for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
 				p->size_hist[d][b] += h->size_hist[d][b];
 		}
@@ -260,6 +261,8 @@ static void add_proc_io(struct io_totals *io, const struct iopat_proc *p)
 	io->cache_miss_bytes += x->cache_miss_bytes;
 	io->fsyncs += x->fsyncs;
 	io->files += x->files;
+	io->unique_read_bytes += x->unique_bytes[IOPAT_READ];
+	io->unique_write_bytes += x->unique_bytes[IOPAT_WRITE];
 	add_u32_hist(io->read_size_hist, p->size_hist[IOPAT_READ], IOPAT_SIZE_BUCKETS);
 	add_u32_hist(io->write_size_hist, p->size_hist[IOPAT_WRITE], IOPAT_SIZE_BUCKETS);
 }
@@ -385,4 +388,12 @@ bool io_totals_is_zero(const struct io_totals *t)
 		if (w[i])
 			return false;
 	return true;
+}
+
+bool io_totals_same_io(const struct io_totals *a, const struct io_totals *b)
+{
+	return a->read_bytes == b->read_bytes && a->write_bytes == b->write_bytes &&
+	       a->read_ops == b->read_ops && a->write_ops == b->write_ops &&
+	       a->mem_read_ops == b->mem_read_ops && a->mem_write_ops == b->mem_write_ops &&
+	       a->dev_read_ops == b->dev_read_ops && a->dev_write_ops == b->dev_write_ops;
 }

@@ -39,6 +39,7 @@ struct io_totals {
 	uint64_t dev_seq_read_ops, dev_seq_write_ops;
 	uint64_t dev_read_lat_ns, dev_write_lat_ns;	/* sums */
 	uint64_t cache_miss_bytes, fsyncs, files;
+	uint64_t unique_read_bytes, unique_write_bytes;	/* see iopat_proc_io */
 	uint64_t read_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t write_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t dev_read_size_hist[IOPAT_SIZE_BUCKETS];
@@ -94,5 +95,8 @@ void io_totals_add(struct io_totals *dst, const struct io_totals *src);
 void io_totals_sub(struct io_totals *dst, const struct io_totals *a,
 		   const struct io_totals *b);
 bool io_totals_is_zero(const struct io_totals *t);
+/* Whether two snapshots of the same totals show the same syscall and
+ * device byte and op counts (no I/O between them). */
+bool io_totals_same_io(const struct io_totals *a, const struct io_totals *b);
 
 #endif

@@ -83,6 +83,10 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io)
 	jw_uint_field(jw, "cache_miss_bytes", io->cache_miss_bytes);
 	jw_uint_field(jw, "fsyncs", io->fsyncs);
 	jw_uint_field(jw, "files", io->files);
+	jw_uint_field(jw, "unique_read_bytes", io->unique_read_bytes);
+	jw_uint_field(jw, "unique_write_bytes", io->unique_write_bytes);
+	jw_double_field(jw, "reread_factor",
+			io->unique_read_bytes ? (double)io->read_bytes / io->unique_read_bytes : 0, 2);
 	jw_uint_field(jw, "mem_read_bytes", io->mem_read_bytes);
 	jw_uint_field(jw, "mem_write_bytes", io->mem_write_bytes);
 	jw_uint_field(jw, "mem_read_ops", io->mem_read_ops);
@@ -98,4 +102,17 @@ void json_drops(struct json_writer *jw, const uint64_t *drops)
 		jw_uint_field(jw, drop_names[i], drops[i]);
 	jw_uint_field(jw, "total", drops_total(drops));
 	jw_object_end(jw);
+}
+
+void json_verdict(struct json_writer *jw, const struct verdict *v)
+{
+	jw_string_field(jw, "stage", stage_names[v->stage]);
+	jw_double_field(jw, "stage_confidence", v->confidence, 2);
+	jw_string_field(jw, "tier", tier_names[v->tier]);
+	jw_string_field(jw, "tier_reason", v->tier_reason);
+	jw_key(jw, "reasons");
+	jw_array_start(jw);
+	for (int i = 0; i < v->nreasons; i++)
+		jw_string(jw, v->reasons[i]);
+	jw_array_end(jw);
 }

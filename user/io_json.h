@@ -3,6 +3,7 @@
 #define IOPAT_IO_JSON_H
 
 #include "aggregate.h"
+#include "classify.h"
 #include "json_writer.h"
 
 extern const char *const drop_names[IOPAT_NDROPS];
@@ -14,5 +15,8 @@ void json_drops(struct json_writer *jw, const uint64_t *drops);
 void json_size_hist(struct json_writer *jw, const char *key, const uint64_t *h);
 /* read_bytes, write_bytes, ..., mem_write_ops: see README "Counters". */
 void json_io_counters(struct json_writer *jw, const struct io_totals *io);
+
+/* `"stage", "stage_confidence", "tier", "tier_reason", "reasons"` */
+void json_verdict(struct json_writer *jw, const struct verdict *v);
 
 #endif

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include "collector.h"
 #include "commands.h"
+#include "config.h"
+#include "gpu.h"
 #include "outfile.h"
 #include "stat.h"
 
@@ -25,6 +27,7 @@ static void stat_usage(FILE *out)
 		"until the last one exits, then print a summary (to stderr by default).\n\n"
 		"  -j, --json        one JSON object instead of text\n"
 		"  -o, --output FILE write the summary to FILE\n"
+		"      --config FILE classifier thresholds ([classify] section, see README)\n"
 		"  -v, --verbose     show libbpf messages\n"
 		"  -h, --help        this help\n\n"
 		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
@@ -133,6 +136,56 @@ static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r
 	return 0;
 }
 
+/* Remember the traced processes seen with a GPU device open. */
+static void note_gpu_users(const struct proc_table *t, uint32_t **pids, size_t *n)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct proc_row *r = &t->rows[i];
+		bool known = false;
+		uint32_t *p;
+
+		if (r->exited || r->pid == IOPAT_PID_WRITEBACK)
+			continue;
+		for (size_t k = 0; k < *n; k++)
+			known |= (*pids)[k] == r->pid;
+		if (known || !gpu_device_open(r->pid))
+			continue;
+		p = realloc(*pids, (*n + 1) * sizeof(*p));
+		if (!p)
+			return;
+		*pids = p;
+		(*pids)[(*n)++] = r->pid;
+	}
+}
+
+/* The run's verdict (over the totals) and each process's. */
+static int classify_run(struct stat_result *r, const struct classify_params *params,
+			const uint32_t *gpu_pids, size_t ngpu)
+{
+	struct features f;
+
+	r->gpu = ngpu > 0;
+	features_from_totals(&f, &r->totals, r->duration_s, r->duty_cycle, r->gpu);
+	classify(&f, params, &r->verdict);
+	r->proc_verdicts = calloc(r->procs.n ? r->procs.n : 1, sizeof(*r->proc_verdicts));
+	if (!r->proc_verdicts)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->procs.n; i++) {
+		const struct proc_row *p = &r->procs.rows[i];
+		struct proc_verdict *pv = &r->proc_verdicts[i];
+		double life = p->exit_ns > p->start_ns ? (p->exit_ns - p->start_ns) / 1e9
+						       : r->duration_s;
+
+		pv->pid = p->pid;
+		for (size_t k = 0; k < ngpu; k++)
+			pv->gpu |= gpu_pids[k] == p->pid;
+		/* a process's own duty cycle is not sampled: unknown (-1) */
+		features_from_totals(&f, &p->io, life, -1, pv->gpu);
+		classify(&f, params, &pv->v);
+	}
+	return 0;
+}
+
 /* Remove the writeback pseudo-row from the process list. */
 static void drop_writeback_row(struct proc_table *t)
 {
@@ -178,10 +231,17 @@ int do_stat(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct collector_opts copts = { .filter_tracked = true };
+	struct classify_params params;
+	struct io_totals last_sum = {};
+	uint64_t ticks = 0, busy_ticks = 0;
+	uint32_t *gpu_pids = NULL;
+	size_t ngpu = 0;
+	char cfg_err[256];
 	struct stat_result res = {};
 	struct raw_snapshot raw = {};
 	struct rate_sampler rs = {};
@@ -196,10 +256,17 @@ int do_stat(int argc, char **argv)
 	uint64_t t0, next_tick;
 	pid_t child;
 
+	classify_params_default(&params);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+jo:vh", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'C':
+			if (config_load(optarg, &params, cfg_err, sizeof(cfg_err))) {
+				fprintf(stderr, "iopat stat: %s\n", cfg_err);
+				return 2;
+			}
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -213,8 +280,9 @@ int do_stat(int argc, char **argv)
 			stat_usage(stdout);
 			return 0;
 		default:
-			if (optopt == 'o')
-				fprintf(stderr, "iopat stat: option -o needs a file name\n");
+			if (optopt == 'o' || optopt == 'C')
+				fprintf(stderr, "iopat stat: option %s needs a file name\n",
+					optopt == 'o' ? "-o" : "--config");
 			else
 				fprintf(stderr, "iopat stat: unknown option '%s'\n", argv[optind - 1]);
 			stat_usage(stderr);
@@ -294,9 +362,17 @@ int do_stat(int argc, char **argv)
 		bool done = false;
 
 		if (now >= next_tick) {
-			if (sample(col, &raw, &res.procs, &sum, &wb) == 0)
-				rate_sampler_tick(&rs, &sum, raw.taken_ns);
-			next_tick += 1000000000ULL;
+			if (sample(col, &raw, &res.procs, &sum, &wb) == 0) {
+				/* duty cycle: 100 ms samples with any I/O */
+				if (ticks++ && !io_totals_same_io(&sum, &last_sum))
+					busy_ticks++;
+				last_sum = sum;
+				if (ticks % 10 == 1) {
+					rate_sampler_tick(&rs, &sum, raw.taken_ns);
+					note_gpu_users(&res.procs, &gpu_pids, &ngpu);
+				}
+			}
+			next_tick += 100000000ULL;
 			continue;
 		}
 		if (poll(&pfd, 1, (int)((next_tick - now) / 1000000) + 1) <= 0)
@@ -333,6 +409,11 @@ int do_stat(int argc, char **argv)
 	res.peaks = rs.peaks;
 	memcpy(res.drops, raw.drops, sizeof(res.drops));
 	res.hooks = collector_hooks(col);
+	res.duty_cycle = ticks > 1 ? (double)busy_ticks / (ticks - 1) : 1;
+	if (classify_run(&res, &params, gpu_pids, ngpu)) {
+		fprintf(stderr, "iopat stat: out of memory\n");
+		goto cleanup;
+	}
 
 	if (json)
 		stat_print_json(out.fp, &res);
@@ -360,5 +441,7 @@ cleanup:
 	raw_snapshot_free(&raw);
 	proc_table_free(&res.procs);
 	free(res.devs);
+	free(res.proc_verdicts);
+	free(gpu_pids);
 	return ret;
 }

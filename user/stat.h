@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "aggregate.h"
+#include "classify.h"
 
 /* Per-second peaks of the totals, over whole seconds of the run. */
 struct rate_peaks {
@@ -16,6 +17,13 @@ struct rate_peaks {
 struct dev_row {
 	uint32_t dev;
 	struct io_totals io;
+};
+
+/* A traced process's verdict, by pid. */
+struct proc_verdict {
+	uint32_t pid;
+	bool gpu;
+	struct verdict v;
 };
 
 struct stat_result {
@@ -31,6 +39,11 @@ struct stat_result {
 	struct rate_peaks peaks;
 	uint64_t drops[IOPAT_NDROPS];
 	const char *hooks;
+	/* classification over the whole run */
+	double duty_cycle;	/* share of 100 ms samples with I/O */
+	bool gpu;		/* some traced process had a GPU device open */
+	struct verdict verdict;
+	struct proc_verdict *proc_verdicts;	/* one per procs row */
 };
 
 void stat_print_text(FILE *out, const struct stat_result *r);

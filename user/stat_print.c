@@ -64,6 +64,13 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	jw_double_field(&jw, "duration_s", r->duration_s, 3);
 	jw_string_field(&jw, "hooks", r->hooks);
 
+	json_verdict(&jw, &r->verdict);
+	jw_key(&jw, "features");
+	jw_object_start(&jw);
+	jw_double_field(&jw, "duty_cycle", r->duty_cycle, 3);
+	jw_bool_field(&jw, "gpu", r->gpu);
+	jw_object_end(&jw);
+
 	jw_key(&jw, "totals");
 	jw_object_start(&jw);
 	json_io_counters(&jw, &r->totals);
@@ -86,6 +93,8 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 		jw_string_field(&jw, "comm", p->comm);
 		jw_uint_field(&jw, "cgroup_id", p->cgroup_id);
 		jw_bool_field(&jw, "exited", p->exited);
+		jw_bool_field(&jw, "gpu", r->proc_verdicts[i].gpu);
+		json_verdict(&jw, &r->proc_verdicts[i].v);
 		json_io_counters(&jw, &p->io);
 		jw_object_end(&jw);
 	}
@@ -122,6 +131,14 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 }
 
 /* ---- text ---- */
+
+static void text_verdict(FILE *out, const struct verdict *v)
+{
+	fprintf(out, "\n  stage %s (confidence %.2f), tier %s: %s\n", stage_names[v->stage],
+		v->confidence, tier_names[v->tier], v->tier_reason);
+	for (int i = 0; i < v->nreasons; i++)
+		fprintf(out, "    - %s\n", v->reasons[i]);
+}
 
 static void text_dir_line(FILE *out, const char *what, uint64_t bytes, uint64_t ops,
 			  uint64_t seq, double secs, double peak_b, double peak_o,
@@ -198,6 +215,7 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	fprintf(out, "\n\n  exit code %d   duration %.3f s   processes %zu   files %llu\n",
 		r->exit_code, d, r->procs.n, (unsigned long long)t->files);
 
+	text_verdict(out, &r->verdict);
 	fprintf(out, "\n  syscall level (regular files and block devices)\n");
 	text_dir_line(out, "read", t->read_bytes, t->read_ops, t->seq_read_ops, d,
 		      p->read_bytes, p->read_ops, p->seconds);

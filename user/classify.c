@@ -1,0 +1,283 @@
+/* Stage and tier rules. Read top to bottom: the first rule that matches
+ * decides, and every decision carries the numbers behind it. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "classify.h"
+#include "hist.h"
+#include "units.h"
+
+const char *const stage_names[NSTAGES] = {
+	[STAGE_IDLE] = "idle",	     [STAGE_INGEST] = "ingest", [STAGE_PROCESS] = "process",
+	[STAGE_EXTRACT] = "extract", [STAGE_MODEL] = "model",	[STAGE_TRAIN] = "train",
+	[STAGE_DEPLOY] = "deploy",   [STAGE_ARCHIVE] = "archive",
+};
+
+const char *const tier_names[NTIERS] = {
+	[TIER_FAST] = "fast",
+	[TIER_BIG] = "big",
+};
+
+#define KiB 1024.0
+#define MiB (1024.0 * 1024.0)
+#define GiB (1024.0 * 1024.0 * 1024.0)
+#define P(field) offsetof(struct classify_params, field)
+
+const struct param_def classify_param_defs[] = {
+	{ "idle_bytes", P(idle_bytes), 1 * MiB, 0, 1e15, "bytes",
+	  "less I/O than this (read + write) is too little to judge: idle" },
+	{ "write_only_share", P(write_only_share), 0.95, 0.5, 1, "share of bytes",
+	  "writes at least this share of bytes: write-only (ingest)" },
+	{ "one_to_one_low", P(one_to_one_low), 0.35, 0, 0.5, "share of bytes",
+	  "write share from here to one_to_one_high: read:write about 1:1 (process)" },
+	{ "one_to_one_high", P(one_to_one_high), 0.65, 0.5, 1, "share of bytes",
+	  "write share above this (and below write_only_share): writes 1:n (generative deploy)" },
+	{ "output_share_min", P(output_share_min), 0.002, 0, 0.35, "share of bytes",
+	  "a read-mostly workload writing at least this share produces output (features, answers, checkpoints)" },
+	{ "reread_min", P(reread_min), 1.5, 1, 100, "ratio",
+	  "bytes read / unique bytes read from here on: data read repeatedly (epochs, iterations)" },
+	{ "small_working_set", P(small_working_set), 1 * GiB, 0, 1e18, "bytes",
+	  "a re-read set smaller than this is an experimentation subset (model); the one absolute scale" },
+	{ "busy_duty", P(busy_duty), 0.6, 0, 1, "share of samples",
+	  "I/O in fewer samples than this share: work with pauses (interactive experiments)" },
+	{ "seq_min_pct", P(seq_min_pct), 80, 0, 100, "% of ops",
+	  "at least this share of sequential ops: a sequential stream" },
+	{ "large_io", P(large_io), 256 * KiB, 512, 1e12, "bytes",
+	  "dominant I/O size from here on: large I/O (scans, checkpoints)" },
+	{ "small_io", P(small_io), 64 * KiB, 512, 1e12, "bytes",
+	  "dominant I/O size below this: small I/O (records, samples, random access)" },
+};
+const size_t classify_nparams = sizeof(classify_param_defs) / sizeof(classify_param_defs[0]);
+
+void classify_params_default(struct classify_params *p)
+{
+	for (size_t i = 0; i < classify_nparams; i++)
+		*(double *)((char *)p + classify_param_defs[i].offset) = classify_param_defs[i].def;
+}
+
+const struct param_def *classify_param_find(const char *name)
+{
+	for (size_t i = 0; i < classify_nparams; i++)
+		if (!strcmp(classify_param_defs[i].name, name))
+			return &classify_param_defs[i];
+	return NULL;
+}
+
+void features_from_totals(struct features *f, const struct io_totals *io,
+			  double duration_s, double duty_cycle, bool gpu)
+{
+	int rb = hist_size_mode(io->read_size_hist), wb = hist_size_mode(io->write_size_hist);
+
+	memset(f, 0, sizeof(*f));
+	f->duration_s = duration_s;
+	f->read_bytes = io->read_bytes;
+	f->write_bytes = io->write_bytes;
+	f->read_ops = io->read_ops;
+	f->write_ops = io->write_ops;
+	f->seq_read_pct = units_pct(io->seq_read_ops, io->read_ops);
+	f->seq_write_pct = units_pct(io->seq_write_ops, io->write_ops);
+	f->dom_read_size = rb >= 0 ? (double)hist_size_bucket_min(rb) : 0;
+	f->dom_write_size = wb >= 0 ? (double)hist_size_bucket_min(wb) : 0;
+	f->reread = io->unique_read_bytes ? (double)io->read_bytes / io->unique_read_bytes : 1;
+	f->working_set = (double)io->unique_read_bytes + io->unique_write_bytes;
+	f->files = io->files;
+	f->fsyncs = io->fsyncs;
+	f->duty_cycle = duty_cycle;
+	f->gpu = gpu;
+}
+
+static void __attribute__((format(printf, 2, 3))) reason(struct verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->nreasons >= VERDICT_MAX_REASONS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v->reasons[v->nreasons++], VERDICT_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static double clamp01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* Confidence from how far a value lies past its threshold, relative to
+ * the room there is: 0.5 on the threshold, 1 at `full`. */
+static double margin(double value, double threshold, double full)
+{
+	if (full == threshold)
+		return 1;
+	return 0.5 + 0.5 * clamp01((value - threshold) / (full - threshold));
+}
+
+static void size_str(char *buf, size_t len, double bytes)
+{
+	units_bytes(buf, len, bytes);
+}
+
+static void set_tier(struct verdict *v, enum tier t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_tier(struct verdict *v, enum tier t, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->tier = t;
+	va_start(ap, fmt);
+	vsnprintf(v->tier_reason, sizeof(v->tier_reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Tier follows the stage, refined by the pattern (the seed: ingest,
+ * process, train and deploy need fast data; archives belong on big). */
+static void choose_tier(const struct features *f, const struct classify_params *p,
+			struct verdict *v)
+{
+	double iops = f->duration_s > 0 ? (f->read_ops + f->write_ops) / f->duration_s : 0;
+	bool random_small = f->read_ops > 0 && f->seq_read_pct < p->seq_min_pct &&
+			    f->dom_read_size < p->small_io;
+	char sz[32], a[32];
+
+	switch (v->stage) {
+	case STAGE_INGEST:
+		if (f->dom_write_size < p->small_io)
+			set_tier(v, TIER_FAST, "IOPS-bound: small writes at %s IOPS",
+				 units_count(a, sizeof(a), iops));
+		else
+			set_tier(v, TIER_FAST, "sustained write bandwidth for incoming data");
+		break;
+	case STAGE_PROCESS:
+		set_tier(v, TIER_FAST, "high-volume read and write at about 1:1");
+		break;
+	case STAGE_TRAIN:
+		set_tier(v, TIER_FAST, "re-read hot set (%.1fx) feeding the accelerators", f->reread);
+		break;
+	case STAGE_DEPLOY:
+		set_tier(v, TIER_FAST, random_small ? "latency-sensitive small random reads"
+						    : "serving latency");
+		break;
+	case STAGE_MODEL:
+		size_str(sz, sizeof(sz), f->working_set);
+		set_tier(v, TIER_FAST, "small working set (%s) re-read: cheap to hold on flash", sz);
+		break;
+	case STAGE_EXTRACT:
+		set_tier(v, TIER_BIG, "sequential source scan; keep the features on the fast tier");
+		break;
+	case STAGE_ARCHIVE:
+		set_tier(v, TIER_BIG, "read once, sequential bulk: capacity, not speed");
+		break;
+	case STAGE_IDLE:
+	default:
+		set_tier(v, TIER_BIG, "too little I/O to need the fast tier");
+		break;
+	}
+	if (v->tier == TIER_BIG && random_small && v->stage != STAGE_IDLE) {
+		size_str(sz, sizeof(sz), f->dom_read_size);
+		set_tier(v, TIER_FAST, "latency-sensitive random reads of %s", sz);
+	}
+}
+
+void classify(const struct features *f, const struct classify_params *p, struct verdict *v)
+{
+	double total = f->read_bytes + f->write_bytes;
+	double ws = total > 0 ? f->write_bytes / total : 0;
+	bool output = ws >= p->output_share_min;
+	bool large_seq_reads = f->dom_read_size >= p->large_io && f->seq_read_pct >= p->seq_min_pct;
+	bool checkpoints = output && f->dom_write_size >= p->large_io &&
+			   f->seq_write_pct >= p->seq_min_pct;
+	bool pauses = f->duty_cycle >= 0 && f->duty_cycle < p->busy_duty;
+	char a[32], b[32];
+
+	memset(v, 0, sizeof(*v));
+	if (total < p->idle_bytes) {
+		v->stage = STAGE_IDLE;
+		v->confidence = 1;
+		size_str(a, sizeof(a), total);
+		size_str(b, sizeof(b), p->idle_bytes);
+		reason(v, "only %s of I/O (below %s)", a, b);
+		choose_tier(f, p, v);
+		return;
+	}
+	reason(v, "%s %.0f%% of bytes", ws >= 0.5 ? "writes" : "reads",
+	       100 * (ws >= 0.5 ? ws : 1 - ws));
+
+	if (ws >= p->write_only_share) {
+		v->stage = STAGE_INGEST;
+		v->confidence = margin(ws, p->write_only_share, 1);
+		size_str(a, sizeof(a), f->dom_write_size);
+		if (f->dom_write_size < p->small_io)
+			reason(v, "small records of %s", a);
+		else
+			reason(v, "large writes of %s, %.0f%% sequential", a, f->seq_write_pct);
+		if (f->fsyncs > 0)
+			reason(v, "%.0f fsyncs", f->fsyncs);
+	} else if (ws > p->one_to_one_high) {
+		v->stage = STAGE_DEPLOY;
+		v->confidence = margin(ws, p->one_to_one_high, p->write_only_share);
+		reason(v, "writes %.1fx what it reads (1:n, generative)",
+		       f->read_bytes > 0 ? f->write_bytes / f->read_bytes : 0);
+	} else if (ws >= p->one_to_one_low) {
+		v->stage = STAGE_PROCESS;
+		v->confidence = 1 - 0.5 * fabs(ws - 0.5) / (0.5 - p->one_to_one_low);
+		reason(v, "read:write %.1f:1", f->write_bytes > 0 ? f->read_bytes / f->write_bytes : 0);
+	} else if (f->reread >= p->reread_min) {
+		/* read-mostly and read repeatedly */
+		reason(v, "re-read %.1fx", f->reread);
+		if (pauses) {
+			v->stage = STAGE_MODEL;
+			v->confidence = margin(p->busy_duty - f->duty_cycle, 0, p->busy_duty);
+			reason(v, "I/O in %.0f%% of samples (pauses)", 100 * f->duty_cycle);
+		} else if (checkpoints || f->gpu) {
+			v->stage = STAGE_TRAIN;
+			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
+			if (checkpoints) {
+				size_str(a, sizeof(a), f->dom_write_size);
+				reason(v, "checkpoint-like writes: %.1f%% of bytes, %s sequential",
+				       100 * ws, a);
+			}
+		} else if (output) {
+			v->stage = STAGE_EXTRACT;
+			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min) * 0.9;
+			reason(v, "iterates over its input, writes %.1f%% of bytes (features)", 100 * ws);
+		} else if (f->working_set < p->small_working_set) {
+			v->stage = STAGE_MODEL;
+			v->confidence = 0.6;
+			size_str(a, sizeof(a), f->working_set);
+			reason(v, "small working set of %s", a);
+		} else {
+			v->stage = STAGE_TRAIN;
+			v->confidence = 0.6;
+			size_str(a, sizeof(a), f->working_set);
+			reason(v, "large working set of %s", a);
+		}
+		if (f->gpu)
+			reason(v, "GPU device open");
+	} else if (output) {
+		/* read once, some output */
+		if (large_seq_reads) {
+			v->stage = STAGE_EXTRACT;
+			v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
+			size_str(a, sizeof(a), f->dom_read_size);
+			reason(v, "%.0f%% sequential reads of %s", f->seq_read_pct, a);
+			reason(v, "writes %.1f%% of bytes (features)", 100 * ws);
+		} else {
+			v->stage = STAGE_DEPLOY;
+			v->confidence = margin(p->reread_min - f->reread, 0, p->reread_min - 1);
+			reason(v, "reads its input once (re-read %.1fx)", f->reread);
+			reason(v, "writes %.1f%% of bytes (answers, inference)", 100 * ws);
+		}
+	} else if (large_seq_reads) {
+		v->stage = STAGE_ARCHIVE;
+		v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
+		size_str(a, sizeof(a), f->dom_read_size);
+		reason(v, "one sequential pass (re-read %.1fx), %s reads", f->reread, a);
+		reason(v, "no writes");
+	} else {
+		v->stage = STAGE_DEPLOY;
+		v->confidence = 0.55;
+		reason(v, "reads new data once (re-read %.1fx), no output stored", f->reread);
+	}
+	choose_tier(f, p, v);
+}

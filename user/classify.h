@@ -1,0 +1,101 @@
+/*
+ * ML-pipeline stage and storage tier of a workload, from its I/O access
+ * pattern (pure: no BPF, no I/O). The stage model follows the article in
+ * shared/seed: ingest, process, extract, model, train, deploy, archive.
+ * Every threshold lives in one table (classify_params), documented in the
+ * README and overridable from an INI file (config.c).
+ */
+#ifndef IOPAT_CLASSIFY_H
+#define IOPAT_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "aggregate.h"
+
+enum stage {
+	STAGE_IDLE,
+	STAGE_INGEST,
+	STAGE_PROCESS,
+	STAGE_EXTRACT,
+	STAGE_MODEL,
+	STAGE_TRAIN,
+	STAGE_DEPLOY,
+	STAGE_ARCHIVE,
+	NSTAGES,
+};
+
+enum tier {
+	TIER_FAST,	/* NVMe / flash */
+	TIER_BIG,	/* HDD, hybrid, object storage */
+	NTIERS,
+};
+
+extern const char *const stage_names[NSTAGES];
+extern const char *const tier_names[NTIERS];
+
+/* What the rules look at: ratios and shapes, not absolute volume. */
+struct features {
+	double duration_s;
+	double read_bytes, write_bytes;
+	double read_ops, write_ops;
+	double seq_read_pct, seq_write_pct;	/* 0..100 */
+	double dom_read_size, dom_write_size;	/* bytes; 0 when none */
+	double reread;		/* bytes read / unique bytes read; 1 with no reads */
+	double working_set;	/* unique bytes read + written */
+	double files;
+	double fsyncs;
+	double duty_cycle;	/* share of samples with I/O, 0..1; < 0: unknown */
+	bool gpu;		/* a GPU device is open */
+};
+
+/* The threshold table. Each field has a row in classify_param_defs. */
+struct classify_params {
+	double idle_bytes;
+	double write_only_share;
+	double one_to_one_low;
+	double one_to_one_high;
+	double output_share_min;
+	double reread_min;
+	double small_working_set;
+	double busy_duty;
+	double seq_min_pct;
+	double large_io;
+	double small_io;
+};
+
+struct param_def {
+	const char *name;
+	size_t offset;		/* in struct classify_params */
+	double def, min, max;
+	const char *unit;
+	const char *doc;
+};
+
+extern const struct param_def classify_param_defs[];
+extern const size_t classify_nparams;
+
+void classify_params_default(struct classify_params *p);
+const struct param_def *classify_param_find(const char *name);
+
+#define VERDICT_MAX_REASONS 6
+#define VERDICT_REASON_LEN 96
+
+struct verdict {
+	enum stage stage;
+	double confidence;	/* 0..1 */
+	enum tier tier;
+	int nreasons;
+	char reasons[VERDICT_MAX_REASONS][VERDICT_REASON_LEN];
+	char tier_reason[VERDICT_REASON_LEN];
+};
+
+/* Features of one process or group over a span of time: counts from io,
+ * duration, and what only user space knows (duty cycle, GPU). */
+void features_from_totals(struct features *f, const struct io_totals *io,
+			  double duration_s, double duty_cycle, bool gpu);
+
+void classify(const struct features *f, const struct classify_params *p,
+	      struct verdict *v);
+
+#endif
