@@ -405,7 +405,7 @@ static __always_inline void dir_add(struct iopat_dir_stats *d, __u64 off, __u64 
 {
 	d->bytes += bytes;
 	d->ops += 1;
-	if (off + 1 == d->next_off || (off == 0 && d->next_off == 0))
+	if (off == 0 || off + 1 == d->next_off)	/* a new pass, or a continuation */
 		d->seq_ops += 1;
 	d->next_off = off + bytes + 1;
 }
@@ -414,7 +414,7 @@ static __always_inline void dir_add(struct iopat_dir_stats *d, __u64 off, __u64 
 static __always_inline bool dir_add_atomic(struct iopat_dir_stats *d, __u64 off,
 					   __u64 bytes)
 {
-	bool seq = off + 1 == d->next_off || (off == 0 && d->next_off == 0);
+	bool seq = off == 0 || off + 1 == d->next_off;
 
 	__sync_fetch_and_add(&d->bytes, bytes);
 	__sync_fetch_and_add(&d->ops, 1);
@@ -428,10 +428,14 @@ static __always_inline bool dir_add_atomic(struct iopat_dir_stats *d, __u64 off,
 static __always_inline void hot_flush(struct iopat_hot_slot *h)
 {
 	struct iopat_file_stats *st = bpf_map_lookup_elem(&files, &h->key);
-
+	__u32 me = bpf_get_smp_processor_id() + 1;
 	struct iopat_proc *proc = NULL;
 
 	if (st) {
+		/* the position is written back only by the latest holder: a
+		 * slot on another CPU may have taken the file since */
+		bool latest = st->holder == me;
+
 		for (int i = 0; i < IOPAT_NDIR; i++) {
 			struct iopat_dir_stats *p = &h->dir[i], *d = &st->dir[i];
 
@@ -440,8 +444,11 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 			__sync_fetch_and_add(&d->bytes, p->bytes);
 			__sync_fetch_and_add(&d->ops, p->ops);
 			__sync_fetch_and_add(&d->seq_ops, p->seq_ops);
-			d->next_off = p->next_off;
+			if (latest)
+				d->next_off = p->next_off;
 		}
+		if (latest)
+			st->holder = 0;
 		st->size = h->size;
 		st->last_ns = bpf_ktime_get_ns();
 	}
@@ -466,6 +473,33 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 		}
 	}
 	__builtin_memset(h, 0, sizeof(*h));
+}
+
+/* A slot taking a file: the position and the bytes moved so far come
+ * from the file entry, or, when another CPU's slot still holds the same
+ * (process, file) because the process migrated, from that slot, which is
+ * newer. Its counts stay there until it flushes; it is only read here. */
+static __always_inline void hot_fill_position(struct iopat_hot_slot *h,
+					      struct iopat_file_stats *st)
+{
+	__u32 me = bpf_get_smp_processor_id() + 1, zero = 0;
+	struct iopat_hot_slot *other = NULL;
+
+	for (int i = 0; i < IOPAT_NDIR; i++) {
+		h->dir[i].next_off = st->dir[i].next_off;
+		h->base_bytes[i] = st->dir[i].bytes;
+	}
+	if (st->holder && st->holder != me)
+		other = bpf_map_lookup_percpu_elem(&hot, &zero, st->holder - 1);
+	if (other && other->used && other->key.tgid == h->key.tgid &&
+	    other->key.dev == h->key.dev && other->key.ino == h->key.ino) {
+		for (int i = 0; i < IOPAT_NDIR; i++) {
+			if (other->dir[i].next_off)
+				h->dir[i].next_off = other->dir[i].next_off;
+			h->base_bytes[i] += other->dir[i].bytes;
+		}
+	}
+	st->holder = me;
 }
 
 /* A system call moved `bytes` at `off` (NO_OFFSET: at the file position,
@@ -499,10 +533,7 @@ static __always_inline int account_fd_inline(int fd, int dir, __u64 off, __u64 b
 		h->key = key;
 		h->kind = st->kind;
 		h->gen = track_gen;
-		h->dir[IOPAT_READ].next_off = st->dir[IOPAT_READ].next_off;
-		h->dir[IOPAT_WRITE].next_off = st->dir[IOPAT_WRITE].next_off;
-		h->base_bytes[IOPAT_READ] = st->dir[IOPAT_READ].bytes;
-		h->base_bytes[IOPAT_WRITE] = st->dir[IOPAT_WRITE].bytes;
+		hot_fill_position(h, st);
 		h->used = 1;
 	}
 	if (off == NO_OFFSET)

@@ -68,7 +68,8 @@ struct iopat_file_key {
 struct iopat_dir_stats {
 	__u64 bytes;
 	__u64 ops;
-	__u64 seq_ops;		/* ops starting where the previous one ended */
+	__u64 seq_ops;		/* ops starting at offset 0 or where the
+				 * previous one ended */
 	__u64 next_off;		/* end offset of the previous op + 1 (0: none) */
 };
 
@@ -79,7 +80,7 @@ struct iopat_file_stats {
 	__u64 first_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 last_ns;
 	__u32 kind;		/* enum iopat_file_kind */
-	__u32 pad;
+	__u32 holder;		/* 1 + CPU whose hot slot took it last, 0: none */
 	__u64 size;		/* file size when last accessed (bytes) */
 };
 
