@@ -14,6 +14,8 @@
 #include <sys/utsname.h>
 #include "collector.h"
 #include "commands.h"
+#include "config.h"
+#include "gpu.h"
 #include "hist.h"
 #include "io_json.h"
 #include "top.h"
@@ -43,6 +45,8 @@ static void top_usage(FILE *out)
 		"  -c, --comm TEXT    only processes whose name contains TEXT\n"
 		"  -s, --sort COLUMN  sort column: pid comm read write riops wiops size\n"
 		"                     seq lat miss total (default total)\n"
+		"      --window SECS  judge each stage over this many seconds (default 60)\n"
+		"      --config FILE  classifier thresholds ([classify] section, see README)\n"
 		"  -v, --verbose      show libbpf messages\n"
 		"  -h, --help         this help\n\n"
 		"Keys on the screen: q quit, arrows/PgUp/PgDn move, < > sort column,\n"
@@ -146,9 +150,14 @@ static void fmt_miss(char *b, size_t n, const struct top_row *r, const struct ro
 	fmt_rate(b, n, m->miss_bps);
 }
 
-static void fmt_dash(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_stage(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
 {
-	snprintf(b, n, "-");
+	snprintf(b, n, "%s", stage_names[r->v.stage]);
+}
+
+static void fmt_tier(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	snprintf(b, n, "%s", tier_names[r->v.tier]);
 }
 
 const struct top_column top_columns[] = {
@@ -166,8 +175,8 @@ const struct top_column top_columns[] = {
 	{ "P50", 8, false, TOP_NSORT, fmt_p50 },
 	{ "P99", 8, false, TOP_SORT_LAT_P99, fmt_p99 },
 	{ "MISS/s", 12, false, TOP_SORT_MISS, fmt_miss },
-	{ "STAGE", 7, true, TOP_NSORT, fmt_dash },
-	{ "TIER", 4, true, TOP_NSORT, fmt_dash },
+	{ "STAGE", 7, true, TOP_NSORT, fmt_stage },
+	{ "TIER", 4, true, TOP_NSORT, fmt_tier },
 };
 const size_t top_ncolumns = sizeof(top_columns) / sizeof(top_columns[0]);
 
@@ -224,9 +233,24 @@ static void sanitize_ascii(char *s)
 			*s = '?';
 }
 
+void top_stage_summary(char *buf, size_t len, const struct top_state *st)
+{
+	double secs = st->all.interval_s > 0 ? st->all.interval_s : st->interval_s;
+	size_t used = snprintf(buf, len, "by stage:");
+	char r[32];
+
+	for (int i = 0; i < NSTAGES && used < len; i++)
+		if (st->stage_bytes[i] > 0)
+			used += snprintf(buf + used, len - used, " %s %s", stage_names[i],
+					 units_rate(r, sizeof(r), st->stage_bytes[i] / secs));
+	for (int i = 0; i < NTIERS && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s %s", i ? ", " : " | by tier: ",
+				 tier_names[i], units_rate(r, sizeof(r), st->tier_bytes[i] / secs));
+}
+
 static int text_show(struct top_state *st)
 {
-	char cells[32][32], a[32], b[32], c[32], d[32];
+	char cells[32][32], a[256], b[32], c[32], d[32];
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s;
 	time_t now = time(NULL);
@@ -243,6 +267,8 @@ static int text_show(struct top_state *st)
 	       units_count(d, sizeof(d), t->write_ops / secs),
 	       units_rate(a, sizeof(a), t->dev_read_bytes / secs),
 	       units_rate(b, sizeof(b), t->dev_write_bytes / secs));
+	top_stage_summary(a, sizeof(a), st);
+	printf("%s\n", a);
 	for (size_t col = 0; col < top_ncolumns; col++)
 		printf("%s%*s", col ? " " : "",
 		       top_columns[col].left ? -top_columns[col].width : top_columns[col].width,
@@ -310,6 +336,16 @@ static int json_show(struct top_state *st)
 	jw_uint_field(&jw, "tracked_files", st->map_files);
 	jw_uint_field(&jw, "tracked_processes", st->map_procs);
 	json_drops(&jw, st->drops);
+	jw_key(&jw, "stage_bytes");
+	jw_object_start(&jw);
+	for (int i = 0; i < NSTAGES; i++)
+		jw_uint_field(&jw, stage_names[i], (uint64_t)st->stage_bytes[i]);
+	jw_object_end(&jw);
+	jw_key(&jw, "tier_bytes");
+	jw_object_start(&jw);
+	for (int i = 0; i < NTIERS; i++)
+		jw_uint_field(&jw, tier_names[i], (uint64_t)st->tier_bytes[i]);
+	jw_object_end(&jw);
 	jw_key(&jw, "processes");
 	jw_array_start(&jw);
 	for (size_t i = 0; i < st->iv.n; i++) {
@@ -321,6 +357,8 @@ static int json_show(struct top_state *st)
 		jw_string_field(&jw, "comm", r->comm);
 		jw_uint_field(&jw, "cgroup_id", r->cgroup_id);
 		jw_bool_field(&jw, "exited", r->exited);
+		jw_bool_field(&jw, "gpu", r->gpu);
+		json_verdict(&jw, &r->v);
 		json_io_counters(&jw, &r->d);
 		jw_object_end(&jw);
 	}
@@ -365,6 +403,40 @@ static uint32_t proc_ppid(uint32_t pid)
 		sscanf(p + 1, " %*c %u", &ppid);
 	fclose(f);
 	return ppid;
+}
+
+/* How often a process's descriptors are scanned for GPU devices. */
+#define GPU_CHECK_NS (5ULL * 1000000000ULL)
+
+/* Each row's stage and tier over its sliding window, and the interval's
+ * bytes per stage and per tier. */
+static void top_classify(struct top_state *st, const struct proc_table *cur, uint64_t now)
+{
+	memset(st->stage_bytes, 0, sizeof(st->stage_bytes));
+	memset(st->tier_bytes, 0, sizeof(st->tier_bytes));
+	for (size_t i = 0; i < st->all.n; i++) {
+		struct top_row *r = &st->all.rows[i];
+		struct proc_window *w = window_find(&st->win, r->pid);
+		const struct proc_row *c = proc_table_find((struct proc_table *)cur, r->pid);
+		struct io_totals wc;
+		struct features f;
+		double secs, duty, bytes;
+
+		if (!w || !c)
+			continue;
+		if (!r->exited && r->pid != IOPAT_PID_WRITEBACK &&
+		    now - w->gpu_checked_ns >= GPU_CHECK_NS) {
+			w->gpu = gpu_device_open(r->pid);
+			w->gpu_checked_ns = now;
+		}
+		r->gpu = w->gpu;
+		window_counts(w, &c->io, now, &st->win, &wc, &secs, &duty);
+		features_from_totals(&f, &wc, secs, duty, w->gpu);
+		classify(&f, &st->params, &r->v);
+		bytes = (double)r->d.read_bytes + r->d.write_bytes;
+		st->stage_bytes[r->v.stage] += bytes;
+		st->tier_bytes[r->v.tier] += bytes;
+	}
 }
 
 struct pid_pair {
@@ -506,6 +578,8 @@ int do_top(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "sort", required_argument, NULL, 's' },
+		{ "window", required_argument, NULL, 'W' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -531,6 +605,8 @@ int do_top(int argc, char **argv)
 	}
 	st->interval_s = 1.0;
 	st->sort = TOP_SORT_TOTAL_BPS;
+	st->win.window_s = 60;
+	classify_params_default(&st->params);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:vh", longopts, NULL)) != -1) {
@@ -578,6 +654,21 @@ int do_top(int argc, char **argv)
 				goto usage;
 			}
 			break;
+		case 'W':
+			if (!parse_positive_double(optarg, &st->win.window_s)) {
+				usage_error("bad window '%s': a number of seconds > 0", optarg);
+				goto usage;
+			}
+			break;
+		case 'C': {
+			char cfg_err[256];
+
+			if (config_load(optarg, &st->params, cfg_err, sizeof(cfg_err))) {
+				fprintf(stderr, "iopat top: %s\n", cfg_err);
+				goto usage;
+			}
+			break;
+		}
 		case 'v':
 			copts.verbose = true;
 			break;
@@ -586,7 +677,10 @@ int do_top(int argc, char **argv)
 			free(st);
 			return 0;
 		default:
-			if (optopt && strchr("dnpcs", optopt))
+			if (optopt == 'W' || optopt == 'C')
+				usage_error("option --%s needs a value",
+					    optopt == 'W' ? "window" : "config");
+			else if (optopt && strchr("dnpcs", optopt))
 				usage_error("option -%c needs a value", optopt);
 			else
 				usage_error("unknown option '%s'", argv[optind - 1]);
@@ -597,6 +691,7 @@ int do_top(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 		goto usage;
 	}
+	st->win.interval_s = st->interval_s;
 	if (view == &top_view_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "iopat top: not a terminal: use -b or --json\n");
 		goto usage;
@@ -660,6 +755,14 @@ int do_top(int argc, char **argv)
 			ret = 1;
 			goto cleanup;
 		}
+		err = window_update(&st->win, &prev, &cur, now);
+		if (err) {
+			view->fini(st);
+			fprintf(stderr, "iopat top: out of memory\n");
+			ret = 1;
+			goto cleanup;
+		}
+		top_classify(st, &cur, now);
 		/* host totals, before filtering */
 		memset(&st->host_total, 0, sizeof(st->host_total));
 		for (size_t i = 0; i < st->all.n; i++)
@@ -726,6 +829,7 @@ cleanup:
 	proc_table_free(&cur);
 	top_interval_free(&st->iv);
 	top_interval_free(&st->all);
+	window_table_free(&st->win);
 	free(exited);
 	free(st);
 	return ret;

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "top_model.h"
+#include "window.h"
 
 #define TOP_FILTER_LEN 64
 
@@ -31,6 +32,11 @@ struct top_state {
 	struct top_interval all;
 	struct top_interval iv;
 	struct io_totals host_total;	/* all rows, before filtering */
+	double stage_bytes[NSTAGES];	/* this interval, all rows */
+	double tier_bytes[NTIERS];
+	/* verdicts */
+	struct classify_params params;
+	struct window_table win;
 	/* screen */
 	int selected;		/* row index */
 	int scroll;		/* first row shown */
@@ -71,6 +77,9 @@ struct top_view_ops {
 };
 
 extern const struct top_view_ops top_view_text, top_view_json, top_view_tui;
+
+/* "by stage: train 80 MiB/s ... | by tier: fast ..., big ..." */
+void top_stage_summary(char *buf, size_t len, const struct top_state *st);
 
 /* st->iv = st->all filtered (comm, pid) and sorted. 0 or -ENOMEM. */
 int top_apply_view(struct top_state *st);

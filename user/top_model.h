@@ -7,13 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "aggregate.h"
+#include "classify.h"
 
 struct top_row {
 	uint32_t pid, ppid;
 	uint64_t cgroup_id;
 	char comm[IOPAT_COMM_LEN + 1];
 	bool exited;
+	bool gpu;		/* a GPU device open (checked every few seconds) */
 	struct io_totals d;	/* this interval's counts */
+	struct verdict v;	/* stage and tier over the sliding window */
 };
 
 /* Figures derived from one row's counts over an interval. */

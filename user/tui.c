@@ -54,9 +54,10 @@ static void tui_draw_header(struct top_state *st)
 {
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s > 0 ? st->iv.interval_s : st->interval_s;
-	char line[512], a[32], b[32], c[32], d[32], e[32], f[32], now[16];
+	char line[512], stages[512], a[32], b[32], c[32], d[32], e[32], f[32], now[16];
 	time_t tt = time(NULL);
 	struct tm tm;
+	int x;
 
 	localtime_r(&tt, &tm);
 	strftime(now, sizeof(now), "%H:%M:%S", &tm);
@@ -65,20 +66,24 @@ static void tui_draw_header(struct top_state *st)
 		 st->host, now, st->interval_s, st->nhooks, (unsigned long long)st->drops_total);
 	put(0, 0, line);
 	attroff(COLOR_PAIR(1) | A_BOLD);
-	snprintf(line, sizeof(line),
-		 "read %s %s IOPS | write %s %s IOPS | device read %s write %s | %zu shown",
-		 units_rate(a, sizeof(a), t->read_bytes / secs),
-		 units_count(b, sizeof(b), t->read_ops / secs),
-		 units_rate(c, sizeof(c), t->write_bytes / secs),
-		 units_count(d, sizeof(d), t->write_ops / secs),
-		 units_rate(e, sizeof(e), t->dev_read_bytes / secs),
-		 units_rate(f, sizeof(f), t->dev_write_bytes / secs), st->iv.n);
+
+	/* host totals, then bytes per stage and tier where they fit */
+	x = snprintf(line, sizeof(line),
+		     "read %s %s IOPS | write %s %s IOPS | device read %s write %s | %zu shown",
+		     units_rate(a, sizeof(a), t->read_bytes / secs),
+		     units_count(b, sizeof(b), t->read_ops / secs),
+		     units_rate(c, sizeof(c), t->write_bytes / secs),
+		     units_count(d, sizeof(d), t->write_ops / secs),
+		     units_rate(e, sizeof(e), t->dev_read_bytes / secs),
+		     units_rate(f, sizeof(f), t->dev_write_bytes / secs), st->iv.n);
 	put(1, 0, line);
-	snprintf(line, sizeof(line), "sort %s%s%s%s%s%s   refresh %.1f ms CPU",
+	top_stage_summary(stages, sizeof(stages), st);
+	if (x + 3 < COLS)
+		put(1, x + 3, stages);
+
+	snprintf(line, sizeof(line), "sort %s%s%s%s   refresh %.1f ms CPU",
 		 top_sort_names[st->sort], st->sort_reverse ? " (reversed)" : "",
-		 st->comm_filter[0] ? "   filter: " : "", st->comm_filter,
-		 st->pid_filter ? "   pid: " : "", st->pid_filter ? "" : "",
-		 st->refresh_cpu_ms);
+		 st->comm_filter[0] ? "   filter: " : "", st->comm_filter, st->refresh_cpu_ms);
 	if (st->pid_filter) {
 		char tmp[32];
 

@@ -1,0 +1,113 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "window.h"
+
+static int cmp_window(const void *a, const void *b)
+{
+	uint32_t x = ((const struct proc_window *)a)->pid;
+	uint32_t y = ((const struct proc_window *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+struct proc_window *window_find(struct window_table *t, uint32_t pid)
+{
+	struct proc_window key = { .pid = pid };
+
+	return bsearch(&key, t->w, t->n, sizeof(*t->w), cmp_window);
+}
+
+void window_table_free(struct window_table *t)
+{
+	free(t->w);
+	t->w = NULL;
+	t->n = t->cap = 0;
+}
+
+static void window_push(struct proc_window *w, const struct io_totals *cum, uint64_t now_ns)
+{
+	unsigned int slot;
+
+	if (w->n < WINDOW_SLOTS) {
+		slot = (w->head + w->n++) % WINDOW_SLOTS;
+	} else {
+		slot = w->head;
+		w->head = (w->head + 1) % WINDOW_SLOTS;
+	}
+	w->ring[slot] = *cum;
+	w->ring_ns[slot] = now_ns;
+}
+
+int window_update(struct window_table *t, const struct proc_table *prev,
+		  const struct proc_table *cur, uint64_t now_ns)
+{
+	struct proc_table *p = (struct proc_table *)prev;
+	struct proc_window *next;
+	uint64_t slot_ns = (uint64_t)(t->window_s / WINDOW_SLOTS * 1e9);
+	size_t i = 0, j = 0, k = 0;
+
+	next = malloc((cur->n ? cur->n : 1) * sizeof(*next));
+	if (!next)
+		return -ENOMEM;
+	/* merge: both sorted by pid */
+	for (j = 0; j < cur->n; j++) {
+		const struct proc_row *r = &cur->rows[j];
+		const struct proc_row *old;
+		struct proc_window *w = &next[k++];
+		bool busy;
+
+		while (i < t->n && t->w[i].pid < r->pid)
+			i++;
+		if (i < t->n && t->w[i].pid == r->pid) {
+			*w = t->w[i];
+		} else {
+			/* counts start at zero: the window begins one refresh ago */
+			static const struct io_totals zero;
+			uint64_t start = now_ns - (uint64_t)(t->interval_s * 1e9);
+
+			memset(w, 0, sizeof(*w));
+			w->pid = r->pid;
+			w->first_ns = start;
+			window_push(w, &zero, start);
+		}
+		old = p->n ? proc_table_find(p, r->pid) : NULL;
+		busy = old ? !io_totals_same_io(&r->io, &old->io) : !io_totals_is_zero(&r->io);
+		w->busy_bits = (w->busy_bits << 1) | busy;
+		if (w->refreshes < 64)
+			w->refreshes++;
+		if (!w->n || now_ns - w->ring_ns[(w->head + w->n - 1) % WINDOW_SLOTS] >= slot_ns)
+			window_push(w, &r->io, now_ns);
+	}
+	free(t->w);
+	t->w = next;
+	t->n = k;
+	t->cap = cur->n;
+	return 0;
+}
+
+void window_counts(const struct proc_window *w, const struct io_totals *cur,
+		   uint64_t now_ns, const struct window_table *t, struct io_totals *out,
+		   double *seconds, double *duty)
+{
+	unsigned int span = t->interval_s > 0 ? (unsigned int)(t->window_s / t->interval_s + 0.5)
+					     : 64;
+	unsigned int busy = 0;
+
+	if (span < 1)
+		span = 1;
+	if (span > w->refreshes)
+		span = w->refreshes;
+	if (span > 64)
+		span = 64;
+	for (unsigned int b = 0; b < span; b++)
+		busy += (w->busy_bits >> b) & 1;
+	*duty = span ? (double)busy / span : 1;
+	if (!w->n) {
+		*out = *cur;
+		*seconds = (now_ns - w->first_ns) / 1e9;
+		return;
+	}
+	io_totals_sub(out, cur, &w->ring[w->head]);
+	*seconds = (now_ns - w->ring_ns[w->head]) / 1e9;
+}

@@ -1,0 +1,56 @@
+/*
+ * Sliding windows of per-process counts for `top`'s verdicts (pure).
+ * Each process keeps its cumulative counts at WINDOW_SLOTS past moments,
+ * one every window/WINDOW_SLOTS seconds; the window's counts are the
+ * current totals minus the oldest of those, so a verdict looks back
+ * between (SLOTS-1)/SLOTS and 1 window. A bit per refresh records whether
+ * the process did I/O then (the duty cycle).
+ */
+#ifndef IOPAT_WINDOW_H
+#define IOPAT_WINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "aggregate.h"
+
+#define WINDOW_SLOTS 6
+
+struct proc_window {
+	uint32_t pid;
+	struct io_totals ring[WINDOW_SLOTS];	/* cumulative, oldest at head */
+	uint64_t ring_ns[WINDOW_SLOTS];
+	unsigned int head, n;
+	uint64_t busy_bits;	/* bit 0: the last refresh */
+	unsigned int refreshes;	/* recorded in busy_bits, at most 64 */
+	bool gpu;
+	uint64_t gpu_checked_ns;
+	uint64_t first_ns;	/* when first seen */
+};
+
+struct window_table {
+	struct proc_window *w;	/* sorted by pid */
+	size_t n, cap;
+	double window_s;
+	double interval_s;
+};
+
+/* Bring the table in step with the processes in cur (sorted by pid):
+ * windows of processes gone are dropped, new ones start; each records
+ * whether the process did I/O since prev, and pushes its totals when a
+ * slot boundary has passed. 0 or -ENOMEM. */
+int window_update(struct window_table *t, const struct proc_table *prev,
+		  const struct proc_table *cur, uint64_t now_ns);
+
+struct proc_window *window_find(struct window_table *t, uint32_t pid);
+
+/* Counts over the window: cur minus the oldest pushed totals (all of cur
+ * when none was pushed yet). Also the time covered and the duty cycle
+ * (share of refreshes in the window with I/O). */
+void window_counts(const struct proc_window *w, const struct io_totals *cur,
+		   uint64_t now_ns, const struct window_table *t, struct io_totals *out,
+		   double *seconds, double *duty);
+
+void window_table_free(struct window_table *t);
+
+#endif
