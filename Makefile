@@ -76,7 +76,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(BUILD)
 	$(Q)$(CC) $(CFLAGS) $< $(PURE_OBJS) -lcmocka -linih -lm -o $@
 
 # Workloads are static: no shared-library reads of their own to account.
-$(BUILD)/workloads/%: tests/workloads/%.c | $(BUILD)
+$(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h) | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 

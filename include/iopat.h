@@ -48,9 +48,9 @@ enum iopat_drop {
 					 * that CPU (read by user space from
 					 * bpf_prog_info.recursion_misses) */
 	IOPAT_DROP_RQ_UNFINISHED = 7,	/* block request issued, no completion
-					 * seen (counted by user space from the
-					 * in-flight map once the submitter
-					 * has exited) */
+					 * seen: counted by user space when the
+					 * submitter has exited and the request
+					 * is 30 s old, or at the end of stat */
 	IOPAT_NDROPS = 8,
 };
 

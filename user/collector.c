@@ -27,6 +27,7 @@ struct collector {
 	size_t gc_cap, gc_seen, files_seen;
 	__u64 gc_token[4];
 	bool gc_started;
+	uint64_t unfinished;	/* requests given up (see sweep_unfinished) */
 	char hooks[512];
 };
 
@@ -301,27 +302,45 @@ static uint64_t recursion_misses(struct collector *c)
 	return total;
 }
 
-/* Issued block requests still waiting for a completion, from processes
- * that have exited (their requests can no longer complete normally). */
-static uint64_t unfinished_requests(struct collector *c, const struct raw_snapshot *s)
+/* A request of an exited process still in flight after this long will
+ * not be completed: it is given up and counted as lost. */
+#define RQ_GIVE_UP_NS (30ULL * 1000000000ULL)
+
+static bool proc_exited(const struct raw_snapshot *s, uint32_t tgid)
+{
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].tgid == tgid)
+			return s->procs[i].exited;
+	return true;	/* already forgotten */
+}
+
+/* Walk the in-flight requests of exited processes: those older than
+ * `give_up_ns` (0: all) are removed and counted in c->unfinished. */
+static void sweep_unfinished(struct collector *c, const struct raw_snapshot *s,
+			     uint64_t give_up_ns)
 {
 	int fd = bpf_map__fd(c->skel->maps.rqs);
-	__u64 key, *prev = NULL;
+	__u64 key, next, *prev = NULL;
 	struct iopat_rq rq;
-	uint64_t n = 0;
 
-	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &rq) || !rq.issue_ns)
+		if (bpf_map_lookup_elem(fd, &key, &rq) || !rq.issue_ns ||
+		    rq.tgid == IOPAT_PID_WRITEBACK || !proc_exited(s, rq.tgid) ||
+		    s->taken_ns - rq.issue_ns < give_up_ns)
 			continue;
-		for (size_t i = 0; i < s->nprocs; i++)
-			if (s->procs[i].tgid == rq.tgid && s->procs[i].exited) {
-				n++;
-				break;
-			}
+		if (bpf_map_delete_elem(fd, &key) == 0)
+			c->unfinished++;
 	}
-	return n;
 }
+
+void collector_finish(struct collector *c, struct raw_snapshot *s)
+{
+	sweep_unfinished(c, s, 0);
+	s->drops[IOPAT_DROP_RQ_UNFINISHED] = c->unfinished;
+}
+
 
 int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 {
@@ -358,7 +377,8 @@ int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 	}
 	s->drops[IOPAT_DROP_PROG_BUSY] = recursion_misses(c);
 	if (!err)
-		s->drops[IOPAT_DROP_RQ_UNFINISHED] = unfinished_requests(c, s);
+		sweep_unfinished(c, s, RQ_GIVE_UP_NS);
+	s->drops[IOPAT_DROP_RQ_UNFINISHED] = c->unfinished;
 	return err;
 }
 

@@ -32,6 +32,9 @@ void collector_forget(struct collector *c, const struct raw_snapshot *s,
 int collector_gc_files(struct collector *c, size_t budget);
 /* File entries counted by the last complete sweep. */
 size_t collector_files_seen(const struct collector *c);
+/* At the end of a run, once every traced process has exited: count the
+ * block requests still in flight for them as lost (in s->drops). */
+void collector_finish(struct collector *c, struct raw_snapshot *s);
 /* Comma-separated list of attached hooks, e.g. "tp_btf:sys_exit,...". */
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);

@@ -399,6 +399,7 @@ int do_stat(int argc, char **argv)
 		fprintf(stderr, "iopat stat: cannot read the kernel maps: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	collector_finish(col, &raw);
 	/* the last partial second counts when it was at least half a second */
 	rate_sampler_tick(&rs, &res.totals, raw.taken_ns);
 	drop_writeback_row(&res.procs);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -44,7 +45,7 @@ static void top_usage(FILE *out)
 		"  -p, --pid PID      only PID and its descendants (repeatable)\n"
 		"  -c, --comm TEXT    only processes whose name contains TEXT\n"
 		"  -s, --sort COLUMN  sort column: pid comm read write riops wiops size\n"
-		"                     seq lat miss total (default total)\n"
+		"                     seq dev lat miss total (default total)\n"
 		"      --window SECS  judge each stage over this many seconds (default 60)\n"
 		"      --config FILE  classifier thresholds ([classify] section, see README)\n"
 		"  -v, --verbose      show libbpf messages\n"
@@ -171,7 +172,7 @@ const struct top_column top_columns[] = {
 	{ "AVG-SZ", 9, false, TOP_SORT_AVG_SIZE, fmt_avg },
 	{ "DOM-SZ", 9, false, TOP_NSORT, fmt_dom },
 	{ "SEQ%", 4, false, TOP_SORT_SEQ, fmt_seq },
-	{ "DEV/s", 12, false, TOP_SORT_TOTAL_BPS, fmt_dev_bps },
+	{ "DEV/s", 12, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
 	{ "P50", 8, false, TOP_NSORT, fmt_p50 },
 	{ "P99", 8, false, TOP_SORT_LAT_P99, fmt_p99 },
 	{ "MISS/s", 12, false, TOP_SORT_MISS, fmt_miss },
@@ -405,6 +406,44 @@ static uint32_t proc_ppid(uint32_t pid)
 	return ppid;
 }
 
+static void drop_writeback(struct top_interval *iv)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < iv->n; i++)
+		if (iv->rows[i].pid != IOPAT_PID_WRITEBACK)
+			iv->rows[w++] = iv->rows[i];
+	iv->n = w;
+}
+
+/* The kernel notes a name at fork, exec and exit; a live process may have
+ * renamed itself since (prctl), so take its current name. */
+static void refresh_names(struct top_interval *iv)
+{
+	char path[48], name[IOPAT_COMM_LEN + 1];
+
+	for (size_t i = 0; i < iv->n; i++) {
+		struct top_row *r = &iv->rows[i];
+		ssize_t n;
+		int fd;
+
+		if (r->exited || r->pid == IOPAT_PID_WRITEBACK)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/comm", r->pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, name, sizeof(name) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		if (name[n - 1] == '\n')	/* the kernel's terminator, not the name's */
+			n--;
+		name[n] = '\0';
+		snprintf(r->comm, sizeof(r->comm), "%s", name);
+	}
+}
+
 /* How often a process's descriptors are scanned for GPU devices. */
 #define GPU_CHECK_NS (5ULL * 1000000000ULL)
 
@@ -545,6 +584,7 @@ static int parse_sort(const char *s, enum top_sort *out)
 		{ "riops", TOP_SORT_READ_IOPS },  { "wiops", TOP_SORT_WRITE_IOPS },
 		{ "size", TOP_SORT_AVG_SIZE },	  { "seq", TOP_SORT_SEQ },
 		{ "lat", TOP_SORT_LAT_P99 },	  { "miss", TOP_SORT_MISS },
+		{ "dev", TOP_SORT_DEV_BPS },
 		{ "total", TOP_SORT_TOTAL_BPS },
 	};
 
@@ -755,6 +795,10 @@ int do_top(int argc, char **argv)
 			ret = 1;
 			goto cleanup;
 		}
+		/* with -p, the host-wide writeback row is not asked for */
+		if (npids)
+			drop_writeback(&st->all);
+		refresh_names(&st->all);
 		err = window_update(&st->win, &prev, &cur, now);
 		if (err) {
 			view->fini(st);

@@ -17,6 +17,7 @@ const char *const top_sort_names[TOP_NSORT] = {
 	[TOP_SORT_SEQ] = "SEQ%",
 	[TOP_SORT_LAT_P99] = "LAT-P99",
 	[TOP_SORT_MISS] = "MISS/s",
+	[TOP_SORT_DEV_BPS] = "DEV/s",
 	[TOP_SORT_TOTAL_BPS] = "R+W/s",
 };
 
@@ -159,6 +160,8 @@ static double sort_value(const struct top_row *r, enum top_sort key)
 		return hist_lat_percentile(lat, 99);
 	case TOP_SORT_MISS:
 		return d->cache_miss_bytes;
+	case TOP_SORT_DEV_BPS:
+		return (double)d->dev_read_bytes + d->dev_write_bytes;
 	case TOP_SORT_TOTAL_BPS:
 	default:
 		return (double)d->read_bytes + d->write_bytes + d->dev_read_bytes +

@@ -59,7 +59,8 @@ enum top_sort {
 	TOP_SORT_SEQ,
 	TOP_SORT_LAT_P99,
 	TOP_SORT_MISS,
-	TOP_SORT_TOTAL_BPS,	/* read + write bytes/s: the default */
+	TOP_SORT_DEV_BPS,	/* device read + write bytes/s */
+	TOP_SORT_TOTAL_BPS,	/* syscall + device bytes/s: the default */
 	TOP_NSORT,
 };
 

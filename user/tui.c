@@ -242,22 +242,22 @@ static int tui_prompt(const char *label, char *buf, size_t len)
 	return 0;
 }
 
+/* Sort keys in screen order: the sortable columns, then the default
+ * (syscall + device bytes), which has no column of its own. */
 static bool sortable_next(struct top_state *st, int dir)
 {
-	int cur = -1, n = (int)top_ncolumns;
+	enum top_sort keys[32];
+	int n = 0, cur = 0;
 
-	for (int c = 0; c < n; c++)
-		if (top_columns[c].sort == st->sort)
-			cur = c;
-	for (int step = 1; step <= n; step++) {
-		int c = ((cur + dir * step) % n + n) % n;
-
-		if (top_columns[c].sort != TOP_NSORT && top_columns[c].sort != st->sort) {
-			st->sort = top_columns[c].sort;
-			return true;
-		}
-	}
-	return false;
+	for (size_t c = 0; c < top_ncolumns && n < 31; c++)
+		if (top_columns[c].sort != TOP_NSORT)
+			keys[n++] = top_columns[c].sort;
+	keys[n++] = TOP_SORT_TOTAL_BPS;
+	for (int i = 0; i < n; i++)
+		if (keys[i] == st->sort)
+			cur = i;
+	st->sort = keys[((cur + dir) % n + n) % n];
+	return true;
 }
 
 static int tui_handle_key(struct top_state *st, int ch)
@@ -301,8 +301,8 @@ static int tui_handle_key(struct top_state *st, int ch)
 		st->sort_reverse = !st->sort_reverse;
 		return TOP_EV_REDRAW;
 	case '/':
-		snprintf(buf, sizeof(buf), "%s", st->comm_filter);
-		if (tui_prompt("filter name: ", buf, sizeof(buf)) == 0)
+		buf[0] = '\0';
+		if (tui_prompt("filter name (empty: all): ", buf, sizeof(buf)) == 0)
 			snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", buf);
 		return TOP_EV_REDRAW;
 	case 'p':

@@ -198,3 +198,234 @@ check_seq() {
 	max) num_le "$v" "$3" "$key" ;;
 	esac
 }
+
+# ------------------------------------------------------------- iopat top
+#
+# Helpers for top.bats: `iopat top` runs in the background (batch/JSON) or
+# in a private tmux server (screen), next to workloads started with bg_run.
+# Call top_teardown from teardown() before common_teardown.
+
+# bg_run CMD...: start CMD in the background (output to /dev/null, bats'
+# fd 3 closed so bats never waits on it); its pid goes to BG_PIDS and to
+# BG_PID. top_teardown kills whatever is left.
+bg_run() {
+	"$@" >/dev/null 2>&1 3>&- </dev/null &
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
+}
+
+# lines_matching FILE [ERE]: number of complete (newline-terminated) lines
+# of FILE matching ERE (all complete lines without ERE).
+lines_matching() {
+	local n
+	n=$(wc -l <"$1" 2>/dev/null) || n=0
+	if [ -z "${2:-}" ]; then
+		echo "$n"
+	else
+		head -n "$n" "$1" | grep -cE -- "$2" || true
+	fi
+}
+
+# top_start FILE ARGS...: run `iopat top ARGS...` in the background, stdout
+# to FILE, stderr to FILE.err; sets TOP_PID and TOP_OUT. Returns once the
+# first interval has been printed (tracing is live then). For -b, pass
+# TOP_LINE_RE='^iopat top - ' so that intervals are counted by header.
+top_start() {
+	local file=$1
+	shift
+	: >"$file"
+	: >"$file.err"
+	"$IOPAT" top "$@" >"$file" 2>"$file.err" 3>&- </dev/null &
+	TOP_PID=$!
+	TOP_OUT=$file
+	top_wait_lines 1
+}
+
+# top_wait_lines N: wait (at most ~30 s, polling) until $TOP_OUT has N
+# complete intervals (lines matching $TOP_LINE_RE; any line by default).
+# Fails if top exits first or the time is up.
+top_wait_lines() {
+	local want=$1 have i
+	for ((i = 0; i < 300; i++)); do
+		have=$(lines_matching "$TOP_OUT" "${TOP_LINE_RE:-}")
+		[ "$have" -ge "$want" ] && return 0
+		if ! kill -0 "$TOP_PID" 2>/dev/null; then
+			have=$(lines_matching "$TOP_OUT" "${TOP_LINE_RE:-}")
+			[ "$have" -ge "$want" ] && return 0
+			fail "iopat top exited after $have of $want intervals; stderr: $(cat "$TOP_OUT.err")"
+		fi
+		sleep 0.1
+	done
+	fail "iopat top printed $have of $want intervals in time"
+}
+
+# top_wait_more N: wait until N more intervals than now are out (to let
+# top cover the end of a workload).
+top_wait_more() {
+	local have
+	have=$(lines_matching "$TOP_OUT" "${TOP_LINE_RE:-}")
+	top_wait_lines $((have + $1))
+}
+
+# top_stop: end the background top with SIGTERM (a background job of a
+# non-interactive shell ignores SIGINT) and wait for it; fails unless it
+# ends with status 0 or 143 and an empty stderr.
+top_stop() {
+	local st=0
+	[ -n "${TOP_PID:-}" ] || return 0
+	kill -TERM "$TOP_PID" 2>/dev/null || true
+	wait "$TOP_PID" || st=$?
+	TOP_PID=
+	note "iopat top ended with status $st"
+	case $st in
+	0 | 143) ;;
+	*) fail "iopat top ended with status $st; stderr: $(cat "$TOP_OUT.err")" ;;
+	esac
+	[ ! -s "$TOP_OUT.err" ] || fail "iopat top wrote to stderr: $(cat "$TOP_OUT.err")"
+}
+
+# top_json_valid FILE: every line of FILE is one JSON object.
+top_json_valid() {
+	local n=0 line
+	while IFS= read -r line; do
+		n=$((n + 1))
+		printf '%s\n' "$line" | jq -e 'type == "object"' >/dev/null 2>&1 ||
+			fail "line $n of $1 is not a JSON object: $line"
+	done <"$1"
+	[ "$n" -gt 0 ] || fail "no JSON lines in $1"
+}
+
+# top_jsum FILE SELECT FIELD: sum of FIELD over all intervals of a JSON
+# Lines file, for the process entries matching the jq condition SELECT.
+top_jsum() {
+	jq -s "[.[].processes[] | select($2) | .$3] | add // 0" "$1"
+}
+
+# tui_start ARGS...: `iopat top ARGS...` on the screen of a detached tmux
+# session (own server on socket $TMUX_SOCK, 200x40). A shell around it
+# writes its exit status to $TUI_EXIT_FILE (tmux's own pane_dead_status
+# is sometimes never filled in); the shell catches SIGINT (so that Ctrl-C
+# reaches iopat alone, with the default action). Waits for the header.
+tui_start() {
+	TUI_EXIT_FILE=$TESTDIR/tui.exit
+	rm -f "$TUI_EXIT_FILE"
+	tui_start_cmd "trap : INT; $(printf '%q ' "$IOPAT" top "$@"); echo \$? >$(printf %q "$TUI_EXIT_FILE")"
+	tui_wait '^iopat top - ' "the header line"
+}
+
+# tui_start_cmd SHELL_CMD: SHELL_CMD in the tmux session (no waiting).
+tui_start_cmd() {
+	TMUX_SOCK=iopat-bats-$$-${BATS_TEST_NUMBER:-0}
+	tmux -L "$TMUX_SOCK" -f /dev/null start-server \; \
+		set-option -g remain-on-exit on \; \
+		new-session -d -s top -x 200 -y 40 "$1" 3>&- </dev/null >/dev/null 2>&1 ||
+		fail "tmux new-session failed"
+}
+
+tui_tmux() {
+	tmux -L "$TMUX_SOCK" "$@" 3>&-
+}
+
+# tui_capture [-e]: the visible screen (-e: with attributes as escapes).
+tui_capture() {
+	tui_tmux capture-pane -p "$@" -t top
+}
+
+# tui_keys KEY...: tmux send-keys.
+tui_keys() {
+	tui_tmux send-keys -t top "$@"
+}
+
+# tui_dead: prints "DEAD:STATUS:SIGNAL" of the pane (DEAD is 1 when its
+# process ended; STATUS or SIGNAL may still be empty just after that).
+tui_dead() {
+	tui_tmux list-panes -t top -F '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}'
+}
+
+# tui_wait ERE [WHAT]: wait (at most ~20 s) until some line of the screen
+# matches ERE; fails with the screen as diagnostic.
+tui_wait() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		tui_capture | grep -qE -- "$1" && return 0
+		sleep 0.1
+	done
+	note "screen:"
+	tui_capture
+	note "pane: $(tui_dead)"
+	fail "not on the screen: ${2:-$1}"
+}
+
+# tui_wait_gone ERE [WHAT]: wait until no line of the screen matches ERE.
+tui_wait_gone() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		tui_capture | grep -qE -- "$1" || return 0
+		sleep 0.1
+	done
+	note "screen:"
+	tui_capture
+	fail "still on the screen: ${2:-$1}"
+}
+
+# tui_wait_dead: wait until iopat in the pane (started by tui_start) has
+# ended; sets TUI_EXIT to its exit status.
+tui_wait_dead() {
+	local i
+	TUI_EXIT=
+	for ((i = 0; i < 100; i++)); do
+		if grep -qE '^[0-9]+$' "$TUI_EXIT_FILE" 2>/dev/null; then
+			TUI_EXIT=$(head -1 "$TUI_EXIT_FILE")
+			return 0
+		fi
+		sleep 0.1
+	done
+	note "screen:"
+	tui_capture
+	fail "iopat top in the pane did not end"
+}
+
+# top_teardown: stop the background top, the tmux server and bg_run jobs.
+top_teardown() {
+	local p
+	if [ -n "${TOP_PID:-}" ]; then
+		kill -KILL "$TOP_PID" 2>/dev/null || true
+		wait "$TOP_PID" 2>/dev/null || true
+	fi
+	if [ -n "${TMUX_SOCK:-}" ]; then
+		tmux -L "$TMUX_SOCK" kill-server 2>/dev/null 3>&- || true
+	fi
+	for p in "${BG_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${BG_PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	return 0
+}
+
+# tui_alive: fails when iopat in the pane (started by tui_start) ended.
+tui_alive() {
+	local d
+	d=$(tui_dead)
+	[ "${d%%:*}" = 0 ] && [ ! -e "$TUI_EXIT_FILE" ] || {
+		note "screen:"
+		tui_capture
+		fail "iopat top in the pane ended (pane: $d, exit: $(cat "$TUI_EXIT_FILE" 2>/dev/null))"
+	}
+}
+
+# top_check_drops FILE: every interval's drop counts of a top --json file
+# are sane per-interval deltas (no wrapped-around negative numbers), and
+# nothing was lost: the counts other than request_unfinished (requests in
+# flight when the interval was sampled) add up to 0.
+top_check_drops() {
+	local bad nbad lost
+	bad=$(jq -c 'select(any(.drops[]; type != "number" or . < 0 or . > 1e12)) | .drops' "$1")
+	if [ -n "$bad" ]; then
+		nbad=$(printf '%s\n' "$bad" | wc -l)
+		fail "implausible drop counts in $nbad of $(wc -l <"$1") intervals, e.g. $(printf '%s\n' "$bad" | head -1)"
+	fi
+	lost=$(jq -s '[.[].drops | to_entries[] | select(.key != "total" and .key != "request_unfinished") | .value] | add // 0' "$1")
+	num_eq "$lost" 0 "events lost (drops other than request_unfinished)"
+}

@@ -8,7 +8,9 @@
  * of them live and die within a short burst. The parent does no file I/O.
  * Exit 0 when every child wrote everything; 1 on error; 2 on bad usage.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -9,8 +9,8 @@
  * until SECONDS seconds have gone by. The reads are done by the child so
  * that its name is NAME from birth (a tracer that takes names at fork/exec
  * sees NAME for the whole run, not only once the renamed process exits).
- * The parent does no file I/O. The child prints the number of bytes it
- * read to stdout when done.
+ * The parent does no file I/O; the child dies with it (SIGTERM). The
+ * child prints the number of bytes it read to stdout when done.
  * Exit 0 on success; 1 on error; 2 on bad usage.
  */
 #ifndef _GNU_SOURCE
@@ -18,6 +18,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,10 @@ int main(int argc, char **argv)
 		}
 		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	}
+	/* Do not outlive a parent killed by a signal. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (getppid() == 1)
+		return 1;
 	fd = open(argv[1], O_RDONLY);
 	if (fd < 0) {
 		fprintf(stderr, "evil_name: open %s: %s\n", argv[1], strerror(errno));

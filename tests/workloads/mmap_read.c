@@ -7,7 +7,9 @@
  * is filled by a page fault. With --drop-only, stops after the drop.
  * Prints nothing on success; exit 1 on error, 2 on bad usage.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
