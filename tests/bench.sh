@@ -12,6 +12,9 @@
 # Modes:
 #   plain     fio alone
 #   iopat     fio under `iopat stat -o /dev/null --`
+#   floor     fio alone while an empty bpftrace program runs on every
+#             system-call exit: the cost of the hook itself, the floor
+#             that any system-call tracer pays
 #   top       fio alone while `iopat top -b -d 1` watches the whole host
 #   bpftrace  fio alone while a bpftrace one-liner sums pread64 returns
 #
@@ -32,7 +35,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-BENCH_MODES=${BENCH_MODES:-plain iopat top bpftrace}
+BENCH_MODES=${BENCH_MODES:-plain floor iopat top bpftrace}
 BENCH_JOBS=${BENCH_JOBS:-cached-randread direct-randread}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
@@ -171,12 +174,12 @@ mode_top() {
 
 BPFTRACE_PROG='tracepoint:syscalls:sys_exit_pread64 { @[pid] = sum(args->ret); }'
 
-# bpftrace_attached PID: its pread64 tracepoint program is attached (seen
+# bpftrace_attached PID LOG TRACEPOINT: its program is attached (seen
 # by bpftool); without bpftool, trust the 'Attaching' line plus a second.
 bpftrace_attached() {
 	if command -v bpftool >/dev/null; then
-		bpftool perf list -j 2>/dev/null | jq -e --argjson p "$1" \
-			'any(.[]; .pid == $p and .tracepoint == "sys_exit_pread64")' \
+		bpftool perf list -j 2>/dev/null | jq -e --argjson p "$1" --arg tp "$3" \
+			'any(.[]; .pid == $p and .tracepoint == $tp)' \
 			>/dev/null
 	else
 		grep -q 'Attaching' "$2" && sleep 1
@@ -197,14 +200,25 @@ stop_bpftrace() {
 	BPFTRACE_PID=
 }
 
+mode_floor() {
+	run_under_bpftrace 'tracepoint:raw_syscalls:sys_exit { }' sys_exit "$@"
+}
+
 mode_bpftrace() {
+	run_under_bpftrace "$BPFTRACE_PROG" sys_exit_pread64 "$@"
+}
+
+# run_under_bpftrace PROGRAM TRACEPOINT FIO_ARGS...
+run_under_bpftrace() {
+	local prog=$1 tp=$2
+	shift 2
 	command -v bpftrace >/dev/null || die "bpftrace not installed"
 	ensure_tracefs
 	local log=$WORK/bpftrace.log i rc=0
-	bpftrace -e "$BPFTRACE_PROG" >"$log" 2>&1 &
+	bpftrace -e "$prog" >"$log" 2>&1 &
 	BPFTRACE_PID=$!
 	for ((i = 0; i < 600; i++)); do
-		bpftrace_attached "$BPFTRACE_PID" "$log" && break
+		bpftrace_attached "$BPFTRACE_PID" "$log" "$tp" && break
 		if ! kill -0 "$BPFTRACE_PID" 2>/dev/null; then
 			cat "$log" >&2
 			die "bpftrace exited early"

@@ -444,13 +444,18 @@ static void refresh_names(struct top_interval *iv)
 	}
 }
 
-/* How often a process's descriptors are scanned for GPU devices. */
+/* How often a process's descriptors are scanned for GPU devices, and at
+ * most how many processes are scanned in one refresh (a scan reads every
+ * descriptor link: a thousand new processes must not stall a refresh). */
 #define GPU_CHECK_NS (5ULL * 1000000000ULL)
+#define GPU_CHECKS_PER_REFRESH 64
 
 /* Each row's stage and tier over its sliding window, and the interval's
  * bytes per stage and per tier. */
 static void top_classify(struct top_state *st, const struct proc_table *cur, uint64_t now)
 {
+	int gpu_checks = 0;
+
 	memset(st->stage_bytes, 0, sizeof(st->stage_bytes));
 	memset(st->tier_bytes, 0, sizeof(st->tier_bytes));
 	for (size_t i = 0; i < st->all.n; i++) {
@@ -464,7 +469,8 @@ static void top_classify(struct top_state *st, const struct proc_table *cur, uin
 		if (!w || !c)
 			continue;
 		if (!r->exited && r->pid != IOPAT_PID_WRITEBACK &&
-		    now - w->gpu_checked_ns >= GPU_CHECK_NS) {
+		    now - w->gpu_checked_ns >= GPU_CHECK_NS &&
+		    gpu_checks++ < GPU_CHECKS_PER_REFRESH) {
 			w->gpu = gpu_device_open(r->pid);
 			w->gpu_checked_ns = now;
 		}

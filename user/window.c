@@ -5,21 +5,24 @@
 
 static int cmp_window(const void *a, const void *b)
 {
-	uint32_t x = ((const struct proc_window *)a)->pid;
-	uint32_t y = ((const struct proc_window *)b)->pid;
+	uint32_t x = (*(struct proc_window *const *)a)->pid;
+	uint32_t y = (*(struct proc_window *const *)b)->pid;
 
 	return x < y ? -1 : x > y;
 }
 
 struct proc_window *window_find(struct window_table *t, uint32_t pid)
 {
-	struct proc_window key = { .pid = pid };
+	struct proc_window key = { .pid = pid }, *kp = &key, **w;
 
-	return bsearch(&key, t->w, t->n, sizeof(*t->w), cmp_window);
+	w = bsearch(&kp, t->w, t->n, sizeof(*t->w), cmp_window);
+	return w ? *w : NULL;
 }
 
 void window_table_free(struct window_table *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		free(t->w[i]);
 	free(t->w);
 	t->w = NULL;
 	t->n = t->cap = 0;
@@ -43,47 +46,52 @@ int window_update(struct window_table *t, const struct proc_table *prev,
 		  const struct proc_table *cur, uint64_t now_ns)
 {
 	struct proc_table *p = (struct proc_table *)prev;
-	struct proc_window *next;
+	struct proc_window **next;
 	uint64_t slot_ns = (uint64_t)(t->window_s / WINDOW_SLOTS * 1e9);
-	size_t i = 0, j = 0, k = 0;
+	size_t i = 0, j, k = 0;
 
 	next = malloc((cur->n ? cur->n : 1) * sizeof(*next));
 	if (!next)
 		return -ENOMEM;
-	/* merge: both sorted by pid */
+	/* merge: both sorted by pid; windows are moved, never copied */
 	for (j = 0; j < cur->n; j++) {
 		const struct proc_row *r = &cur->rows[j];
 		const struct proc_row *old;
-		struct proc_window *w = &next[k++];
+		struct proc_window *w;
 		bool busy;
 
-		while (i < t->n && t->w[i].pid < r->pid)
-			i++;
-		if (i < t->n && t->w[i].pid == r->pid) {
-			*w = t->w[i];
+		while (i < t->n && t->w[i]->pid < r->pid)
+			free(t->w[i++]);	/* its process is gone */
+		if (i < t->n && t->w[i]->pid == r->pid) {
+			w = t->w[i++];
 		} else {
 			/* counts start at zero: the window begins one refresh ago */
 			static const struct io_totals zero;
 			uint64_t start = now_ns - (uint64_t)(t->interval_s * 1e9);
 
-			memset(w, 0, sizeof(*w));
+			w = calloc(1, sizeof(*w));
+			if (!w)
+				break;	/* keep what was merged, report the failure */
 			w->pid = r->pid;
 			w->first_ns = start;
 			window_push(w, &zero, start);
 		}
+		next[k++] = w;
 		old = p->n ? proc_table_find(p, r->pid) : NULL;
 		busy = old ? !io_totals_same_io(&r->io, &old->io) : !io_totals_is_zero(&r->io);
 		w->busy_bits = (w->busy_bits << 1) | busy;
 		if (w->refreshes < 64)
 			w->refreshes++;
-		if (!w->n || now_ns - w->ring_ns[(w->head + w->n - 1) % WINDOW_SLOTS] >= slot_ns)
+		if (now_ns - w->ring_ns[(w->head + w->n - 1) % WINDOW_SLOTS] >= slot_ns)
 			window_push(w, &r->io, now_ns);
 	}
+	while (i < t->n)
+		free(t->w[i++]);
 	free(t->w);
 	t->w = next;
 	t->n = k;
 	t->cap = cur->n;
-	return 0;
+	return j == cur->n ? 0 : -ENOMEM;
 }
 
 void window_counts(const struct proc_window *w, const struct io_totals *cur,

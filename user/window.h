@@ -29,7 +29,7 @@ struct proc_window {
 };
 
 struct window_table {
-	struct proc_window *w;	/* sorted by pid */
+	struct proc_window **w;	/* sorted by pid; each allocated once */
 	size_t n, cap;
 	double window_s;
 	double interval_s;
