@@ -28,6 +28,22 @@ void window_table_free(struct window_table *t)
 	t->n = t->cap = 0;
 }
 
+static void counts_from_totals(struct win_counts *c, const struct io_totals *t)
+{
+	c->read_bytes = t->read_bytes;
+	c->write_bytes = t->write_bytes;
+	c->read_ops = t->read_ops;
+	c->write_ops = t->write_ops;
+	c->seq_read_ops = t->seq_read_ops;
+	c->seq_write_ops = t->seq_write_ops;
+	c->unique_read_bytes = t->unique_read_bytes;
+	c->unique_write_bytes = t->unique_write_bytes;
+	c->fsyncs = t->fsyncs;
+	c->files = t->files;
+	memcpy(c->read_size_hist, t->read_size_hist, sizeof(c->read_size_hist));
+	memcpy(c->write_size_hist, t->write_size_hist, sizeof(c->write_size_hist));
+}
+
 static void window_push(struct proc_window *w, const struct io_totals *cum, uint64_t now_ns)
 {
 	unsigned int slot;
@@ -38,7 +54,7 @@ static void window_push(struct proc_window *w, const struct io_totals *cum, uint
 		slot = w->head;
 		w->head = (w->head + 1) % WINDOW_SLOTS;
 	}
-	w->ring[slot] = *cum;
+	counts_from_totals(&w->ring[slot], cum);
 	w->ring_ns[slot] = now_ns;
 }
 
@@ -111,11 +127,27 @@ void window_counts(const struct proc_window *w, const struct io_totals *cur,
 	for (unsigned int b = 0; b < span; b++)
 		busy += (w->busy_bits >> b) & 1;
 	*duty = span ? (double)busy / span : 1;
-	if (!w->n) {
-		*out = *cur;
-		*seconds = (now_ns - w->first_ns) / 1e9;
-		return;
-	}
-	io_totals_sub(out, cur, &w->ring[w->head]);
+	struct win_counts now;
+	const struct win_counts *old = &w->ring[w->head];
+	const uint64_t *a = (const uint64_t *)&now, *b = (const uint64_t *)old;
+	struct win_counts diff;
+	uint64_t *d = (uint64_t *)&diff;
+
+	counts_from_totals(&now, cur);
+	for (size_t i = 0; i < sizeof(diff) / sizeof(uint64_t); i++)
+		d[i] = a[i] >= b[i] ? a[i] - b[i] : 0;
+	memset(out, 0, sizeof(*out));
+	out->read_bytes = diff.read_bytes;
+	out->write_bytes = diff.write_bytes;
+	out->read_ops = diff.read_ops;
+	out->write_ops = diff.write_ops;
+	out->seq_read_ops = diff.seq_read_ops;
+	out->seq_write_ops = diff.seq_write_ops;
+	out->unique_read_bytes = diff.unique_read_bytes;
+	out->unique_write_bytes = diff.unique_write_bytes;
+	out->fsyncs = diff.fsyncs;
+	out->files = diff.files;
+	memcpy(out->read_size_hist, diff.read_size_hist, sizeof(diff.read_size_hist));
+	memcpy(out->write_size_hist, diff.write_size_hist, sizeof(diff.write_size_hist));
 	*seconds = (now_ns - w->ring_ns[w->head]) / 1e9;
 }

@@ -16,9 +16,19 @@
 
 #define WINDOW_SLOTS 6
 
+/* The counts a verdict uses (see features_from_totals), cumulative. */
+struct win_counts {
+	uint64_t read_bytes, write_bytes, read_ops, write_ops;
+	uint64_t seq_read_ops, seq_write_ops;
+	uint64_t unique_read_bytes, unique_write_bytes;
+	uint64_t fsyncs, files;
+	uint64_t read_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t write_size_hist[IOPAT_SIZE_BUCKETS];
+};
+
 struct proc_window {
 	uint32_t pid;
-	struct io_totals ring[WINDOW_SLOTS];	/* cumulative, oldest at head */
+	struct win_counts ring[WINDOW_SLOTS];	/* cumulative, oldest at head */
 	uint64_t ring_ns[WINDOW_SLOTS];
 	unsigned int head, n;
 	uint64_t busy_bits;	/* bit 0: the last refresh */
@@ -44,9 +54,9 @@ int window_update(struct window_table *t, const struct proc_table *prev,
 
 struct proc_window *window_find(struct window_table *t, uint32_t pid);
 
-/* Counts over the window: cur minus the oldest pushed totals (all of cur
- * when none was pushed yet). Also the time covered and the duty cycle
- * (share of refreshes in the window with I/O). */
+/* Counts over the window: cur minus the oldest pushed totals, for the
+ * fields of struct win_counts (the others are left zero). Also the time
+ * covered and the duty cycle (share of refreshes in the window with I/O). */
 void window_counts(const struct proc_window *w, const struct io_totals *cur,
 		   uint64_t now_ns, const struct window_table *t, struct io_totals *out,
 		   double *seconds, double *duty);
