@@ -429,3 +429,21 @@ top_check_drops() {
 	lost=$(jq -s '[.[].drops | to_entries[] | select(.key != "total" and .key != "request_unfinished") | .value] | add // 0' "$1")
 	num_eq "$lost" 0 "events lost (drops other than request_unfinished)"
 }
+
+# run_as_nobody ARGS...: bats `run` of iopat with ARGS as user nobody. The
+# checkout may not be reachable for nobody: a copy of the binary is used
+# then (removed in teardown). Skips when setpriv is missing.
+run_as_nobody() {
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups) bin=$IOPAT
+	if ! "${nobody[@]}" test -x "$bin"; then
+		if [ -z "${NOBODYDIR:-}" ]; then
+			NOBODYDIR=$(mktemp -d /tmp/iopat-nobody.XXXXXX)
+			chmod 755 "$NOBODYDIR"
+			cp "$IOPAT" "$NOBODYDIR/iopat"
+			chmod 755 "$NOBODYDIR/iopat"
+		fi
+		bin=$NOBODYDIR/iopat
+	fi
+	run "${nobody[@]}" "$bin" "$@"
+}

@@ -291,17 +291,7 @@ fio_file() {
 }
 
 @test "not root: one-line message, exit 1" {
-	command -v setpriv >/dev/null || skip "setpriv not installed"
-	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups) bin=$IOPAT
-	# The checkout may not be reachable for nobody: use a copy then.
-	if ! "${nobody[@]}" test -x "$bin"; then
-		NOBODYDIR=$(mktemp -d /tmp/iopat-nobody.XXXXXX)
-		chmod 755 "$NOBODYDIR"
-		cp "$IOPAT" "$NOBODYDIR/iopat"
-		chmod 755 "$NOBODYDIR/iopat"
-		bin=$NOBODYDIR/iopat
-	fi
-	run "${nobody[@]}" "$bin" stat -- true
+	run_as_nobody stat -- true
 	assert_equal "$status" 1
 	assert_equal "${#lines[@]}" 1
 	[ -n "${lines[0]}" ] || fail "empty message"

@@ -544,20 +544,11 @@ term_check() {
 }
 
 @test "top not root: one-line message, exit 1" {
-	command -v setpriv >/dev/null || skip "setpriv not installed"
-	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups) bin=$IOPAT
-	if ! "${nobody[@]}" test -x "$bin"; then
-		NOBODYDIR=$(mktemp -d /tmp/iopat-nobody.XXXXXX)
-		chmod 755 "$NOBODYDIR"
-		cp "$IOPAT" "$NOBODYDIR/iopat"
-		chmod 755 "$NOBODYDIR/iopat"
-		bin=$NOBODYDIR/iopat
-	fi
-	run "${nobody[@]}" "$bin" top --json -n 1
+	run_as_nobody top --json -n 1
 	assert_equal "$status" 1
 	assert_equal "${#lines[@]}" 1
 	[ -n "${lines[0]}" ] || fail "empty message"
-	run "${nobody[@]}" "$bin" top -b -n 1
+	run_as_nobody top -b -n 1
 	assert_equal "$status" 1
 	assert_equal "${#lines[@]}" 1
 }
