@@ -355,8 +355,11 @@ file_stats_get(struct iopat_file_key *key, struct inode *inode)
 	if (st && !st->first_ns) {
 		struct iopat_proc *p;
 
-		st->kind = kind;
-		st->first_ns = bpf_ktime_get_ns();
+		st->kind = kind;	/* the same whoever writes it */
+		/* whoever sets first_ns first (another CPU may race us) counts
+		 * the new file */
+		if (__sync_val_compare_and_swap(&st->first_ns, 0, bpf_ktime_get_ns()))
+			return st;
 		p = bpf_map_lookup_elem(&procs, &key->tgid);
 		if (p && kind != IOPAT_KIND_MEMORY)
 			__sync_fetch_and_add(&p->io.files, 1);
