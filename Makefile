@@ -25,7 +25,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit bats bench deps check-deps install vmlinux fuzz
+.PHONY: all clean test unit bats bench deps install vmlinux
 
 # Debian packages needed to build, test and benchmark.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -95,23 +95,18 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-check-deps:
-	@for p in $(DEB_PKGS); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || exit 1; \
-	done || $(MAKE) --no-print-directory deps
-
 unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
 
 bats: all
 	bats tests/bats
 
-test: check-deps
+test: deps
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory bats
 
-bench: check-deps all
+bench: deps all
 	tests/bench.sh
 
 install: $(BUILD)/iopat
