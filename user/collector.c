@@ -335,6 +335,23 @@ static void sweep_unfinished(struct collector *c, const struct raw_snapshot *s,
 	}
 }
 
+size_t collector_inflight(struct collector *c)
+{
+	int fd = bpf_map__fd(c->skel->maps.rqs);
+	__u64 key, next, *prev = NULL;
+	struct iopat_rq rq;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &rq) == 0 && rq.issue_ns &&
+		    rq.tgid != IOPAT_PID_WRITEBACK)
+			n++;
+	}
+	return n;
+}
+
 void collector_finish(struct collector *c, struct raw_snapshot *s)
 {
 	sweep_unfinished(c, s, 0);

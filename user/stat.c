@@ -394,6 +394,10 @@ int do_stat(int argc, char **argv)
 			break;
 	}
 	res.duration_s = (mono_ns() - t0) / 1e9;
+	/* I/O the processes started may still be in flight (readahead, async
+	 * writes): give it up to two seconds to complete before the last read */
+	for (int i = 0; i < 200 && collector_inflight(col); i++)
+		usleep(10000);
 
 	if (sample(col, &raw, &res.procs, &res.totals, &res.writeback)) {
 		fprintf(stderr, "iopat stat: cannot read the kernel maps: %s\n", strerror(errno));
