@@ -267,7 +267,7 @@ static void add_proc_io(struct io_totals *io, const struct iopat_proc *p)
 	add_u32_hist(io->write_size_hist, p->size_hist[IOPAT_WRITE], IOPAT_SIZE_BUCKETS);
 }
 
-static void add_dev(struct io_totals *io, const struct iopat_dev_stats *st)
+void io_totals_add_dev(struct io_totals *io, const struct iopat_dev_stats *st)
 {
 	const struct iopat_dev_dir_stats *r = &st->dir[IOPAT_READ];
 	const struct iopat_dev_dir_stats *w = &st->dir[IOPAT_WRITE];
@@ -355,7 +355,7 @@ int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out)
 	if (err)
 		return err;
 	for (size_t i = 0; i < s->ndevs; i++)
-		add_dev(&proc_table_find(out, s->dev_keys[i].tgid)->io, &s->dev_stats[i]);
+		io_totals_add_dev(&proc_table_find(out, s->dev_keys[i].tgid)->io, &s->dev_stats[i]);
 	return 0;
 }
 

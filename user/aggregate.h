@@ -91,6 +91,8 @@ void proc_table_free(struct proc_table *t);
 struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid);
 
 void io_totals_add(struct io_totals *dst, const struct io_totals *src);
+/* Add one (process, device) entry's counts to the device-level fields. */
+void io_totals_add_dev(struct io_totals *io, const struct iopat_dev_stats *st);
 /* dst = a - b, for counters that only grow (deltas between snapshots). */
 void io_totals_sub(struct io_totals *dst, const struct io_totals *a,
 		   const struct io_totals *b);

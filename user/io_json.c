@@ -116,3 +116,15 @@ void json_verdict(struct json_writer *jw, const struct verdict *v)
 		jw_string(jw, v->reasons[i]);
 	jw_array_end(jw);
 }
+
+void json_process_head(struct json_writer *jw, uint32_t pid, uint32_t ppid, const char *comm,
+		       uint64_t cgroup_id, bool exited, bool gpu, const struct verdict *v)
+{
+	jw_uint_field(jw, "pid", pid);
+	jw_uint_field(jw, "ppid", ppid);
+	jw_string_field(jw, "comm", comm);
+	jw_uint_field(jw, "cgroup_id", cgroup_id);
+	jw_bool_field(jw, "exited", exited);
+	jw_bool_field(jw, "gpu", gpu);
+	json_verdict(jw, v);
+}

@@ -19,4 +19,9 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io);
 /* `"stage", "stage_confidence", "tier", "tier_reason", "reasons"` */
 void json_verdict(struct json_writer *jw, const struct verdict *v);
 
+/* A process's identity and verdict: `pid`, `ppid`, `comm`, `cgroup_id`,
+ * `exited`, `gpu`, then json_verdict()'s fields. */
+void json_process_head(struct json_writer *jw, uint32_t pid, uint32_t ppid, const char *comm,
+		       uint64_t cgroup_id, bool exited, bool gpu, const struct verdict *v);
+
 #endif

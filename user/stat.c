@@ -104,8 +104,6 @@ static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r
 {
 	for (size_t i = 0; i < raw->ndevs; i++) {
 		const struct iopat_dev_key *k = &raw->dev_keys[i];
-		struct raw_snapshot one = {};
-		struct proc_table t = {};
 		size_t j;
 
 		if (k->tgid == IOPAT_PID_WRITEBACK)
@@ -123,15 +121,7 @@ static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r
 			n[j].dev = k->dev;
 			r->ndevs++;
 		}
-		/* reuse the pure aggregation for one device entry */
-		if (raw_snapshot_add_dev(&one, k, &raw->dev_stats[i]) ||
-		    aggregate_by_pid(&one, &t)) {
-			raw_snapshot_free(&one);
-			return -ENOMEM;
-		}
-		io_totals_add(&r->devs[j].io, &t.rows[0].io);
-		proc_table_free(&t);
-		raw_snapshot_free(&one);
+		io_totals_add_dev(&r->devs[j].io, &raw->dev_stats[i]);
 	}
 	return 0;
 }

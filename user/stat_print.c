@@ -5,6 +5,7 @@
 #include "hist.h"
 #include "io_json.h"
 #include "json_writer.h"
+#include "sanitize.h"
 #include "stat.h"
 #include "units.h"
 
@@ -88,13 +89,8 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 		const struct proc_row *p = &r->procs.rows[i];
 
 		jw_object_start(&jw);
-		jw_uint_field(&jw, "pid", p->pid);
-		jw_uint_field(&jw, "ppid", p->ppid);
-		jw_string_field(&jw, "comm", p->comm);
-		jw_uint_field(&jw, "cgroup_id", p->cgroup_id);
-		jw_bool_field(&jw, "exited", p->exited);
-		jw_bool_field(&jw, "gpu", r->proc_verdicts[i].gpu);
-		json_verdict(&jw, &r->proc_verdicts[i].v);
+		json_process_head(&jw, p->pid, p->ppid, p->comm, p->cgroup_id, p->exited,
+				  r->proc_verdicts[i].gpu, &r->proc_verdicts[i].v);
 		json_io_counters(&jw, &p->io);
 		jw_object_end(&jw);
 	}
@@ -262,14 +258,8 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 		const struct io_totals *io = &pr->io;
 		char comm[IOPAT_COMM_LEN + 1];
 
-		/* process names are untrusted: keep only printable ASCII */
-		for (int k = 0; k <= IOPAT_COMM_LEN; k++) {
-			unsigned char ch = pr->comm[k];
-
-			comm[k] = ch == 0 ? 0 : (ch < 0x20 || ch > 0x7e) ? '?' : ch;
-			if (!ch)
-				break;
-		}
+		/* process names are hostile: the one sanitiser, plain ASCII */
+		sanitize_text(comm, sizeof(comm), pr->comm, strlen(pr->comm), IOPAT_COMM_LEN, 0);
 		fprintf(out, "  %7u %7u %-16s %11s %11s %9llu %9llu %11s %11s %5.1f%% %5.1f%%\n",
 			pr->pid, pr->ppid, comm,
 			units_bytes(a, sizeof(a), io->read_bytes),

@@ -19,6 +19,7 @@
 #include "gpu.h"
 #include "hist.h"
 #include "io_json.h"
+#include "sanitize.h"
 #include "top.h"
 #include "units.h"
 
@@ -227,13 +228,6 @@ static int text_init(struct top_state *st)
 	return 0;
 }
 
-static void sanitize_ascii(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			*s = '?';
-}
-
 void top_stage_summary(char *buf, size_t len, const struct top_state *st)
 {
 	double secs = st->all.interval_s > 0 ? st->all.interval_s : st->interval_s;
@@ -279,7 +273,9 @@ static int text_show(struct top_state *st)
 		const struct top_row *r = &st->iv.rows[i];
 
 		top_format_row(r, secs, cells);
-		sanitize_ascii(cells[1]);
+		/* process names are hostile: the one sanitiser, plain ASCII */
+		sanitize_text(cells[1], sizeof(cells[1]), r->comm, strlen(r->comm),
+			      top_columns[1].width, 0);
 		for (size_t col = 0; col < top_ncolumns; col++)
 			printf("%s%*s", col ? " " : "",
 			       top_columns[col].left ? -top_columns[col].width
@@ -353,13 +349,8 @@ static int json_show(struct top_state *st)
 		const struct top_row *r = &st->iv.rows[i];
 
 		jw_object_start(&jw);
-		jw_uint_field(&jw, "pid", r->pid);
-		jw_uint_field(&jw, "ppid", r->ppid);
-		jw_string_field(&jw, "comm", r->comm);
-		jw_uint_field(&jw, "cgroup_id", r->cgroup_id);
-		jw_bool_field(&jw, "exited", r->exited);
-		jw_bool_field(&jw, "gpu", r->gpu);
-		json_verdict(&jw, &r->v);
+		json_process_head(&jw, r->pid, r->ppid, r->comm, r->cgroup_id, r->exited, r->gpu,
+				  &r->v);
 		json_io_counters(&jw, &r->d);
 		jw_object_end(&jw);
 	}
