@@ -39,7 +39,8 @@ SKELS := $(BUILD)/iopat.skel.h
 # Pure modules: no BPF, no terminal; unit-tested without root.
 PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
-	     user/classify.c user/config.c user/gpu.c user/window.c
+	     user/classify.c user/config.c user/gpu.c user/window.c \
+	     user/paths.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/devnames.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
@@ -53,7 +54,7 @@ all: $(BUILD)/iopat $(WORKLOADS)
 $(BUILD):
 	$(Q)mkdir -p $(BUILD) $(BUILD)/tests $(BUILD)/workloads
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/iopat.h bpf/core_fixes.bpf.h vendor/vmlinux.h | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c include/iopat.h $(wildcard bpf/*.bpf.h) vendor/vmlinux.h | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -164,4 +164,29 @@ struct iopat_rq {
 	__u32 seq;
 };
 
+/* A file's path, sent once per file through a ring buffer when the file
+ * is first seen. names holds the components leaf first, each followed by
+ * a NUL ("x.jpg\0train\0data\0" is /data/train/x.jpg). */
+#define IOPAT_PATH_DEPTH 32	/* components followed at most */
+#define IOPAT_PATH_NAMES 1024	/* component bytes kept (a power of two) */
+#define IOPAT_PATH_TRUNCATED 1	/* components above the first len bytes
+				 * were left out */
+#define IOPAT_PATH_FSROOT 2	/* starts at the root of the file's
+				 * filesystem, not of the namespace */
+
+enum iopat_rec_type {
+	IOPAT_REC_PATH = 1,
+};
+
+struct iopat_path_rec {
+	__u32 type;		/* IOPAT_REC_PATH */
+	__u32 dev;		/* the file key's dev and ino */
+	__u64 ino;
+	__u16 len;		/* bytes of names used */
+	__u16 flags;
+	__u32 kind;		/* enum iopat_file_kind */
+	/* room for one more component past IOPAT_PATH_NAMES */
+	char names[IOPAT_PATH_NAMES + 256];
+};
+
 #endif /* IOPAT_H */
