@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include "hist.h"
 #include "units.h"
 
 char *units_bytes(char *buf, size_t len, double bytes)
@@ -54,4 +55,13 @@ char *units_ns(char *buf, size_t len, double ns)
 double units_pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+void units_size_bucket(char *lo, char *hi, size_t len, unsigned int b)
+{
+	units_bytes(lo, len, hist_size_bucket_min(b));
+	if (b >= IOPAT_SIZE_BUCKETS - 1)
+		snprintf(hi, len, "...");
+	else
+		units_bytes(hi, len, hist_size_bucket_max(b) + 1);
 }
