@@ -173,6 +173,13 @@ void lineage_resolve_jobs(struct lineage_table *t, uint32_t self_pid)
 	for (size_t i = 0; i < t->n; i++)
 		if (!t->v[i].root)
 			resolve_one(t, &t->v[i], self_pid);
+	/* a root still in the table has the name it has now */
+	for (size_t i = 0; i < t->n; i++) {
+		const struct lineage *root = lineage_find(t, t->v[i].root);
+
+		if (root)
+			memcpy(t->v[i].root_comm, root->comm, sizeof(root->comm));
+	}
 }
 
 /* ---- keys and rows ---- */

@@ -69,7 +69,8 @@ int lineage_from_procs(struct lineage_table *out, const struct lineage_table *ol
 bool job_boundary(const struct lineage *p, uint32_t self_pid);
 
 /* Resolve the job root of every entry that has none, walking up through
- * the table (a parent missing from it ends the walk). */
+ * the table (a parent missing from it ends the walk); root_comm is the
+ * root's name as the table has it now, while the root is in it. */
 void lineage_resolve_jobs(struct lineage_table *t, uint32_t self_pid);
 
 /* ---- keys and rows ---- */

@@ -478,18 +478,19 @@ static void drop_writeback(struct top_interval *iv)
 
 /* The kernel notes a name at fork, exec and exit; a live process may have
  * renamed itself since (prctl), so take its current name (in the snapshot
- * too: names group by it). */
+ * too: names group by it). A job's row shows its root's: the root may
+ * live on after its processes with I/O, or may not be in the snapshot. */
 static void refresh_names(struct top_interval *iv, struct proc_table *cur)
 {
 	char path[48], name[IOPAT_COMM_LEN + 1];
 
 	for (size_t i = 0; i < iv->n; i++) {
 		struct top_row *r = &iv->rows[i];
-		struct proc_row *c;
+		struct proc_row *c = proc_table_find(cur, r->pid);
 		ssize_t n;
 		int fd;
 
-		if (r->exited || r->pid == IOPAT_PID_WRITEBACK)
+		if (r->pid == IOPAT_PID_WRITEBACK || (c ? c->exited : !r->group))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%u/comm", r->pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -503,7 +504,6 @@ static void refresh_names(struct top_interval *iv, struct proc_table *cur)
 			n--;
 		name[n] = '\0';
 		snprintf(r->comm, sizeof(r->comm), "%s", name);
-		c = proc_table_find(cur, r->pid);
 		if (c)
 			memcpy(c->comm, r->comm, sizeof(c->comm));
 	}
@@ -642,7 +642,6 @@ static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
 	st->all.interval_s = pr->interval_s;
 	for (size_t i = 0; i < st->groups.n; i++)
 		group_row_fill(st, &st->groups.rows[i], &st->all.rows[i], now);
-	/* a job root without I/O of its own may have renamed itself */
 	if (st->group == GROUP_JOB)
 		refresh_names(&st->all, cur);
 	return 0;

@@ -62,6 +62,11 @@ static void job_root_is_below_the_session(void **state)
 	for (uint32_t pid = 300; pid <= 303; pid++)
 		assert_int_equal(root_of(&t, pid), 300);
 	assert_string_equal(lineage_find(&t, 302)->root_comm, "python3");
+	/* the root renames itself: its job takes the new name */
+	snprintf(lineage_find(&t, 300)->comm, IOPAT_COMM_LEN + 1, "trainer");
+	lineage_resolve_jobs(&t, SELF);
+	assert_string_equal(lineage_find(&t, 303)->root_comm, "trainer");
+	assert_int_equal(root_of(&t, 303), 300);
 	/* a session's own processes are roots of their own */
 	assert_int_equal(root_of(&t, 200), 200);
 	assert_int_equal(root_of(&t, 100), 100);
