@@ -128,3 +128,17 @@ void json_process_head(struct json_writer *jw, uint32_t pid, uint32_t ppid, cons
 	jw_bool_field(jw, "gpu", gpu);
 	json_verdict(jw, v);
 }
+
+void json_group_fields(struct json_writer *jw, enum group_by by, const struct group_set *set,
+		       const struct group_row *g)
+{
+	if (by == GROUP_JOB || by == GROUP_PID)
+		jw_uint_field(jw, "job", g->key.writeback ? 0 : g->key.id);
+	else
+		jw_string_field(jw, "job", g->label);
+	jw_key(jw, "members");
+	jw_array_start(jw);
+	for (size_t i = 0; i < g->n; i++)
+		jw_uint(jw, set->members[g->first + i]);
+	jw_array_end(jw);
+}

@@ -4,6 +4,7 @@
 
 #include "aggregate.h"
 #include "classify.h"
+#include "group.h"
 #include "json_writer.h"
 
 extern const char *const drop_names[IOPAT_NDROPS];
@@ -23,5 +24,10 @@ void json_verdict(struct json_writer *jw, const struct verdict *v);
  * `exited`, `gpu`, then json_verdict()'s fields. */
 void json_process_head(struct json_writer *jw, uint32_t pid, uint32_t ppid, const char *comm,
 		       uint64_t cgroup_id, bool exited, bool gpu, const struct verdict *v);
+
+/* A group's `job` (the key: job root pid, cgroup path or name; the
+ * writeback row's is 0 or "[writeback]") and `members` (pids). */
+void json_group_fields(struct json_writer *jw, enum group_by by, const struct group_set *set,
+		       const struct group_row *g);
 
 #endif

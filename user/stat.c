@@ -16,18 +16,21 @@
 #include "commands.h"
 #include "config.h"
 #include "gpu.h"
+#include "group_resolve.h"
 #include "outfile.h"
 #include "stat.h"
 
 static void stat_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat stat [--json] [-o FILE] [-v] [--] CMD [ARGS...]\n\n"
+		"usage: iopat stat [--json] [-o FILE] [--group BY] [-v] [--] CMD [ARGS...]\n\n"
 		"Run CMD, trace its file and block I/O and that of all its descendants\n"
 		"until the last one exits, then print a summary (to stderr by default).\n\n"
 		"  -j, --json        one JSON object instead of text\n"
 		"  -o, --output FILE write the summary to FILE\n"
 		"      --config FILE classifier thresholds ([classify] section, see README)\n"
+		"  -g, --group BY    the per-process table by pid (default), job (a process\n"
+		"                    and its descendants), cgroup or comm (name)\n"
 		"  -v, --verbose     show libbpf messages\n"
 		"  -h, --help        this help\n\n"
 		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
@@ -176,6 +179,63 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 	return 0;
 }
 
+/* A group's verdict over its members' summed counts, from the first
+ * start to the last exit. */
+static void classify_group(const struct stat_result *r, const struct group_row *g,
+			   const struct classify_params *params, struct proc_verdict *gv)
+{
+	uint64_t start = UINT64_MAX, end = 0;
+	struct features f;
+
+	gv->pid = g->leader;
+	for (size_t i = 0; i < g->n; i++) {
+		uint32_t pid = r->groups.members[g->first + i];
+		const struct proc_row *p = proc_table_find((struct proc_table *)&r->procs, pid);
+
+		if (!p)
+			continue;
+		gv->gpu |= r->proc_verdicts[p - r->procs.rows].gpu;	/* one per row */
+		start = p->start_ns < start ? p->start_ns : start;
+		end = p->exit_ns > end ? p->exit_ns : end;
+	}
+	features_from_totals(&f, &g->io, end > start ? (end - start) / 1e9 : r->duration_s, -1,
+			     gv->gpu);
+	classify(&f, params, &gv->v);
+}
+
+/* The traced processes grouped, and each group's verdict. */
+static int group_run(struct stat_result *r, const struct classify_params *params)
+{
+	struct group_resolver res;
+	struct group_input *in;
+	int err;
+
+	if (r->group == GROUP_PID)
+		return 0;
+	group_resolver_init(&res, r->group);
+	in = calloc(r->procs.n ? r->procs.n : 1, sizeof(*in));
+	err = in ? group_resolver_run(&res, &r->procs) : -ENOMEM;
+	for (size_t i = 0; !err && i < r->procs.n; i++) {
+		in[i].pid = r->procs.rows[i].pid;
+		in[i].exited = r->procs.rows[i].exited;
+		in[i].key = res.keys[i];
+		in[i].label = res.labels[i];
+		in[i].io = &r->procs.rows[i].io;
+	}
+	if (!err)
+		err = group_set_build(&r->groups, r->group, in, r->procs.n);
+	free(in);
+	group_resolver_free(&res);
+	if (err)
+		return err;
+	r->group_verdicts = calloc(r->groups.n ? r->groups.n : 1, sizeof(*r->group_verdicts));
+	if (!r->group_verdicts)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->groups.n; i++)
+		classify_group(r, &r->groups.rows[i], params, &r->group_verdicts[i]);
+	return 0;
+}
+
 /* Remove the writeback pseudo-row from the process list. */
 static void drop_writeback_row(struct proc_table *t)
 {
@@ -222,6 +282,7 @@ int do_stat(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "config", required_argument, NULL, 'C' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -249,11 +310,18 @@ int do_stat(int argc, char **argv)
 	classify_params_default(&params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+jo:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jo:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C':
 			if (config_load(optarg, &params, cfg_err, sizeof(cfg_err))) {
 				fprintf(stderr, "iopat stat: %s\n", cfg_err);
+				return 2;
+			}
+			break;
+		case 'g':
+			if (group_by_parse(optarg, &res.group)) {
+				fprintf(stderr, "iopat stat: unknown grouping '%s': pid, job, cgroup"
+					" or comm\n", optarg);
 				return 2;
 			}
 			break;
@@ -273,6 +341,9 @@ int do_stat(int argc, char **argv)
 			if (optopt == 'o' || optopt == 'C')
 				fprintf(stderr, "iopat stat: option %s needs a file name\n",
 					optopt == 'o' ? "-o" : "--config");
+			else if (optopt == 'g')
+				fprintf(stderr, "iopat stat: option --group needs pid, job, cgroup"
+					" or comm\n");
 			else
 				fprintf(stderr, "iopat stat: unknown option '%s'\n", argv[optind - 1]);
 			stat_usage(stderr);
@@ -405,7 +476,7 @@ int do_stat(int argc, char **argv)
 	memcpy(res.drops, raw.drops, sizeof(res.drops));
 	res.hooks = collector_hooks(col);
 	res.duty_cycle = ticks > 1 ? (double)busy_ticks / (ticks - 1) : 1;
-	if (classify_run(&res, &params, gpu_pids, ngpu)) {
+	if (classify_run(&res, &params, gpu_pids, ngpu) || group_run(&res, &params)) {
 		fprintf(stderr, "iopat stat: out of memory\n");
 		goto cleanup;
 	}
@@ -437,6 +508,8 @@ cleanup:
 	proc_table_free(&res.procs);
 	free(res.devs);
 	free(res.proc_verdicts);
+	free(res.group_verdicts);
+	group_set_free(&res.groups);
 	free(gpu_pids);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "aggregate.h"
 #include "classify.h"
+#include "group.h"
 
 /* Per-second peaks of the totals, over whole seconds of the run. */
 struct rate_peaks {
@@ -44,6 +45,10 @@ struct stat_result {
 	bool gpu;		/* some traced process had a GPU device open */
 	struct verdict verdict;
 	struct proc_verdict *proc_verdicts;	/* one per procs row */
+	/* the per-process table grouped (not with GROUP_PID) */
+	enum group_by group;
+	struct group_set groups;
+	struct proc_verdict *group_verdicts;	/* one per group row */
 };
 
 void stat_print_text(FILE *out, const struct stat_result *r);

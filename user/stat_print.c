@@ -49,6 +49,28 @@ static void json_rates(struct json_writer *jw, const struct stat_result *r)
 	}
 }
 
+/* The traced process that leads a group (its job root, or its first). */
+static const struct proc_row *group_leader(const struct stat_result *r, const struct group_row *g)
+{
+	return proc_table_find((struct proc_table *)&r->procs, g->leader);
+}
+
+static void json_group_row(struct json_writer *jw, const struct stat_result *r, size_t i)
+{
+	const struct group_row *g = &r->groups.rows[i];
+	const struct proc_verdict *gv = &r->group_verdicts[i];
+	const struct proc_row *lead = group_leader(r, g);
+
+	jw_object_start(jw);
+	json_process_head(jw, g->leader, lead ? lead->ppid : 0,
+			  group_row_name(r->group, g, lead ? lead->comm : ""),
+			  r->group == GROUP_CGROUP ? g->key.id : lead ? lead->cgroup_id : 0,
+			  g->exited, gv->gpu, &gv->v);
+	json_group_fields(jw, r->group, &r->groups, g);
+	json_io_counters(jw, &g->io);
+	jw_object_end(jw);
+}
+
 void stat_print_json(FILE *out, const struct stat_result *r)
 {
 	struct json_writer jw;
@@ -64,6 +86,7 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	jw_int_field(&jw, "exit_code", r->exit_code);
 	jw_double_field(&jw, "duration_s", r->duration_s, 3);
 	jw_string_field(&jw, "hooks", r->hooks);
+	jw_string_field(&jw, "group", group_by_names[r->group]);
 
 	json_verdict(&jw, &r->verdict);
 	jw_key(&jw, "features");
@@ -85,7 +108,7 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 
 	jw_key(&jw, "processes");
 	jw_array_start(&jw);
-	for (size_t i = 0; i < r->procs.n; i++) {
+	for (size_t i = 0; r->group == GROUP_PID && i < r->procs.n; i++) {
 		const struct proc_row *p = &r->procs.rows[i];
 
 		jw_object_start(&jw);
@@ -94,6 +117,8 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 		json_io_counters(&jw, &p->io);
 		jw_object_end(&jw);
 	}
+	for (size_t i = 0; r->group != GROUP_PID && i < r->groups.n; i++)
+		json_group_row(&jw, r, i);
 	jw_array_end(&jw);
 
 	jw_key(&jw, "devices");
@@ -187,14 +212,75 @@ static void text_size_hist(FILE *out, const char *title, const uint64_t *h)
 		if (!h[b])
 			continue;
 		bar = (int)(40.0 * h[b] / max + 0.5);
-		units_bytes(lo, sizeof(lo), hist_size_bucket_min(b));
-		if (b == IOPAT_SIZE_BUCKETS - 1)
-			snprintf(hi, sizeof(hi), "...");
-		else
-			units_bytes(hi, sizeof(hi), hist_size_bucket_max(b) + 1);
+		units_size_bucket(lo, hi, sizeof(lo), b);
 		fprintf(out, "    %10s - %-10s %10llu  %5.1f%%  %.*s\n", lo, hi,
 			(unsigned long long)h[b], units_pct(h[b], total), bar,
 			"########################################");
+	}
+}
+
+/* The counters of a row of the per-process table. */
+static void text_io_cells(FILE *out, const struct io_totals *io)
+{
+	char a[32], b[32], c[32], e[32];
+
+	fprintf(out, " %11s %11s %9llu %9llu %11s %11s %5.1f%% %5.1f%%",
+		units_bytes(a, sizeof(a), io->read_bytes),
+		units_bytes(b, sizeof(b), io->write_bytes),
+		(unsigned long long)io->read_ops, (unsigned long long)io->write_ops,
+		units_bytes(c, sizeof(c), io->dev_read_bytes),
+		units_bytes(e, sizeof(e), io->dev_write_bytes),
+		units_pct(io->seq_read_ops, io->read_ops),
+		units_pct(io->seq_write_ops, io->write_ops));
+}
+
+static void text_table_head(FILE *out, const char *second, const char *tail)
+{
+	fprintf(out, "\n  %7s %7s %-16s %11s %11s %9s %9s %11s %11s %6s %6s%s\n",
+		"PID", second, "COMM", "READ", "WRITE", "R-OPS", "W-OPS", "DEV-READ",
+		"DEV-WRITE", "SEQ-R", "SEQ-W", tail);
+}
+
+static void text_procs(FILE *out, const struct stat_result *r)
+{
+	char comm[IOPAT_COMM_LEN + 1];
+
+	text_table_head(out, "PPID", "");
+	for (size_t i = 0; i < r->procs.n; i++) {
+		const struct proc_row *pr = &r->procs.rows[i];
+
+		/* process names are hostile: the one sanitiser, plain ASCII */
+		sanitize_text(comm, sizeof(comm), pr->comm, strlen(pr->comm), IOPAT_COMM_LEN, 0);
+		fprintf(out, "  %7u %7u %-16s", pr->pid, pr->ppid, comm);
+		text_io_cells(out, &pr->io);
+		fputc('\n', out);
+	}
+}
+
+/* One row per group: its leader (job root, or first process), how many
+ * processes, the counters summed, its stage and tier; a cgroup's path. */
+static void text_groups(FILE *out, const struct stat_result *r)
+{
+	char comm[IOPAT_COMM_LEN + 1], path[GROUP_LABEL_LEN];
+	bool cg = r->group == GROUP_CGROUP;
+
+	text_table_head(out, "PROCS", cg ? "  STAGE   TIER CGROUP" : "  STAGE   TIER");
+	for (size_t i = 0; i < r->groups.n; i++) {
+		const struct group_row *g = &r->groups.rows[i];
+		const struct proc_row *lead = group_leader(r, g);
+		const char *name = group_row_name(r->group, g, lead ? lead->comm : "");
+		const struct verdict *v = &r->group_verdicts[i].v;
+
+		sanitize_text(comm, sizeof(comm), name, strlen(name), IOPAT_COMM_LEN, 0);
+		fprintf(out, "  %7u %7zu %-16s", g->leader, g->n, comm);
+		text_io_cells(out, &g->io);
+		fprintf(out, "  %-7s %-4s", stage_names[v->stage], tier_names[v->tier]);
+		if (cg) {
+			sanitize_text(path, sizeof(path), g->label, strlen(g->label),
+				      sizeof(path) - 1, 0);
+			fprintf(out, " %s", path);
+		}
+		fputc('\n', out);
 	}
 }
 
@@ -203,7 +289,7 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	const struct io_totals *t = &r->totals;
 	const struct rate_peaks *p = &r->peaks;
 	double d = r->duration_s;
-	char a[32], b[32], c[32], e[32], name[64];
+	char a[32], b[32], c[32], name[64];
 
 	fprintf(out, "\n iopat stat:");
 	for (int i = 0; i < r->argc; i++)
@@ -250,26 +336,10 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	text_size_hist(out, "read sizes (syscall level)", t->read_size_hist);
 	text_size_hist(out, "write sizes (syscall level)", t->write_size_hist);
 
-	fprintf(out, "\n  %7s %7s %-16s %11s %11s %9s %9s %11s %11s %6s %6s\n",
-		"PID", "PPID", "COMM", "READ", "WRITE", "R-OPS", "W-OPS", "DEV-READ",
-		"DEV-WRITE", "SEQ-R", "SEQ-W");
-	for (size_t i = 0; i < r->procs.n; i++) {
-		const struct proc_row *pr = &r->procs.rows[i];
-		const struct io_totals *io = &pr->io;
-		char comm[IOPAT_COMM_LEN + 1];
-
-		/* process names are hostile: the one sanitiser, plain ASCII */
-		sanitize_text(comm, sizeof(comm), pr->comm, strlen(pr->comm), IOPAT_COMM_LEN, 0);
-		fprintf(out, "  %7u %7u %-16s %11s %11s %9llu %9llu %11s %11s %5.1f%% %5.1f%%\n",
-			pr->pid, pr->ppid, comm,
-			units_bytes(a, sizeof(a), io->read_bytes),
-			units_bytes(b, sizeof(b), io->write_bytes),
-			(unsigned long long)io->read_ops, (unsigned long long)io->write_ops,
-			units_bytes(c, sizeof(c), io->dev_read_bytes),
-			units_bytes(e, sizeof(e), io->dev_write_bytes),
-			units_pct(io->seq_read_ops, io->read_ops),
-			units_pct(io->seq_write_ops, io->write_ops));
-	}
+	if (r->group == GROUP_PID)
+		text_procs(out, r);
+	else
+		text_groups(out, r);
 	if (drops_total(r->drops)) {
 		fprintf(out, "\n  WARNING: events lost, figures are incomplete:");
 		for (int i = 0; i < IOPAT_NDROPS; i++)

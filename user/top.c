@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "config.h"
 #include "gpu.h"
+#include "group_resolve.h"
 #include "hist.h"
 #include "io_json.h"
 #include "sanitize.h"
@@ -36,9 +37,10 @@ static void on_stop_signal(int sig)
 static void top_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-p PID]... [-c COMM]\n\n"
-		"Live view of file and block I/O per process: throughput, IOPS, R:W,\n"
-		"sizes, %% sequential, device latency, page-cache misses.\n\n"
+		"usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-p PID]... [-c COMM]\n"
+		"                 [-s COLUMN] [--group BY] [--window SECS] [--config FILE]\n\n"
+		"Live view of file and block I/O per job or process: throughput, IOPS,\n"
+		"R:W, sizes, %% sequential, device latency, page-cache misses, stage, tier.\n\n"
 		"  -d, --delay SECS   refresh interval in seconds (default 1, > 0)\n"
 		"  -b, --batch        plain text tables, one per interval, no screen\n"
 		"      --json         one JSON object per interval per line (JSON Lines)\n"
@@ -47,12 +49,15 @@ static void top_usage(FILE *out)
 		"  -c, --comm TEXT    only processes whose name contains TEXT\n"
 		"  -s, --sort COLUMN  sort column: pid comm read write riops wiops size\n"
 		"                     seq dev lat miss total (default total)\n"
+		"  -g, --group BY     one row per job (default: a process and its\n"
+		"                     descendants), cgroup, comm (name) or pid\n"
 		"      --window SECS  judge each stage over this many seconds (default 60)\n"
 		"      --config FILE  classifier thresholds ([classify] section, see README)\n"
 		"  -v, --verbose      show libbpf messages\n"
 		"  -h, --help         this help\n\n"
 		"Keys on the screen: q quit, arrows/PgUp/PgDn move, < > sort column,\n"
-		"r reverse, / filter by name, p show one pid, h help.\n");
+		"r reverse, / filter by name, p show one pid, + - show or hide a group's\n"
+		"processes, Enter details, h help.\n");
 }
 
 /* ---- columns ---- */
@@ -65,6 +70,11 @@ static void fmt_pid(char *b, size_t n, const struct top_row *r, const struct row
 static void fmt_comm(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
 {
 	snprintf(b, n, "%s", r->comm);	/* sanitised by the views */
+}
+
+static void fmt_procs(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+{
+	snprintf(b, n, "%zu", r->group ? r->group->n : (size_t)1);
 }
 
 static void fmt_rate(char *b, size_t n, double v)
@@ -163,22 +173,23 @@ static void fmt_tier(char *b, size_t n, const struct top_row *r, const struct ro
 }
 
 const struct top_column top_columns[] = {
-	{ "PID", 7, false, TOP_SORT_PID, fmt_pid },
-	{ "COMM", 16, true, TOP_SORT_COMM, fmt_comm },
-	{ "READ/s", 12, false, TOP_SORT_READ_BPS, fmt_read_bps },
-	{ "WRITE/s", 12, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
-	{ "R-IOPS", 7, false, TOP_SORT_READ_IOPS, fmt_riops },
-	{ "W-IOPS", 7, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
-	{ "R:W", 7, false, TOP_NSORT, fmt_rw },
-	{ "AVG-SZ", 9, false, TOP_SORT_AVG_SIZE, fmt_avg },
-	{ "DOM-SZ", 9, false, TOP_NSORT, fmt_dom },
-	{ "SEQ%", 4, false, TOP_SORT_SEQ, fmt_seq },
-	{ "DEV/s", 12, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
-	{ "P50", 8, false, TOP_NSORT, fmt_p50 },
-	{ "P99", 8, false, TOP_SORT_LAT_P99, fmt_p99 },
-	{ "MISS/s", 12, false, TOP_SORT_MISS, fmt_miss },
-	{ "STAGE", 7, true, TOP_NSORT, fmt_stage },
-	{ "TIER", 4, true, TOP_NSORT, fmt_tier },
+	{ "PID", 7, false, false, TOP_SORT_PID, fmt_pid },
+	{ "COMM", 16, true, false, TOP_SORT_COMM, fmt_comm },
+	{ "PROCS", 5, false, true, TOP_NSORT, fmt_procs },
+	{ "READ/s", 12, false, false, TOP_SORT_READ_BPS, fmt_read_bps },
+	{ "WRITE/s", 12, false, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
+	{ "R-IOPS", 7, false, false, TOP_SORT_READ_IOPS, fmt_riops },
+	{ "W-IOPS", 7, false, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
+	{ "R:W", 7, false, false, TOP_NSORT, fmt_rw },
+	{ "AVG-SZ", 9, false, false, TOP_SORT_AVG_SIZE, fmt_avg },
+	{ "DOM-SZ", 9, false, false, TOP_NSORT, fmt_dom },
+	{ "SEQ%", 4, false, false, TOP_SORT_SEQ, fmt_seq },
+	{ "DEV/s", 12, false, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
+	{ "P50", 8, false, false, TOP_NSORT, fmt_p50 },
+	{ "P99", 8, false, false, TOP_SORT_LAT_P99, fmt_p99 },
+	{ "MISS/s", 12, false, false, TOP_SORT_MISS, fmt_miss },
+	{ "STAGE", 7, true, false, TOP_NSORT, fmt_stage },
+	{ "TIER", 4, true, false, TOP_NSORT, fmt_tier },
 };
 const size_t top_ncolumns = sizeof(top_columns) / sizeof(top_columns[0]);
 
@@ -194,26 +205,90 @@ void top_format_row(const struct top_row *r, double secs, char cells[][32])
 	}
 }
 
+const char *top_row_noun(const struct top_state *st)
+{
+	static const char *const nouns[NGROUP_BY] = {
+		[GROUP_PID] = "processes",
+		[GROUP_JOB] = "jobs",
+		[GROUP_CGROUP] = "cgroups",
+		[GROUP_COMM] = "names",
+	};
+
+	return nouns[st->group];
+}
+
+bool top_column_shown(const struct top_state *st, size_t col)
+{
+	return !top_columns[col].grouped || st->group != GROUP_PID;
+}
+
+const char *top_tail_title(const struct top_state *st)
+{
+	return st->group == GROUP_CGROUP ? "CGROUP" : NULL;
+}
+
+const char *top_row_tail(const struct top_state *st, const struct top_row *r)
+{
+	return st->group == GROUP_CGROUP && r->group ? r->group->label : NULL;
+}
+
+const struct top_row *top_proc_row(const struct top_state *st, uint32_t pid)
+{
+	return top_interval_find(st->group == GROUP_PID ? &st->all : &st->procs, pid);
+}
+
+/* The members of a group row, or the row's own pid. */
+static const uint32_t *row_pids(const struct top_state *st, const struct top_row *r, size_t *n)
+{
+	*n = r->group ? r->group->n : 1;
+	return r->group ? &st->groups.members[r->group->first] : &r->pid;
+}
+
+/* A group shows when its leader or one of its processes matches. */
+static bool row_has_pid(const struct top_state *st, const struct top_row *r, uint32_t pid)
+{
+	size_t n;
+	const uint32_t *p = row_pids(st, r, &n);
+
+	if (r->pid == pid)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == pid)
+			return true;
+	return false;
+}
+
+static bool row_has_name(const struct top_state *st, const struct top_row *r, const char *text)
+{
+	size_t n;
+	const uint32_t *p = row_pids(st, r, &n);
+	const char *tail = top_row_tail(st, r);
+
+	if (strstr(r->comm, text) || (tail && strstr(tail, text)))
+		return true;
+	for (size_t i = 0; i < n && r->group; i++) {
+		const struct top_row *m = top_proc_row(st, p[i]);
+
+		if (m && strstr(m->comm, text))
+			return true;
+	}
+	return false;
+}
+
 int top_apply_view(struct top_state *st)
 {
 	struct top_interval *iv = &st->iv;
 
-	if (iv->cap < st->all.n) {
-		void *p = realloc(iv->rows, st->all.n * sizeof(*iv->rows));
-
-		if (!p)
-			return -ENOMEM;
-		iv->rows = p;
-		iv->cap = st->all.n;
-	}
+	if (top_interval_reserve(iv, st->all.n))
+		return -ENOMEM;
 	iv->n = 0;
 	iv->interval_s = st->all.interval_s;
 	for (size_t i = 0; i < st->all.n; i++) {
 		const struct top_row *r = &st->all.rows[i];
 
-		if (st->pid_filter && r->pid != st->pid_filter)
+		if (st->pid_filter && !row_has_pid(st, r, st->pid_filter))
 			continue;
-		if (st->comm_filter[0] && !strstr(r->comm, st->comm_filter))
+		if (st->comm_filter[0] && !row_has_name(st, r, st->comm_filter))
 			continue;
 		iv->rows[iv->n++] = *r;
 	}
@@ -253,8 +328,8 @@ static int text_show(struct top_state *st)
 
 	localtime_r(&now, &tm);
 	strftime(a, sizeof(a), "%H:%M:%S", &tm);
-	printf("iopat top - %s - %s - interval %.2f s - %zu processes - drops %llu\n", st->host,
-	       a, secs, st->iv.n, (unsigned long long)st->drops_total);
+	printf("iopat top - %s - %s - interval %.2f s - %zu %s - drops %llu\n", st->host,
+	       a, secs, st->iv.n, top_row_noun(st), (unsigned long long)st->drops_total);
 	printf("total: read %s (%s IOPS), write %s (%s IOPS), device read %s, write %s\n",
 	       units_rate(a, sizeof(a), t->read_bytes / secs),
 	       units_count(c, sizeof(c), t->read_ops / secs),
@@ -265,23 +340,31 @@ static int text_show(struct top_state *st)
 	top_stage_summary(a, sizeof(a), st);
 	printf("%s\n", a);
 	for (size_t col = 0; col < top_ncolumns; col++)
-		printf("%s%*s", col ? " " : "",
-		       top_columns[col].left ? -top_columns[col].width : top_columns[col].width,
-		       top_columns[col].title);
-	printf("\n");
+		if (top_column_shown(st, col))
+			printf("%s%*s", col ? " " : "",
+			       top_columns[col].left ? -top_columns[col].width
+						     : top_columns[col].width,
+			       top_columns[col].title);
+	printf("%s%s\n", top_tail_title(st) ? " " : "",
+	       top_tail_title(st) ? top_tail_title(st) : "");
 	for (size_t i = 0; i < st->iv.n; i++) {
 		const struct top_row *r = &st->iv.rows[i];
+		const char *tail = top_row_tail(st, r);
+		char safe[GROUP_LABEL_LEN];
 
 		top_format_row(r, secs, cells);
 		/* process names are hostile: the one sanitiser, plain ASCII */
 		sanitize_text(cells[1], sizeof(cells[1]), r->comm, strlen(r->comm),
 			      top_columns[1].width, 0);
 		for (size_t col = 0; col < top_ncolumns; col++)
-			printf("%s%*s", col ? " " : "",
-			       top_columns[col].left ? -top_columns[col].width
-						     : top_columns[col].width,
-			       cells[col]);
-		printf("%s\n", r->exited ? " (exited)" : "");
+			if (top_column_shown(st, col))
+				printf("%s%*s", col ? " " : "",
+				       top_columns[col].left ? -top_columns[col].width
+							     : top_columns[col].width,
+				       cells[col]);
+		if (tail)
+			sanitize_text(safe, sizeof(safe), tail, strlen(tail), sizeof(safe) - 1, 0);
+		printf("%s%s%s\n", tail ? " " : "", tail ? safe : "", r->exited ? " (exited)" : "");
 	}
 	printf("\n");
 	if (fflush(stdout) || ferror(stdout))
@@ -332,6 +415,7 @@ static int json_show(struct top_state *st)
 	jw_double_field(&jw, "refresh_cpu_ms", st->refresh_cpu_ms, 2);
 	jw_uint_field(&jw, "tracked_files", st->map_files);
 	jw_uint_field(&jw, "tracked_processes", st->map_procs);
+	jw_string_field(&jw, "group", group_by_names[st->group]);
 	json_drops(&jw, st->drops);
 	jw_key(&jw, "stage_bytes");
 	jw_object_start(&jw);
@@ -351,6 +435,8 @@ static int json_show(struct top_state *st)
 		jw_object_start(&jw);
 		json_process_head(&jw, r->pid, r->ppid, r->comm, r->cgroup_id, r->exited, r->gpu,
 				  &r->v);
+		if (r->group)
+			json_group_fields(&jw, st->group, &st->groups, r->group);
 		json_io_counters(&jw, &r->d);
 		jw_object_end(&jw);
 	}
@@ -380,23 +466,6 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Parent pid of a process from /proc/PID/stat, 0 when unknown. */
-static uint32_t proc_ppid(uint32_t pid)
-{
-	char path[64], buf[512], *p;
-	unsigned int ppid = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		sscanf(p + 1, " %*c %u", &ppid);
-	fclose(f);
-	return ppid;
-}
-
 static void drop_writeback(struct top_interval *iv)
 {
 	size_t w = 0;
@@ -408,17 +477,20 @@ static void drop_writeback(struct top_interval *iv)
 }
 
 /* The kernel notes a name at fork, exec and exit; a live process may have
- * renamed itself since (prctl), so take its current name. */
-static void refresh_names(struct top_interval *iv)
+ * renamed itself since (prctl), so take its current name (in the snapshot
+ * too: names group by it). A job's row shows its root's: the root may
+ * live on after its processes with I/O, or may not be in the snapshot. */
+static void refresh_names(struct top_interval *iv, struct proc_table *cur)
 {
 	char path[48], name[IOPAT_COMM_LEN + 1];
 
 	for (size_t i = 0; i < iv->n; i++) {
 		struct top_row *r = &iv->rows[i];
+		struct proc_row *c = proc_table_find(cur, r->pid);
 		ssize_t n;
 		int fd;
 
-		if (r->exited || r->pid == IOPAT_PID_WRITEBACK)
+		if (r->pid == IOPAT_PID_WRITEBACK || (c ? c->exited : !r->group))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%u/comm", r->pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -432,6 +504,8 @@ static void refresh_names(struct top_interval *iv)
 			n--;
 		name[n] = '\0';
 		snprintf(r->comm, sizeof(r->comm), "%s", name);
+		if (c)
+			memcpy(c->comm, r->comm, sizeof(c->comm));
 	}
 }
 
@@ -441,21 +515,34 @@ static void refresh_names(struct top_interval *iv)
 #define GPU_CHECK_NS (5ULL * 1000000000ULL)
 #define GPU_CHECKS_PER_REFRESH 64
 
-/* Each row's stage and tier over its sliding window, and the interval's
- * bytes per stage and per tier. */
-static void top_classify(struct top_state *st, const struct proc_table *cur, uint64_t now)
+/* A row's verdict over its window w in t (cum: the row's cumulative
+ * counts now), and the window's figures that the detail view shows. */
+static void classify_row(struct top_state *st, struct top_row *r, const struct proc_window *w,
+			 const struct window_table *t, const struct io_totals *cum, uint64_t now)
+{
+	struct io_totals wc;
+	struct features f;
+	double secs, duty;
+
+	window_counts(w, cum, now, t, &wc, &secs, &duty);
+	features_from_totals(&f, &wc, secs, duty, r->gpu);
+	classify(&f, &st->params, &r->v);
+	memcpy(r->win_size_hist[IOPAT_READ], wc.read_size_hist, sizeof(wc.read_size_hist));
+	memcpy(r->win_size_hist[IOPAT_WRITE], wc.write_size_hist, sizeof(wc.write_size_hist));
+	r->win_s = secs;
+	r->nhist = window_history(w, r->hist_read_bps, r->hist_write_bps, WINDOW_HISTORY);
+}
+
+/* Each process row's stage and tier over its sliding window. */
+static void classify_procs(struct top_state *st, struct top_interval *iv,
+			   const struct proc_table *cur, uint64_t now)
 {
 	int gpu_checks = 0;
 
-	memset(st->stage_bytes, 0, sizeof(st->stage_bytes));
-	memset(st->tier_bytes, 0, sizeof(st->tier_bytes));
-	for (size_t i = 0; i < st->all.n; i++) {
-		struct top_row *r = &st->all.rows[i];
+	for (size_t i = 0; i < iv->n; i++) {
+		struct top_row *r = &iv->rows[i];
 		struct proc_window *w = window_find(&st->win, r->pid);
 		const struct proc_row *c = proc_table_find((struct proc_table *)cur, r->pid);
-		struct io_totals wc;
-		struct features f;
-		double secs, duty, bytes;
 
 		if (!w || !c)
 			continue;
@@ -466,13 +553,129 @@ static void top_classify(struct top_state *st, const struct proc_table *cur, uin
 			w->gpu_checked_ns = now;
 		}
 		r->gpu = w->gpu;
-		window_counts(w, &c->io, now, &st->win, &wc, &secs, &duty);
-		features_from_totals(&f, &wc, secs, duty, w->gpu);
-		classify(&f, &st->params, &r->v);
-		bytes = (double)r->d.read_bytes + r->d.write_bytes;
+		classify_row(st, r, w, &st->win, &c->io, now);
+	}
+}
+
+/* The interval's bytes per stage and per tier, by the rows' verdicts. */
+static void sum_stages(struct top_state *st)
+{
+	memset(st->stage_bytes, 0, sizeof(st->stage_bytes));
+	memset(st->tier_bytes, 0, sizeof(st->tier_bytes));
+	for (size_t i = 0; i < st->all.n; i++) {
+		const struct top_row *r = &st->all.rows[i];
+		double bytes = (double)r->d.read_bytes + r->d.write_bytes;
+
 		st->stage_bytes[r->v.stage] += bytes;
 		st->tier_bytes[r->v.tier] += bytes;
 	}
+}
+
+/* A group's row: its leader's identity (the job root's, when known),
+ * the members' counts, the verdict over the group's own window. */
+static void group_row_fill(struct top_state *st, const struct group_row *g, struct top_row *r,
+			   uint64_t now)
+{
+	const uint32_t *members = &st->groups.members[g->first];
+	const struct top_row *lead = top_interval_find(&st->procs, g->leader);
+	const struct lineage *root = lineage_find(&st->resolver.lineage, g->leader);
+	uint32_t id = group_ledger_id(&st->ledger, &g->key);
+	struct proc_window *w = id ? window_find(&st->gwin, id) : NULL;
+	struct proc_row *cum = id ? proc_table_find(&st->ledger.cur, id) : NULL;
+
+	if (!lead)	/* a root without I/O of its own: a member stands in */
+		lead = top_interval_find(&st->procs, members[0]);
+	memset(r, 0, sizeof(*r));
+	r->group = g;
+	r->pid = g->leader;
+	r->ppid = lead->ppid;
+	if (lead->pid != g->leader)
+		r->ppid = root ? root->ppid : 0;
+	r->cgroup_id = st->group == GROUP_CGROUP ? g->key.id : lead->cgroup_id;
+	snprintf(r->comm, sizeof(r->comm), "%.*s", IOPAT_COMM_LEN,
+		 group_row_name(st->group, g, lead->comm));
+	r->exited = g->exited;
+	r->d = g->io;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct top_row *m = top_interval_find(&st->procs, members[i]);
+
+		r->gpu |= m && m->gpu;
+	}
+	if (w && cum)
+		classify_row(st, r, w, &st->gwin, &cum->io, now);
+}
+
+/* Grouped: one row in st->all per group of the processes in st->procs. */
+static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
+{
+	struct group_resolver *res = &st->resolver;
+	struct top_interval *pr = &st->procs;
+	struct group_input *in;
+	int err = group_resolver_run(res, cur);
+
+	if (err)
+		return err;
+	in = calloc(pr->n ? pr->n : 1, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	for (size_t i = 0; i < pr->n; i++) {
+		const struct top_row *r = &pr->rows[i];
+		size_t k = proc_table_find(cur, r->pid) - cur->rows;
+
+		in[i].pid = r->pid;
+		in[i].exited = r->exited;
+		in[i].key = res->keys[k];
+		in[i].label = res->labels[k];
+		in[i].io = &r->d;
+	}
+	err = group_set_build(&st->groups, st->group, in, pr->n);
+	free(in);
+	if (!err)
+		err = group_ledger_update(&st->ledger, res->keys, res->n, &st->groups);
+	if (!err)
+		err = window_update(&st->gwin, &st->ledger.prev, &st->ledger.cur, now);
+	if (!err)
+		err = top_interval_reserve(&st->all, st->groups.n);
+	if (err)
+		return err;
+	st->all.n = st->groups.n;
+	st->all.interval_s = pr->interval_s;
+	for (size_t i = 0; i < st->groups.n; i++)
+		group_row_fill(st, &st->groups.rows[i], &st->all.rows[i], now);
+	if (st->group == GROUP_JOB)
+		refresh_names(&st->all, cur);
+	return 0;
+}
+
+/* One refresh's rows from the snapshots prev and cur: the processes',
+ * their verdicts, and the groups'. 0 or negative errno. */
+static int top_refresh_rows(struct top_state *st, const struct proc_table *prev,
+			    struct proc_table *cur, double secs, uint64_t now, bool no_writeback)
+{
+	struct top_interval *pr = st->group == GROUP_PID ? &st->all : &st->procs;
+	int err = top_interval_compute(prev, cur, secs, pr);
+
+	if (err)
+		return err;
+	/* with -p, the host-wide writeback row is not asked for */
+	if (no_writeback)
+		drop_writeback(pr);
+	refresh_names(pr, cur);
+	err = window_update(&st->win, prev, cur, now);
+	if (err)
+		return err;
+	classify_procs(st, pr, cur, now);
+	if (st->group != GROUP_PID) {
+		err = top_group(st, cur, now);
+		if (err)
+			return err;
+	}
+	sum_stages(st);
+	/* host totals, before filtering */
+	memset(&st->host_total, 0, sizeof(st->host_total));
+	for (size_t i = 0; i < pr->n; i++)
+		io_totals_add(&st->host_total, &pr->rows[i].d);
+	return 0;
 }
 
 struct pid_pair {
@@ -516,7 +719,8 @@ static int track_tree(struct collector *col, const uint32_t *pids, size_t n)
 			all = p;
 		}
 		all[nall].pid = pid;
-		all[nall].ppid = proc_ppid(pid);
+		all[nall].ppid = 0;
+		proc_stat_read(pid, &all[nall].ppid, NULL, 0, NULL);
 		all[nall].tracked = false;
 		for (size_t k = 0; k < n; k++)
 			all[nall].tracked |= pids[k] == pid;
@@ -601,8 +805,7 @@ static void __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, .
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
-	top_usage(stderr);
+	fprintf(stderr, " (iopat top --help shows the options)\n");
 }
 
 int do_top(int argc, char **argv)
@@ -615,6 +818,7 @@ int do_top(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "sort", required_argument, NULL, 's' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -642,11 +846,12 @@ int do_top(int argc, char **argv)
 	}
 	st->interval_s = 1.0;
 	st->sort = TOP_SORT_TOTAL_BPS;
+	st->group = GROUP_JOB;
 	st->win.window_s = 60;
 	classify_params_default(&st->params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!parse_positive_double(optarg, &st->interval_s)) {
@@ -691,6 +896,13 @@ int do_top(int argc, char **argv)
 				goto usage;
 			}
 			break;
+		case 'g':
+			if (group_by_parse(optarg, &st->group)) {
+				usage_error("unknown grouping '%s': pid, job, cgroup or comm",
+					    optarg);
+				goto usage;
+			}
+			break;
 		case 'W':
 			if (!parse_positive_double(optarg, &st->win.window_s)) {
 				usage_error("bad window '%s': a number of seconds > 0", optarg);
@@ -717,7 +929,7 @@ int do_top(int argc, char **argv)
 			if (optopt == 'W' || optopt == 'C')
 				usage_error("option --%s needs a value",
 					    optopt == 'W' ? "window" : "config");
-			else if (optopt && strchr("dnpcs", optopt))
+			else if (optopt && strchr("dnpcsg", optopt))
 				usage_error("option -%c needs a value", optopt);
 			else
 				usage_error("unknown option '%s'", argv[optind - 1]);
@@ -729,6 +941,9 @@ int do_top(int argc, char **argv)
 		goto usage;
 	}
 	st->win.interval_s = st->interval_s;
+	st->gwin.window_s = st->win.window_s;
+	st->gwin.interval_s = st->interval_s;
+	group_resolver_init(&st->resolver, st->group);
 	if (view == &top_view_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "iopat top: not a terminal: use -b or --json\n");
 		goto usage;
@@ -783,8 +998,6 @@ int do_top(int argc, char **argv)
 		err = collector_read(col, &raw, false);
 		if (!err)
 			err = aggregate_by_pid(&raw, &cur);
-		if (!err)
-			err = top_interval_compute(&prev, &cur, (now - last_ns) / 1e9, &st->all);
 		if (err) {
 			view->fini(st);
 			fprintf(stderr, "iopat top: cannot read the kernel maps: %s\n",
@@ -792,22 +1005,13 @@ int do_top(int argc, char **argv)
 			ret = 1;
 			goto cleanup;
 		}
-		/* with -p, the host-wide writeback row is not asked for */
-		if (npids)
-			drop_writeback(&st->all);
-		refresh_names(&st->all);
-		err = window_update(&st->win, &prev, &cur, now);
+		err = top_refresh_rows(st, &prev, &cur, (now - last_ns) / 1e9, now, npids > 0);
 		if (err) {
 			view->fini(st);
 			fprintf(stderr, "iopat top: out of memory\n");
 			ret = 1;
 			goto cleanup;
 		}
-		top_classify(st, &cur, now);
-		/* host totals, before filtering */
-		memset(&st->host_total, 0, sizeof(st->host_total));
-		for (size_t i = 0; i < st->all.n; i++)
-			io_totals_add(&st->host_total, &st->all.rows[i].d);
 		/* exited processes leave the maps once this interval shows
 		 * them; their file entries when the file map is next read */
 		nexited = 0;
@@ -870,7 +1074,14 @@ cleanup:
 	proc_table_free(&cur);
 	top_interval_free(&st->iv);
 	top_interval_free(&st->all);
+	top_interval_free(&st->procs);
 	window_table_free(&st->win);
+	window_table_free(&st->gwin);
+	group_resolver_free(&st->resolver);
+	group_set_free(&st->groups);
+	group_ledger_free(&st->ledger);
+	free(st->lines);
+	free(st->expanded);
 	free(exited);
 	free(st);
 	return ret;

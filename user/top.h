@@ -6,10 +6,38 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
+#include "group_resolve.h"
 #include "top_model.h"
 #include "window.h"
 
 #define TOP_FILTER_LEN 64
+
+enum top_pane {
+	TOP_PANE_TABLE,
+	TOP_PANE_HELP,
+	TOP_PANE_DETAIL,
+	TOP_NPANES,
+};
+
+/* A line of the screen's table: a row, or a process of an expanded
+ * group (parent: the group's row). */
+struct top_line {
+	const struct top_row *row;
+	const struct top_row *parent;
+};
+
+/* The row the detail pane shows, found again at every refresh by its
+ * group key (groups) or pid (processes); the last figures are kept while
+ * it has no I/O. */
+struct top_detail {
+	bool is_group;
+	struct group_key key;
+	uint32_t pid;
+	bool seen;		/* in the last interval */
+	struct top_row row;	/* row.group is not kept: see label, nmembers */
+	char label[GROUP_LABEL_LEN];
+	size_t nmembers;
+};
 
 struct top_state {
 	/* options */
@@ -19,6 +47,7 @@ struct top_state {
 	uint32_t pid_filter;	/* 'p': one pid, 0: all */
 	enum top_sort sort;
 	bool sort_reverse;
+	enum group_by group;
 	/* header */
 	char host[72];
 	const char *hooks;
@@ -28,19 +57,32 @@ struct top_state {
 	double refresh_cpu_ms;
 	size_t map_files, map_procs;	/* entries read this refresh */
 	long iteration;
-	/* the last interval: every row, and the rows shown (filtered, sorted) */
+	/* the last interval: every row, and the rows shown (filtered, sorted);
+	 * grouped, the rows are groups and procs holds the processes' rows */
 	struct top_interval all;
 	struct top_interval iv;
+	struct top_interval procs;
 	struct io_totals host_total;	/* all rows, before filtering */
 	double stage_bytes[NSTAGES];	/* this interval, all rows */
 	double tier_bytes[NTIERS];
 	/* verdicts */
 	struct classify_params params;
 	struct window_table win;
+	/* groups: keys of the processes, this interval's groups, their
+	 * counts over time and their windows */
+	struct group_resolver resolver;
+	struct group_set groups;
+	struct group_ledger ledger;
+	struct window_table gwin;
 	/* screen */
-	int selected;		/* row index */
-	int scroll;		/* first row shown */
-	bool help;
+	int selected;		/* line index */
+	int scroll;		/* first line shown */
+	int pane;		/* enum top_pane */
+	struct top_line *lines;	/* the table's lines: rows and expanded members */
+	size_t nlines, cap_lines;
+	struct group_key *expanded;	/* groups shown with their processes */
+	size_t nexpanded, cap_expanded;
+	struct top_detail detail;
 };
 
 /* Column of the process table: fixed width, one sort key. */
@@ -48,6 +90,7 @@ struct top_column {
 	const char *title;
 	int width;
 	bool left;		/* left-aligned (text) */
+	bool grouped;		/* shown only when rows are groups */
 	enum top_sort sort;	/* TOP_NSORT: not sortable */
 	void (*format)(char *buf, size_t len, const struct top_row *r,
 		       const struct row_metrics *m);
@@ -58,6 +101,16 @@ extern const size_t top_ncolumns;
 
 /* Cells of one row, each at most its column's width. */
 void top_format_row(const struct top_row *r, double secs, char cells[][32]);
+bool top_column_shown(const struct top_state *st, size_t col);
+/* What the rows are: "processes", "jobs", "cgroups", "names". */
+const char *top_row_noun(const struct top_state *st);
+/* Title and text after the last column: the cgroup path of a cgroup's
+ * row (untrusted: sanitise it), or NULL. */
+const char *top_tail_title(const struct top_state *st);
+const char *top_row_tail(const struct top_state *st, const struct top_row *r);
+/* The process row of pid, or NULL: every process with I/O in the last
+ * interval has one, grouped or not. */
+const struct top_row *top_proc_row(const struct top_state *st, uint32_t pid);
 
 /* What a view's wait() reports. */
 enum {

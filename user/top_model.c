@@ -27,20 +27,42 @@ void top_interval_free(struct top_interval *t)
 	memset(t, 0, sizeof(*t));
 }
 
+int top_interval_reserve(struct top_interval *t, size_t n)
+{
+	size_t nc = t->cap ? t->cap : 64;
+	void *p;
+
+	if (n <= t->cap)
+		return 0;
+	while (nc < n)
+		nc *= 2;
+	p = realloc(t->rows, nc * sizeof(*t->rows));
+	if (!p)
+		return -ENOMEM;
+	t->rows = p;
+	t->cap = nc;
+	return 0;
+}
+
+static int cmp_row_pid(const void *k, const void *row)
+{
+	uint32_t a = *(const uint32_t *)k, b = ((const struct top_row *)row)->pid;
+
+	return a < b ? -1 : a > b;
+}
+
+struct top_row *top_interval_find(const struct top_interval *t, uint32_t pid)
+{
+	return bsearch(&pid, t->rows, t->n, sizeof(*t->rows), cmp_row_pid);
+}
+
 static int push_row(struct top_interval *t, const struct proc_row *cur,
 		    const struct io_totals *d)
 {
 	struct top_row *r;
 
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		void *p = realloc(t->rows, nc * sizeof(*t->rows));
-
-		if (!p)
-			return -ENOMEM;
-		t->rows = p;
-		t->cap = nc;
-	}
+	if (top_interval_reserve(t, t->n + 1))
+		return -ENOMEM;
 	r = &t->rows[t->n++];
 	memset(r, 0, sizeof(*r));
 	r->pid = cur->pid;
@@ -101,6 +123,34 @@ void row_metrics_compute(const struct io_totals *d, double secs, struct row_metr
 		lat[b] = d->dev_read_lat_hist[b] + d->dev_write_lat_hist[b];
 	m->lat_p50_ns = hist_lat_percentile(lat, 50);
 	m->lat_p99_ns = hist_lat_percentile(lat, 99);
+}
+
+char *top_sparkline(char *buf, size_t len, const float *v, unsigned int n, bool utf8)
+{
+	static const char *const blocks[] = { " ", "\u2581", "\u2582", "\u2583", "\u2584",
+					       "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ascii[] = " .:-=+*#@";
+	size_t used = 0;
+	float max = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	for (unsigned int i = 0; i < n; i++) {
+		/* any I/O shows as at least the lowest mark */
+		int level = v[i] > 0 && max > 0 ? 1 + (int)(7.999f * v[i] / max) : 0;
+		const char *c = utf8 ? blocks[level] : (const char[]){ ascii[level], '\0' };
+		size_t cl = strlen(c);
+
+		if (used + cl >= len)
+			break;
+		memcpy(buf + used, c, cl + 1);
+		used += cl;
+	}
+	return buf;
 }
 
 /* At most 6 characters: "3.2:1", "45:1", ">999:1", "1:4.0". */

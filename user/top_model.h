@@ -8,15 +8,25 @@
 #include <stdint.h>
 #include "aggregate.h"
 #include "classify.h"
+#include "group.h"
+#include "window.h"
 
+/* One process, or one group of processes (a job, a cgroup, a name). */
 struct top_row {
-	uint32_t pid, ppid;
+	uint32_t pid, ppid;	/* a group's: its leader's */
 	uint64_t cgroup_id;
 	char comm[IOPAT_COMM_LEN + 1];
 	bool exited;
 	bool gpu;		/* a GPU device open (checked every few seconds) */
 	struct io_totals d;	/* this interval's counts */
 	struct verdict v;	/* stage and tier over the sliding window */
+	const struct group_row *group;	/* a group's row; NULL: one process */
+	/* what the detail view shows: the window's size histograms and the
+	 * throughput of the last refreshes, oldest first */
+	uint64_t win_size_hist[IOPAT_NDIR][IOPAT_SIZE_BUCKETS];
+	double win_s;
+	float hist_read_bps[WINDOW_HISTORY], hist_write_bps[WINDOW_HISTORY];
+	unsigned int nhist;
 };
 
 /* Figures derived from one row's counts over an interval. */
@@ -42,8 +52,18 @@ struct top_interval {
 int top_interval_compute(const struct proc_table *prev, const struct proc_table *cur,
 			 double interval_s, struct top_interval *out);
 void top_interval_free(struct top_interval *t);
+/* Room for n rows. 0 or -ENOMEM. */
+int top_interval_reserve(struct top_interval *t, size_t n);
+/* The row of pid in rows sorted by pid (as top_interval_compute leaves
+ * them), or NULL. */
+struct top_row *top_interval_find(const struct top_interval *t, uint32_t pid);
 
 void row_metrics_compute(const struct io_totals *d, double secs, struct row_metrics *m);
+
+/* The last n values (oldest first) as a sparkline of n characters, the
+ * tallest value full height: UTF-8 block elements, or ASCII " .:-=+*#@".
+ * buf holds 3 * n + 1 bytes. */
+char *top_sparkline(char *buf, size_t len, const float *v, unsigned int n, bool utf8);
 
 /* "3.2:1", "1:4.0", "R", "W", "-": read:write by bytes. */
 const char *rw_ratio_str(char *buf, size_t len, uint64_t rbytes, uint64_t wbytes);

@@ -1,5 +1,7 @@
-/* The ncurses screen of `iopat top`: a header, the process table, a key
- * line; key handling returns flags (redraw, quit) to the refresh loop. */
+/* The ncurses screen of `iopat top`: a header, the table of rows (groups
+ * expand to their processes), a key line, and over them a pane (help,
+ * details); each pane has its own draw and key handler, and key handling
+ * returns flags (redraw, quit) to the refresh loop. */
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -8,17 +10,17 @@
 #include <time.h>
 #include <ncurses.h>
 #include "sanitize.h"
-#include "top.h"
+#include "tui.h"
 #include "units.h"
 
-#define HEADER_ROWS 4	/* header, totals, status/prompt, column titles */
+#define HEADER_ROWS TUI_HEADER_ROWS
 
-static int utf8_locale;
+int tui_utf8;
 
 static int tui_init(struct top_state *st)
 {
 	setlocale(LC_ALL, "");
-	utf8_locale = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	tui_utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!initscr()) {
 		fprintf(stderr, "iopat top: cannot initialise the terminal\n");
 		return -1;
@@ -26,6 +28,7 @@ static int tui_init(struct top_state *st)
 	cbreak();	/* Ctrl-C still raises SIGINT */
 	noecho();
 	keypad(stdscr, TRUE);
+	set_escdelay(25);	/* Esc closes a pane at once */
 	curs_set(0);
 	if (has_colors()) {
 		start_color();
@@ -42,8 +45,7 @@ static void tui_fini(struct top_state *st)
 	endwin();
 }
 
-/* addnstr that never writes past the right edge. */
-static void put(int y, int x, const char *s)
+void tui_put(int y, int x, const char *s)
 {
 	if (y >= LINES || x >= COLS)
 		return;
@@ -64,105 +66,205 @@ static void tui_draw_header(struct top_state *st)
 	attron(COLOR_PAIR(1) | A_BOLD);
 	snprintf(line, sizeof(line), "iopat top - %s - %s - every %.2f s - %zu tracepoints - drops %llu",
 		 st->host, now, st->interval_s, st->nhooks, (unsigned long long)st->drops_total);
-	put(0, 0, line);
+	tui_put(0, 0, line);
 	attroff(COLOR_PAIR(1) | A_BOLD);
 
 	/* host totals, then bytes per stage and tier where they fit */
 	x = snprintf(line, sizeof(line),
-		     "read %s %s IOPS | write %s %s IOPS | device read %s write %s | %zu shown",
+		     "read %s %s IOPS | write %s %s IOPS | device read %s write %s | %zu %s shown",
 		     units_rate(a, sizeof(a), t->read_bytes / secs),
 		     units_count(b, sizeof(b), t->read_ops / secs),
 		     units_rate(c, sizeof(c), t->write_bytes / secs),
 		     units_count(d, sizeof(d), t->write_ops / secs),
 		     units_rate(e, sizeof(e), t->dev_read_bytes / secs),
-		     units_rate(f, sizeof(f), t->dev_write_bytes / secs), st->iv.n);
-	put(1, 0, line);
+		     units_rate(f, sizeof(f), t->dev_write_bytes / secs), st->iv.n,
+		     top_row_noun(st));
+	tui_put(1, 0, line);
 	top_stage_summary(stages, sizeof(stages), st);
 	if (x + 3 < COLS)
-		put(1, x + 3, stages);
+		tui_put(1, x + 3, stages);
 
-	snprintf(line, sizeof(line), "sort %s%s%s%s   refresh %.1f ms CPU",
+	snprintf(line, sizeof(line), "sort %s%s%s%s   group %s   refresh %.1f ms CPU",
 		 top_sort_names[st->sort], st->sort_reverse ? " (reversed)" : "",
-		 st->comm_filter[0] ? "   filter: " : "", st->comm_filter, st->refresh_cpu_ms);
+		 st->comm_filter[0] ? "   filter: " : "", st->comm_filter,
+		 group_by_names[st->group], st->refresh_cpu_ms);
 	if (st->pid_filter) {
 		char tmp[32];
 
 		snprintf(tmp, sizeof(tmp), "   pid: %u", st->pid_filter);
 		strncat(line, tmp, sizeof(line) - strlen(line) - 1);
 	}
-	put(2, 0, line);
+	tui_put(2, 0, line);
 	if (st->drops_total) {
 		snprintf(line, sizeof(line), "  DROPS %llu", (unsigned long long)st->drops_total);
 		attron(COLOR_PAIR(2) | A_BOLD);
-		put(2, COLS > 20 ? COLS - 20 : 0, line);
+		tui_put(2, COLS > 20 ? COLS - 20 : 0, line);
 		attroff(COLOR_PAIR(2) | A_BOLD);
 	}
 }
 
-static void tui_draw_table(struct top_state *st)
+static bool is_expanded(const struct top_state *st, const struct group_key *k)
 {
-	int rows = LINES - HEADER_ROWS - 1, x = 0;
-	char cells[32][32], cell[128];
+	for (size_t i = 0; i < st->nexpanded; i++)
+		if (!group_key_cmp(&st->expanded[i], k))
+			return true;
+	return false;
+}
 
-	if (rows < 1)
+static void set_expanded(struct top_state *st, const struct group_key *k, bool on)
+{
+	for (size_t i = 0; i < st->nexpanded; i++)
+		if (!group_key_cmp(&st->expanded[i], k)) {
+			if (!on)
+				st->expanded[i] = st->expanded[--st->nexpanded];
+			return;
+		}
+	if (!on)
 		return;
+	if (st->nexpanded == st->cap_expanded) {
+		size_t nc = st->cap_expanded ? st->cap_expanded * 2 : 16;
+		void *p = realloc(st->expanded, nc * sizeof(*st->expanded));
+
+		if (!p)
+			return;
+		st->expanded = p;
+		st->cap_expanded = nc;
+	}
+	st->expanded[st->nexpanded++] = *k;
+}
+
+static int push_line(struct top_state *st, const struct top_row *r, const struct top_row *parent)
+{
+	if (st->nlines == st->cap_lines) {
+		size_t nc = st->cap_lines ? st->cap_lines * 2 : 64;
+		void *p = realloc(st->lines, nc * sizeof(*st->lines));
+
+		if (!p)
+			return -1;
+		st->lines = p;
+		st->cap_lines = nc;
+	}
+	st->lines[st->nlines].row = r;
+	st->lines[st->nlines++].parent = parent;
+	return 0;
+}
+
+/* The table's lines: the rows shown, each expanded group followed by the
+ * processes that did its I/O. */
+static void tui_build_lines(struct top_state *st)
+{
+	st->nlines = 0;
+	for (size_t i = 0; i < st->iv.n; i++) {
+		const struct top_row *r = &st->iv.rows[i];
+		const struct group_row *g = r->group;
+
+		if (push_line(st, r, NULL))
+			return;
+		if (!g || !is_expanded(st, &g->key))
+			continue;
+		for (size_t k = 0; k < g->n; k++) {
+			const struct top_row *m = top_proc_row(st, st->groups.members[g->first + k]);
+
+			if (m && push_line(st, m, r))
+				return;
+		}
+	}
+}
+
+static void tui_draw_titles(struct top_state *st)
+{
+	const char *tail = top_tail_title(st);
+	char cell[128];
+	int x = 0;
+
 	attron(A_REVERSE);
 	mvhline(3, 0, ' ', COLS);
 	for (size_t c = 0; c < top_ncolumns; c++) {
 		const struct top_column *col = &top_columns[c];
 
+		if (!top_column_shown(st, c))
+			continue;
 		if (col->sort == st->sort)
 			attron(A_BOLD | A_UNDERLINE);
 		snprintf(cell, sizeof(cell), "%*s", col->left ? -col->width : col->width,
 			 col->title);
-		put(3, x, cell);
+		tui_put(3, x, cell);
 		if (col->sort == st->sort)
 			attroff(A_BOLD | A_UNDERLINE);
 		x += col->width + 1;
 	}
+	if (tail)
+		tui_put(3, x, tail);
 	attroff(A_REVERSE);
+}
 
-	if (st->selected >= (int)st->iv.n)
-		st->selected = st->iv.n ? (int)st->iv.n - 1 : 0;
+/* One line of the table at screen row y; a group's process is indented. */
+static void tui_draw_line(struct top_state *st, const struct top_line *l, int y)
+{
+	const struct top_row *r = l->row;
+	const char *tail = l->parent ? NULL : top_row_tail(st, r);
+	char cells[32][32], cell[GROUP_LABEL_LEN + 32], safe[GROUP_LABEL_LEN], name[64];
+	int x = 0;
+
+	top_format_row(r, st->iv.interval_s, cells);
+	mvhline(y, 0, ' ', COLS);
+	for (size_t c = 0; c < top_ncolumns; c++) {
+		const struct top_column *col = &top_columns[c];
+		int w = col->width;
+
+		if (!top_column_shown(st, c))
+			continue;
+		/* process names are hostile: one sanitiser for all */
+		if (c == 1 && l->parent) {
+			sanitize_text(name, sizeof(name), r->comm, strlen(r->comm), w - 2, tui_utf8);
+			snprintf(safe, sizeof(safe), "%s%s", tui_utf8 ? "\u2514 " : "`-", name);
+		} else {
+			sanitize_text(safe, sizeof(safe), cells[c], strlen(cells[c]), w, tui_utf8);
+		}
+		if (col->left) {
+			tui_put(y, x, safe);
+		} else {
+			snprintf(cell, sizeof(cell), "%*s", w, safe);
+			tui_put(y, x, cell);
+		}
+		x += w + 1;
+	}
+	if (tail && x < COLS) {
+		sanitize_text(safe, sizeof(safe), tail, strlen(tail), COLS - x, tui_utf8);
+		tui_put(y, x, safe);
+	}
+}
+
+static void tui_draw_table(struct top_state *st)
+{
+	int rows = LINES - HEADER_ROWS - 1;
+
+	if (rows < 1)
+		return;
+	tui_draw_titles(st);
+	if (st->selected >= (int)st->nlines)
+		st->selected = st->nlines ? (int)st->nlines - 1 : 0;
 	if (st->selected < st->scroll)
 		st->scroll = st->selected;
 	if (st->selected >= st->scroll + rows)
 		st->scroll = st->selected - rows + 1;
-	for (int i = 0; i < rows && st->scroll + i < (int)st->iv.n; i++) {
-		const struct top_row *r = &st->iv.rows[st->scroll + i];
-		int y = HEADER_ROWS + i;
+	for (int i = 0; i < rows && st->scroll + i < (int)st->nlines; i++) {
+		const struct top_line *l = &st->lines[st->scroll + i];
 		bool sel = st->scroll + i == st->selected;
 
-		top_format_row(r, st->iv.interval_s, cells);
 		if (sel)
 			attron(A_REVERSE);
-		if (r->exited)
+		if (l->row->exited)
 			attron(COLOR_PAIR(3));
-		mvhline(y, 0, ' ', COLS);
-		x = 0;
-		for (size_t c = 0; c < top_ncolumns; c++) {
-			const struct top_column *col = &top_columns[c];
-			char safe[3 * 32 + 1];
-
-			/* process names are hostile: one sanitiser for all */
-			sanitize_text(safe, sizeof(safe), cells[c], strlen(cells[c]), col->width,
-				      utf8_locale);
-			if (col->left) {
-				put(y, x, safe);
-			} else {
-				snprintf(cell, sizeof(cell), "%*s", col->width, safe);
-				put(y, x, cell);
-			}
-			x += col->width + 1;
-		}
-		if (r->exited)
+		tui_draw_line(st, l, HEADER_ROWS + i);
+		if (l->row->exited)
 			attroff(COLOR_PAIR(3));
 		if (sel)
 			attroff(A_REVERSE);
 	}
 }
 
-static void tui_draw_help(void)
+static void tui_draw_help(struct top_state *st)
 {
 	static const char *const lines[] = {
 		"iopat top - keys",
@@ -175,10 +277,14 @@ static void tui_draw_help(void)
 		"  r          reverse the sort order",
 		"  /          show only names containing a text (empty: all)",
 		"  p          show only one pid (empty: all)",
+		"  + Right    show the processes of a group (job, cgroup, name)",
+		"  - Left     hide them again",
+		"  Enter      details: reasons, sizes, throughput (Esc closes)",
 		"  h ?        this help (any key closes it)",
 		"",
 		"  rates are per second over the last interval; P50/P99 are",
 		"  device issue-to-completion latencies; MISS/s page-cache fills;",
+		"  PROCS the processes of a group with I/O in the interval;",
 		"  green rows are processes that exited during the interval",
 	};
 	int n = sizeof(lines) / sizeof(lines[0]), w = 66;
@@ -191,23 +297,8 @@ static void tui_draw_help(void)
 	for (int i = 0; i < n + 2 && y0 + i < LINES; i++) {
 		mvhline(y0 + i, x0, ' ', w < COLS ? w : COLS);
 		if (i > 0 && i <= n)
-			put(y0 + i, x0 + 2, lines[i - 1]);
+			tui_put(y0 + i, x0 + 2, lines[i - 1]);
 	}
-}
-
-static int tui_show(struct top_state *st)
-{
-	erase();
-	tui_draw_header(st);
-	tui_draw_table(st);
-	attron(A_REVERSE);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	put(LINES - 1, 0, " q quit  </> sort  r reverse  / filter  p pid  h help");
-	attroff(A_REVERSE);
-	if (st->help)
-		tui_draw_help();
-	refresh();
-	return 0;
 }
 
 /* Read a line at the status row; returns 0 on Enter, -1 on Esc. */
@@ -221,8 +312,8 @@ static int tui_prompt(const char *label, char *buf, size_t len)
 	for (;;) {
 		move(2, 0);
 		clrtoeol();
-		put(2, 0, label);
-		put(2, (int)strlen(label), buf);
+		tui_put(2, 0, label);
+		tui_put(2, (int)strlen(label), buf);
 		refresh();
 		ch = getch();
 		if (ch == '\n' || ch == KEY_ENTER)
@@ -260,39 +351,74 @@ static bool sortable_next(struct top_state *st, int dir)
 	return true;
 }
 
-static int tui_handle_key(struct top_state *st, int ch)
+/* + and -: show or hide the processes of the selected group (from one
+ * of its processes, - hides them and selects the group). */
+static int table_expand(struct top_state *st, bool on)
 {
-	int page = LINES - HEADER_ROWS - 1;
-	char buf[TOP_FILTER_LEN];
+	const struct top_line *l;
 
-	if (st->help && ch != KEY_RESIZE) {
-		st->help = false;
-		return TOP_EV_REDRAW;
+	if (st->selected >= (int)st->nlines)
+		return TOP_EV_NONE;
+	l = &st->lines[st->selected];
+	if (l->parent && !on) {
+		while (st->selected > 0 && st->lines[st->selected].parent)
+			st->selected--;
+		l = &st->lines[st->selected];
 	}
+	if (!l->row->group)
+		return TOP_EV_NONE;
+	set_expanded(st, &l->row->group->key, on);
+	return TOP_EV_REDRAW;
+}
+
+static int table_prompt_key(struct top_state *st, int ch)
+{
+	char buf[TOP_FILTER_LEN] = "";
+
+	if (ch == '/') {
+		if (tui_prompt("filter name (empty: all): ", buf, sizeof(buf)) == 0)
+			snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", buf);
+	} else if (tui_prompt("show pid (empty: all): ", buf, sizeof(buf)) == 0) {
+		st->pid_filter = strtoul(buf, NULL, 10);
+	}
+	return TOP_EV_REDRAW;
+}
+
+static int table_move_key(struct top_state *st, int ch)
+{
+	int page = LINES - HEADER_ROWS - 1, last = st->nlines ? (int)st->nlines - 1 : 0;
+
+	switch (ch) {
+	case KEY_UP:
+		st->selected -= st->selected > 0;
+		break;
+	case KEY_DOWN:
+		st->selected += st->selected < last;
+		break;
+	case KEY_PPAGE:
+		st->selected = st->selected > page ? st->selected - page : 0;
+		break;
+	case KEY_NPAGE:
+		st->selected += page;
+		break;
+	case KEY_HOME:
+		st->selected = 0;
+		break;
+	case KEY_END:
+		st->selected = last;
+		break;
+	default:
+		return TOP_EV_NONE;
+	}
+	return TOP_EV_REDRAW;
+}
+
+static int table_key(struct top_state *st, int ch)
+{
 	switch (ch) {
 	case 'q':
 	case 'Q':
 		return TOP_EV_QUIT;
-	case KEY_UP:
-		if (st->selected > 0)
-			st->selected--;
-		return TOP_EV_REDRAW;
-	case KEY_DOWN:
-		if (st->selected + 1 < (int)st->iv.n)
-			st->selected++;
-		return TOP_EV_REDRAW;
-	case KEY_PPAGE:
-		st->selected = st->selected > page ? st->selected - page : 0;
-		return TOP_EV_REDRAW;
-	case KEY_NPAGE:
-		st->selected += page;
-		return TOP_EV_REDRAW;
-	case KEY_HOME:
-		st->selected = 0;
-		return TOP_EV_REDRAW;
-	case KEY_END:
-		st->selected = st->iv.n ? (int)st->iv.n - 1 : 0;
-		return TOP_EV_REDRAW;
 	case '<':
 	case '>':
 		sortable_next(st, ch == '>' ? 1 : -1);
@@ -301,23 +427,77 @@ static int tui_handle_key(struct top_state *st, int ch)
 		st->sort_reverse = !st->sort_reverse;
 		return TOP_EV_REDRAW;
 	case '/':
-		buf[0] = '\0';
-		if (tui_prompt("filter name (empty: all): ", buf, sizeof(buf)) == 0)
-			snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", buf);
-		return TOP_EV_REDRAW;
 	case 'p':
-		buf[0] = '\0';
-		if (tui_prompt("show pid (empty: all): ", buf, sizeof(buf)) == 0)
-			st->pid_filter = strtoul(buf, NULL, 10);
+		return table_prompt_key(st, ch);
+	case '+':
+	case KEY_RIGHT:
+		return table_expand(st, true);
+	case '-':
+	case KEY_LEFT:
+		return table_expand(st, false);
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (st->selected < (int)st->nlines) {
+			tui_detail_open(st, &st->lines[st->selected]);
+			st->pane = TOP_PANE_DETAIL;
+		}
 		return TOP_EV_REDRAW;
 	case 'h':
 	case '?':
-		st->help = true;
-		return TOP_EV_REDRAW;
-	case KEY_RESIZE:
+		st->pane = TOP_PANE_HELP;
 		return TOP_EV_REDRAW;
 	}
-	return TOP_EV_NONE;
+	return table_move_key(st, ch);
+}
+
+/* Any key closes the help. */
+static int help_key(struct top_state *st, int ch)
+{
+	st->pane = TOP_PANE_TABLE;
+	return TOP_EV_REDRAW;
+}
+
+static void draw_nothing(struct top_state *st)
+{
+}
+
+static const struct tui_pane {
+	void (*draw)(struct top_state *st);	/* over the table */
+	int (*key)(struct top_state *st, int ch);
+	const char *keys;			/* the key line */
+} tui_panes[TOP_NPANES] = {
+	[TOP_PANE_TABLE] = { draw_nothing, table_key,
+			     " q quit  </> sort  r reverse  / filter  p pid  +/- processes"
+			     "  Enter details  h help" },
+	[TOP_PANE_HELP] = { tui_draw_help, help_key, " any key closes the help" },
+	[TOP_PANE_DETAIL] = { tui_detail_draw, tui_detail_key, " Esc, Enter or q closes the details" },
+};
+
+static int tui_show(struct top_state *st)
+{
+	const struct tui_pane *pane = &tui_panes[st->pane];
+
+	erase();
+	tui_draw_header(st);
+	tui_build_lines(st);
+	tui_draw_table(st);
+	attron(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	tui_put(LINES - 1, 0, pane->keys);
+	attroff(A_REVERSE);
+	if (st->pane == TOP_PANE_DETAIL)
+		tui_detail_update(st);
+	pane->draw(st);
+	refresh();
+	return 0;
+}
+
+static int tui_handle_key(struct top_state *st, int ch)
+{
+	if (ch == KEY_RESIZE)
+		return TOP_EV_REDRAW;
+	return tui_panes[st->pane].key(st, ch);
 }
 
 static int tui_wait(struct top_state *st, int timeout_ms)

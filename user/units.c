@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include "hist.h"
 #include "units.h"
 
 char *units_bytes(char *buf, size_t len, double bytes)
@@ -85,4 +86,13 @@ int units_parse_size(const char *s, uint64_t *out)
 		return -1;
 	*out = (uint64_t)(v * mult);
 	return 0;
+}
+
+void units_size_bucket(char *lo, char *hi, size_t len, unsigned int b)
+{
+	units_bytes(lo, len, hist_size_bucket_min(b));
+	if (b >= IOPAT_SIZE_BUCKETS - 1)
+		snprintf(hi, len, "...");
+	else
+		units_bytes(hi, len, hist_size_bucket_max(b) + 1);
 }

@@ -13,6 +13,9 @@ char *units_rate(char *buf, size_t len, double bytes_per_s);
 char *units_count(char *buf, size_t len, double n);
 /* "850 ns", "12.5 us", "3.20 ms", "1.50 s". */
 char *units_ns(char *buf, size_t len, double ns);
+/* Bounds of log2 size bucket b as text: lo "4.00 KiB", hi "8.00 KiB"
+ * (exclusive), "..." for the open last bucket. */
+void units_size_bucket(char *lo, char *hi, size_t len, unsigned int b);
 /* Percentage of part in whole, 0 when whole is 0. */
 double units_pct(uint64_t part, uint64_t whole);
 

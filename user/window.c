@@ -58,6 +58,42 @@ static void window_push(struct proc_window *w, const struct io_totals *cum, uint
 	w->ring_ns[slot] = now_ns;
 }
 
+/* One refresh's throughput: the bytes since the last one over the time. */
+static void history_push(struct proc_window *w, const struct io_totals *cur,
+			 const struct io_totals *old, uint64_t now_ns, double interval_s)
+{
+	double secs = w->last_ns && now_ns > w->last_ns ? (now_ns - w->last_ns) / 1e9 : interval_s;
+	uint64_t rb = old ? old->read_bytes : 0, wb = old ? old->write_bytes : 0;
+	unsigned int slot;
+
+	if (secs <= 0)
+		secs = 1;
+	if (w->hist_n < WINDOW_HISTORY) {
+		slot = (w->hist_head + w->hist_n++) % WINDOW_HISTORY;
+	} else {
+		slot = w->hist_head;
+		w->hist_head = (w->hist_head + 1) % WINDOW_HISTORY;
+	}
+	w->read_bps[slot] = cur->read_bytes > rb ? (cur->read_bytes - rb) / secs : 0;
+	w->write_bps[slot] = cur->write_bytes > wb ? (cur->write_bytes - wb) / secs : 0;
+	w->last_ns = now_ns;
+}
+
+unsigned int window_history(const struct proc_window *w, float *read_bps, float *write_bps,
+			    unsigned int max)
+{
+	unsigned int n = w->hist_n < max ? w->hist_n : max;
+	unsigned int skip = w->hist_n - n;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int slot = (w->hist_head + skip + i) % WINDOW_HISTORY;
+
+		read_bps[i] = w->read_bps[slot];
+		write_bps[i] = w->write_bps[slot];
+	}
+	return n;
+}
+
 int window_update(struct window_table *t, const struct proc_table *prev,
 		  const struct proc_table *cur, uint64_t now_ns)
 {
@@ -96,6 +132,7 @@ int window_update(struct window_table *t, const struct proc_table *prev,
 		old = p->n ? proc_table_find(p, r->pid) : NULL;
 		busy = old ? !io_totals_same_io(&r->io, &old->io) : !io_totals_is_zero(&r->io);
 		w->busy_bits = (w->busy_bits << 1) | busy;
+		history_push(w, &r->io, old ? &old->io : NULL, now_ns, t->interval_s);
 		if (w->refreshes < 64)
 			w->refreshes++;
 		if (now_ns - w->ring_ns[(w->head + w->n - 1) % WINDOW_SLOTS] >= slot_ns)

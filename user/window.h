@@ -15,6 +15,8 @@
 #include "aggregate.h"
 
 #define WINDOW_SLOTS 6
+/* Refreshes of throughput kept for the detail view's sparkline. */
+#define WINDOW_HISTORY 60
 
 /* The counts a verdict uses (see features_from_totals), cumulative. */
 struct win_counts {
@@ -36,6 +38,10 @@ struct proc_window {
 	bool gpu;
 	uint64_t gpu_checked_ns;
 	uint64_t first_ns;	/* when first seen */
+	/* syscall-level bytes/s of each refresh, oldest at hist_head */
+	float read_bps[WINDOW_HISTORY], write_bps[WINDOW_HISTORY];
+	unsigned int hist_head, hist_n;
+	uint64_t last_ns;	/* the last refresh */
 };
 
 struct window_table {
@@ -60,6 +66,11 @@ struct proc_window *window_find(struct window_table *t, uint32_t pid);
 void window_counts(const struct proc_window *w, const struct io_totals *cur,
 		   uint64_t now_ns, const struct window_table *t, struct io_totals *out,
 		   double *seconds, double *duty);
+
+/* The throughput history, oldest first: at most max refreshes, the
+ * newest ones; returns how many were copied. */
+unsigned int window_history(const struct proc_window *w, float *read_bps, float *write_bps,
+			    unsigned int max);
 
 void window_table_free(struct window_table *t);
 

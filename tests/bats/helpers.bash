@@ -205,6 +205,16 @@ check_seq() {
 # in a private tmux server (screen), next to workloads started with bg_run.
 # Call top_teardown from teardown() before common_teardown.
 
+# top_setup: call from setup() after common_setup, in files that run top
+# or tmux: no background jobs yet, $TOPJ for top's output.
+top_setup() {
+	BG_PIDS=()
+	TOP_PID=
+	TOP_LINE_RE=
+	TMUX_SOCK=
+	TOPJ=$TESTDIR/top.out
+}
+
 # bg_run CMD...: start CMD in the background (output to /dev/null, bats'
 # fd 3 closed so bats never waits on it); its pid goes to BG_PIDS and to
 # BG_PID. top_teardown kills whatever is left.

@@ -8,11 +8,7 @@ load helpers
 
 setup() {
 	common_setup
-	BG_PIDS=()
-	TOP_PID=
-	TOP_LINE_RE=
-	TMUX_SOCK=
-	TOPJ=$TESTDIR/top.out
+	top_setup
 	EVIL_NAME=$'\x1b[31mred\nX'
 }
 
@@ -114,7 +110,7 @@ row_comms() {
 }
 
 @test "top --json: 20 short-lived writers, nothing lost, all seen exiting" {
-	top_start "$TOPJ" --json -d 0.5 -n 200
+	top_start "$TOPJ" --json -d 0.5 -n 200 --group pid
 	local bpid sel total pids exited
 	"$WORKLOADS/burst_write" "$TESTDIR" 20 1048576 3>&- &
 	bpid=$!
@@ -323,7 +319,8 @@ screen_rows() {
 	make_file "$TESTDIR/other" 1
 	start_fio_bg 60
 	bg_run "$WORKLOADS/evil_name" "$TESTDIR/other" 60 otherio
-	tui_start -d 0.5
+	# one row per process: p shows the fio job process on its own
+	tui_start -d 0.5 --group pid
 	tui_wait '^ *[0-9]+ fio ' "a fio row"
 	tui_wait '^ *[0-9]+ otherio ' "the otherio row"
 	tui_keys /
@@ -494,7 +491,7 @@ term_check() {
 	awk '/^iopat top - / { if (h != "") check(); h = $0; n = 0; next }
 		/^ *[0-9]+ / { n++ }
 		function check(  m) {
-			m = h; sub(/ processes - .*/, "", m); sub(/.* - /, "", m)
+			m = h; sub(/ (processes|jobs) - .*/, "", m); sub(/.* - /, "", m)
 			if (m + 0 != n) { print "header says " m ", " n " rows: " h; bad = 1 }
 		}
 		END { if (h != "") check(); exit bad }' "$TOPJ" ||

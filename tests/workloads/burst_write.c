@@ -19,18 +19,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static long parse(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max)
-		return -1;
-	return v;
-}
+#include "workload.h"
 
 static int child(const char *dir, int idx, size_t bytes, int gate)
 {
@@ -77,11 +66,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DIR [NPROC [BYTES]]\n", argv[0]);
 		return 2;
 	}
-	if (argc > 2 && (nproc = parse(argv[2], 1, 4096)) < 0) {
+	if (argc > 2 && (nproc = parse_long(argv[2], 1, 4096)) < 0) {
 		fprintf(stderr, "burst_write: bad NPROC '%s'\n", argv[2]);
 		return 2;
 	}
-	if (argc > 3 && (bytes = parse(argv[3], 1, 1L << 30)) < 0) {
+	if (argc > 3 && (bytes = parse_long(argv[3], 1, 1L << 30)) < 0) {
 		fprintf(stderr, "burst_write: bad BYTES '%s'\n", argv[3]);
 		return 2;
 	}

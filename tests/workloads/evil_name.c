@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "workload.h"
 
 static double now(void)
 {
@@ -85,17 +86,13 @@ int main(int argc, char **argv)
 	}
 	end = now() + secs;
 	while (now() < end) {
-		off_t off = 0;
-		ssize_t n;
+		long long n = pread_whole(fd, buf, sizeof(buf));
 
-		while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
-			off += n;
-			total += (unsigned long long)n;
-		}
 		if (n < 0) {
 			perror("evil_name: pread");
 			return 1;
 		}
+		total += (unsigned long long)n;
 		usleep(50000);
 	}
 	close(fd);
