@@ -44,7 +44,7 @@ PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/idxmap.c user/replay.c user/timeseries.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/tui_detail.c user/devnames.c user/group_resolve.c user/hooks.c user/procfs.c \
-	    user/child.c user/record.c user/export.c user/trace_cli.c
+	    user/child.c user/record.c user/export.c user/trace_cli.c user/top_replay.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(BUILD)/%.o)
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "group_resolve.h"
+#include "replay.h"
 
 #define PF_KTHREAD 0x00200000	/* task flag: a kernel thread */
 
@@ -268,6 +269,15 @@ void group_resolver_init(struct group_resolver *r, enum group_by by)
 	r->self = getpid();
 }
 
+void group_resolver_set_offline(struct group_resolver *r, const struct replay *rp)
+{
+	r->offline = rp;
+	r->self = 0;
+	/* ids without a recorded path are shown as ids: the local cgroup
+	 * tree is not the recording host's */
+	snprintf(r->cgroups.mount, sizeof(r->cgroups.mount), "-");
+}
+
 void group_resolver_free(struct group_resolver *r)
 {
 	lineage_free(&r->lineage);
@@ -278,14 +288,32 @@ void group_resolver_free(struct group_resolver *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Program names from a recording: the file name of each process's exe. */
+static void lineage_offline_exe(struct lineage_table *t, const struct replay *rp)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct replay_proc_info *info = replay_proc_info(rp, t->v[i].pid);
+		const char *exe = info && info->exe ? info->exe : "", *base = strrchr(exe, '/');
+
+		if (t->v[i].exe_read)
+			continue;
+		t->v[i].exe_read = true;
+		snprintf(t->v[i].exe, sizeof(t->v[i].exe), "%.*s", IOPAT_COMM_LEN,
+			 base ? base + 1 : exe);
+	}
+}
+
 static int resolve_jobs(struct group_resolver *r, const struct proc_table *cur)
 {
 	struct lineage_table tmp = r->old;
 
 	r->old = r->lineage;
 	r->lineage = tmp;
-	if (lineage_from_procs(&r->lineage, &r->old, cur) ||
-	    lineage_add_ancestors(&r->lineage, r->self))
+	if (lineage_from_procs(&r->lineage, &r->old, cur))
+		return -ENOMEM;
+	if (r->offline)
+		lineage_offline_exe(&r->lineage, r->offline);
+	else if (lineage_add_ancestors(&r->lineage, r->self))
 		return -ENOMEM;
 	lineage_resolve_jobs(&r->lineage, r->self);
 	return 0;
@@ -309,6 +337,17 @@ static int resolver_room(struct group_resolver *r, size_t n)
 	return 0;
 }
 
+/* A recorded process's cgroup path; NULL when live or unknown. */
+static const char *offline_cgroup(const struct group_resolver *r, const struct proc_row *p)
+{
+	const struct replay_proc_info *info;
+
+	if (!r->offline)
+		return NULL;
+	info = replay_proc_info(r->offline, p->pid);
+	return info && info->cgroup && info->cgroup[0] ? info->cgroup : NULL;
+}
+
 int group_resolver_run(struct group_resolver *r, const struct proc_table *cur)
 {
 	if (resolver_room(r, cur->n))
@@ -325,7 +364,9 @@ int group_resolver_run(struct group_resolver *r, const struct proc_table *cur)
 			e = lineage_find(&r->lineage, p->pid);
 			label = e ? e->root_comm : p->comm;
 		} else if (r->by == GROUP_CGROUP) {
-			label = cgroup_name(&r->cgroups, p->cgroup_id);
+			label = offline_cgroup(r, p);
+			if (!label)
+				label = cgroup_name(&r->cgroups, p->cgroup_id);
 		}
 		group_key_make(&r->keys[i], r->by, p->pid, e ? e->root : 0, p->cgroup_id,
 			       p->comm);

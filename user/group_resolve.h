@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include "group.h"
 
+struct replay;
+
 /* Parent, name and kernel-thread flag of a live process from
  * /proc/PID/stat. 0, or -errno (the process is gone). comm may be NULL. */
 int proc_stat_read(uint32_t pid, uint32_t *ppid, char *comm, size_t commlen, bool *kthread);
@@ -39,9 +41,13 @@ struct group_resolver {
 	struct group_key *keys;	/* one per row of the table last resolved */
 	const char **labels;	/* the group's name, as group_input.label */
 	size_t n, cap;
+	const struct replay *offline;	/* see group_resolver_set_offline */
 };
 
 void group_resolver_init(struct group_resolver *r, enum group_by by);
+/* Group the processes of a recording: programs and cgroup paths come from
+ * rp, nothing is looked up in /proc or the local cgroup tree. */
+void group_resolver_set_offline(struct group_resolver *r, const struct replay *rp);
 /* Keys and labels for the rows of cur (sorted by pid). Labels stay valid
  * until the next call, and as long as cur. 0 or -ENOMEM. */
 int group_resolver_run(struct group_resolver *r, const struct proc_table *cur);

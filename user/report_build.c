@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "report.h"
+#include "group_resolve.h"
 #include "trace_cli.h"
 
 double report_rel_s(const struct report_host *h, uint64_t ns)
@@ -224,66 +225,6 @@ static void workload_identity(struct report_host *h, struct report_workload *w,
 	}
 }
 
-/* Process name of a program path: its last component, as long as a comm. */
-static void exe_basename(char *out, size_t len, const char *exe)
-{
-	const char *b = exe ? strrchr(exe, '/') : NULL;
-
-	snprintf(out, len, "%s", b ? b + 1 : exe ? exe : "");
-}
-
-/* Group keys and labels of the processes, as the live commands make them. */
-static int group_inputs(struct report_host *h, const struct proc_table *t, enum group_by by,
-			struct group_input *in, char (*labels)[GROUP_LABEL_LEN])
-{
-	struct lineage_table lt = {};
-
-	for (size_t i = 0; i < t->n && by == GROUP_JOB; i++) {
-		const struct proc_row *p = &t->rows[i];
-		const struct replay_proc_info *info = replay_proc_info(&h->rp, p->pid);
-		struct lineage l = { .pid = p->pid, .ppid = p->ppid, .start_ns = p->start_ns,
-				     .exe_read = true };
-
-		snprintf(l.comm, sizeof(l.comm), "%s", p->comm);
-		exe_basename(l.exe, sizeof(l.exe), info ? info->exe : NULL);
-		if (lineage_insert(&lt, &l)) {
-			lineage_free(&lt);
-			return -ENOMEM;
-		}
-	}
-	if (by == GROUP_JOB)
-		lineage_resolve_jobs(&lt, 0);
-	for (size_t i = 0; i < t->n; i++) {
-		const struct proc_row *p = &t->rows[i];
-		const struct replay_proc_info *info = replay_proc_info(&h->rp, p->pid);
-		struct lineage *l = by == GROUP_JOB ? lineage_find(&lt, p->pid) : NULL;
-		uint32_t root = l && l->root ? l->root : p->pid;
-
-		switch (by) {
-		case GROUP_JOB:
-			snprintf(labels[i], GROUP_LABEL_LEN, "%s",
-				 l && l->root_comm[0] ? l->root_comm : p->comm);
-			break;
-		case GROUP_CGROUP:
-			if (info && info->cgroup && info->cgroup[0])
-				snprintf(labels[i], GROUP_LABEL_LEN, "%s", info->cgroup);
-			else
-				snprintf(labels[i], GROUP_LABEL_LEN, "cgroup:%llu",
-					 (unsigned long long)p->cgroup_id);
-			break;
-		default:
-			snprintf(labels[i], GROUP_LABEL_LEN, "%s", p->comm);
-		}
-		in[i].pid = p->pid;
-		in[i].exited = p->exited;
-		in[i].label = labels[i];
-		in[i].io = &p->io;
-		group_key_make(&in[i].key, by, p->pid, root, p->cgroup_id, p->comm);
-	}
-	lineage_free(&lt);
-	return 0;
-}
-
 static int cmp_workload(const void *a, const void *b)
 {
 	const struct report_workload *x = a, *y = b;
@@ -302,12 +243,22 @@ static int build_workloads(struct report_host *h, const struct proc_table *t,
 			   const struct report_opts *o)
 {
 	struct group_input *in = calloc(t->n ? t->n : 1, sizeof(*in));
-	char (*labels)[GROUP_LABEL_LEN] = calloc(t->n ? t->n : 1, GROUP_LABEL_LEN);
+	struct group_resolver res;
 	struct group_set gs = {};
 	int err = -ENOMEM;
 
-	if (!in || !labels || group_inputs(h, t, o->group, in, labels) ||
-	    group_set_build(&gs, o->group, in, t->n))
+	group_resolver_init(&res, o->group);
+	group_resolver_set_offline(&res, &h->rp);
+	if (!in || group_resolver_run(&res, t))
+		goto out;
+	for (size_t i = 0; i < t->n; i++) {
+		in[i].pid = t->rows[i].pid;
+		in[i].exited = t->rows[i].exited;
+		in[i].key = res.keys[i];
+		in[i].label = res.labels[i];
+		in[i].io = &t->rows[i].io;
+	}
+	if (group_set_build(&gs, o->group, in, t->n))
 		goto out;
 	h->w = calloc(gs.n ? gs.n : 1, sizeof(*h->w));
 	if (!h->w)
@@ -358,8 +309,8 @@ static int build_workloads(struct report_host *h, const struct proc_table *t,
 	err = 0;
 out:
 	group_set_free(&gs);
+	group_resolver_free(&res);
 	free(in);
-	free(labels);
 	return err;
 }
 

@@ -21,7 +21,9 @@
 #include "hist.h"
 #include "io_json.h"
 #include "sanitize.h"
+#include "replay.h"
 #include "top.h"
+#include "top_replay.h"
 #include "units.h"
 
 volatile sig_atomic_t top_stop;
@@ -53,6 +55,9 @@ static void top_usage(FILE *out)
 		"                     descendants), cgroup, comm (name) or pid\n"
 		"      --window SECS  judge each stage over this many seconds (default 60)\n"
 		"      --config FILE  classifier thresholds ([classify] section, see README)\n"
+		"      --from FILE    replay a recording (`iopat record`) instead of the\n"
+		"                     live kernel\n"
+		"      --speed X      replay at X times the recorded pace (default 1)\n"
 		"  -v, --verbose      show libbpf messages\n"
 		"  -h, --help         this help\n\n"
 		"Keys on the screen: q quit, arrows/PgUp/PgDn move, < > sort column,\n"
@@ -323,7 +328,7 @@ static int text_show(struct top_state *st)
 	char cells[32][32], a[256], b[32], c[32], d[32];
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s;
-	time_t now = time(NULL);
+	time_t now = st->wall_ns / 1000000000ULL;
 	struct tm tm;
 
 	localtime_r(&now, &tm);
@@ -397,15 +402,14 @@ const struct top_view_ops top_view_text = {
 static int json_show(struct top_state *st)
 {
 	struct json_writer jw;
-	struct timespec ts;
+	time_t secs = st->wall_ns / 1000000000ULL;
 	struct tm tm;
 	char stamp[64];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	gmtime_r(&secs, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03ldZ",
-		 ts.tv_nsec / 1000000);
+	snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03uZ",
+		 (unsigned int)(st->wall_ns / 1000000 % 1000));
 
 	jw_init(&jw, stdout, false);
 	jw_object_start(&jw);
@@ -480,10 +484,13 @@ static void drop_writeback(struct top_interval *iv)
  * renamed itself since (prctl), so take its current name (in the snapshot
  * too: names group by it). A job's row shows its root's: the root may
  * live on after its processes with I/O, or may not be in the snapshot. */
-static void refresh_names(struct top_interval *iv, struct proc_table *cur)
+static void refresh_names(const struct top_state *st, struct top_interval *iv,
+			  struct proc_table *cur)
 {
 	char path[48], name[IOPAT_COMM_LEN + 1];
 
+	if (st->offline)
+		return;	/* a recording: its names are the ones to show */
 	for (size_t i = 0; i < iv->n; i++) {
 		struct top_row *r = &iv->rows[i];
 		struct proc_row *c = proc_table_find(cur, r->pid);
@@ -546,7 +553,11 @@ static void classify_procs(struct top_state *st, struct top_interval *iv,
 
 		if (!w || !c)
 			continue;
-		if (!r->exited && r->pid != IOPAT_PID_WRITEBACK &&
+		if (st->offline) {
+			const struct replay_proc_info *info = replay_proc_info(st->offline, r->pid);
+
+			w->gpu = info && info->gpu;
+		} else if (!r->exited && r->pid != IOPAT_PID_WRITEBACK &&
 		    now - w->gpu_checked_ns >= GPU_CHECK_NS &&
 		    gpu_checks++ < GPU_CHECKS_PER_REFRESH) {
 			w->gpu = gpu_device_open(r->pid);
@@ -643,7 +654,7 @@ static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
 	for (size_t i = 0; i < st->groups.n; i++)
 		group_row_fill(st, &st->groups.rows[i], &st->all.rows[i], now);
 	if (st->group == GROUP_JOB)
-		refresh_names(&st->all, cur);
+		refresh_names(st, &st->all, cur);
 	return 0;
 }
 
@@ -660,7 +671,7 @@ static int top_refresh_rows(struct top_state *st, const struct proc_table *prev,
 	/* with -p, the host-wide writeback row is not asked for */
 	if (no_writeback)
 		drop_writeback(pr);
-	refresh_names(pr, cur);
+	refresh_names(st, pr, cur);
 	err = window_update(&st->win, prev, cur, now);
 	if (err)
 		return err;
@@ -821,6 +832,8 @@ int do_top(int argc, char **argv)
 		{ "group", required_argument, NULL, 'g' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "config", required_argument, NULL, 'C' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "speed", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -836,7 +849,11 @@ int do_top(int argc, char **argv)
 	size_t npids = 0, nexited, cap_exited = 0;
 	uint64_t last_ns, next_ns, prev_drops[IOPAT_NDROPS] = {};
 	struct utsname un;
-	int opt, ret = 1, err;
+	struct top_replay *tr = NULL;
+	const char *from = NULL;
+	double speed = 1;
+	uint64_t trace_ns = 0;
+	int opt, ret = 1, err, more = 1;
 	long lv;
 
 	st = calloc(1, sizeof(*st));
@@ -918,6 +935,15 @@ int do_top(int argc, char **argv)
 			}
 			break;
 		}
+		case 'F':
+			from = optarg;
+			break;
+		case 'S':
+			if (!parse_positive_double(optarg, &speed)) {
+				usage_error("bad speed '%s': a number > 0", optarg);
+				goto usage;
+			}
+			break;
 		case 'v':
 			copts.verbose = true;
 			break;
@@ -926,9 +952,8 @@ int do_top(int argc, char **argv)
 			free(st);
 			return 0;
 		default:
-			if (optopt == 'W' || optopt == 'C')
-				usage_error("option --%s needs a value",
-					    optopt == 'W' ? "window" : "config");
+			if (optopt == 'W' || optopt == 'C' || optopt == 'F' || optopt == 'S')
+				usage_error("option %s needs a value", argv[optind - 1]);
 			else if (optopt && strchr("dnpcsg", optopt))
 				usage_error("option -%c needs a value", optopt);
 			else
@@ -949,19 +974,40 @@ int do_top(int argc, char **argv)
 		goto usage;
 	}
 
-	copts.filter_tracked = npids > 0;
-	if (collector_open(&col, &copts))
-		goto cleanup;
-	if (npids && track_tree(col, pids, npids)) {
-		fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
-		goto cleanup;
+	if (from && npids) {
+		usage_error("-p cannot be used with --from (filter with -c or 'p')");
+		goto usage;
 	}
-	st->hooks = collector_hooks(col);
+	if (from) {
+		if (top_replay_open(&tr, from))
+			goto cleanup;
+		st->offline = top_replay_state(tr);
+		group_resolver_set_offline(&st->resolver, st->offline);
+	} else {
+		copts.filter_tracked = npids > 0;
+		if (collector_open(&col, &copts))
+			goto cleanup;
+		if (npids && track_tree(col, pids, npids)) {
+			fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
+			goto cleanup;
+		}
+	}
+	st->hooks = tr ? "" : collector_hooks(col);
 	st->nhooks = 1;
 	for (const char *h = st->hooks; *h; h++)
 		st->nhooks += *h == ',';
 	if (uname(&un) == 0)
 		snprintf(st->host, sizeof(st->host), "%s", un.nodename);
+	if (tr) {
+		/* the recording's header comes with its first records */
+		more = top_replay_step(tr, 0, &raw, &trace_ns);
+		st->hooks = st->offline->hooks ? st->offline->hooks : "";
+		st->nhooks = 1;
+		for (const char *h = st->hooks; *h; h++)
+			st->nhooks += *h == ',';
+		snprintf(st->host, sizeof(st->host), "%s (recorded)",
+			 st->offline->host ? st->offline->host : "?");
+	}
 
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -973,20 +1019,23 @@ int do_top(int argc, char **argv)
 	if (view->init(st))
 		goto cleanup;
 	/* a first snapshot: the maps start empty, so this is the baseline */
-	if (collector_read(col, &raw, false) || aggregate_by_pid(&raw, &prev)) {
+	if ((tr ? more < 0 : collector_read(col, &raw, false) != 0) ||
+	    aggregate_by_pid(&raw, &prev)) {
 		view->fini(st);
 		fprintf(stderr, "iopat top: cannot read the kernel maps\n");
 		goto cleanup;
 	}
 	last_ns = clock_ns(CLOCK_MONOTONIC);
-	next_ns = last_ns + (uint64_t)(st->interval_s * 1e9);
+	next_ns = last_ns + (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
+	st->wall_ns = tr ? st->offline->boot_time_ns + trace_ns : clock_ns(CLOCK_REALTIME);
 	ret = 0;
 	while (!top_stop) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC), cpu0;
 		int ev;
 
-		if (now < next_ns) {
-			ev = view->wait(st, (int)((next_ns - now + 999999) / 1000000));
+		if (now < next_ns || st->replay_end) {
+			ev = view->wait(st, st->replay_end ? 1000 :
+					(int)((next_ns - now + 999999) / 1000000));
 			if (ev & TOP_EV_QUIT)
 				break;
 			if ((ev & TOP_EV_REDRAW) && (top_apply_view(st) || view->show(st) < 0))
@@ -994,8 +1043,15 @@ int do_top(int argc, char **argv)
 			continue;
 		}
 		cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-		/* per-process figures do not need the per-file map */
-		err = collector_read(col, &raw, false);
+		if (tr) {
+			more = top_replay_step(tr, st->interval_s, &raw, &trace_ns);
+			err = more < 0 ? more : 0;
+			st->wall_ns = st->offline->boot_time_ns + trace_ns;
+		} else {
+			/* per-process figures do not need the per-file map */
+			err = collector_read(col, &raw, false);
+			st->wall_ns = clock_ns(CLOCK_REALTIME);
+		}
 		if (!err)
 			err = aggregate_by_pid(&raw, &cur);
 		if (err) {
@@ -1005,7 +1061,8 @@ int do_top(int argc, char **argv)
 			ret = 1;
 			goto cleanup;
 		}
-		err = top_refresh_rows(st, &prev, &cur, (now - last_ns) / 1e9, now, npids > 0);
+		err = top_refresh_rows(st, &prev, &cur, tr ? st->interval_s : (now - last_ns) / 1e9,
+				       tr ? trace_ns : now, npids > 0);
 		if (err) {
 			view->fini(st);
 			fprintf(stderr, "iopat top: out of memory\n");
@@ -1027,16 +1084,18 @@ int do_top(int argc, char **argv)
 			}
 			exited[nexited++] = cur.rows[i].pid;
 		}
-		collector_forget(col, &raw, exited, nexited);
-		/* a slice of the per-file map each refresh: the entries of
-		 * exited processes go, and no refresh reads it all */
-		collector_gc_files(col, TOP_FILES_GC_SLICE);
+		if (col) {
+			collector_forget(col, &raw, exited, nexited);
+			/* a slice of the per-file map each refresh: the entries
+			 * of exited processes go, and no refresh reads it all */
+			collector_gc_files(col, TOP_FILES_GC_SLICE);
+		}
 		for (int i = 0; i < IOPAT_NDROPS; i++) {
 			st->drops[i] = raw.drops[i] - prev_drops[i];
 			prev_drops[i] = raw.drops[i];
 		}
 		st->drops_total = drops_total(raw.drops);
-		st->map_files = collector_files_seen(col);
+		st->map_files = col ? collector_files_seen(col) : st->offline->nfiles;
 		st->map_procs = raw.nprocs;
 		if (top_apply_view(st)) {
 			view->fini(st);
@@ -1060,14 +1119,24 @@ int do_top(int argc, char **argv)
 		prev = cur;
 		cur = tmp;
 		last_ns = now;
-		next_ns += (uint64_t)(st->interval_s * 1e9);
+		next_ns += (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
 		if (next_ns < now)
-			next_ns = now + (uint64_t)(st->interval_s * 1e9);
+			next_ns = now + (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
 		if (st->count && st->iteration >= st->count)
 			break;
+		if (tr && !more) {
+			/* the screen stays on the last interval until q */
+			if (view != &top_view_tui)
+				break;
+			st->replay_end = true;
+			if (top_apply_view(st) || view->show(st) < 0)
+				break;
+		}
 	}
 	view->fini(st);
 cleanup:
+	if (top_replay_close(tr))
+		ret = 1;
 	collector_close(col);
 	raw_snapshot_free(&raw);
 	proc_table_free(&prev);

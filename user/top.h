@@ -10,6 +10,8 @@
 #include "top_model.h"
 #include "window.h"
 
+struct replay;
+
 #define TOP_FILTER_LEN 64
 
 enum top_pane {
@@ -40,6 +42,11 @@ struct top_detail {
 };
 
 struct top_state {
+	/* a recording (`--from`) instead of the live kernel: names, programs
+	 * and GPU use come from it; wall_ns is the recording's clock */
+	const struct replay *offline;
+	bool replay_end;	/* the recording has been shown to its end */
+	uint64_t wall_ns;	/* CLOCK_REALTIME of this refresh */
 	/* options */
 	double interval_s;
 	long count;		/* 0: until quit */

@@ -57,15 +57,17 @@ static void tui_draw_header(struct top_state *st)
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s > 0 ? st->iv.interval_s : st->interval_s;
 	char line[512], stages[512], a[32], b[32], c[32], d[32], e[32], f[32], now[16];
-	time_t tt = time(NULL);
+	time_t tt = st->wall_ns / 1000000000ULL;
 	struct tm tm;
 	int x;
 
 	localtime_r(&tt, &tm);
 	strftime(now, sizeof(now), "%H:%M:%S", &tm);
 	attron(COLOR_PAIR(1) | A_BOLD);
-	snprintf(line, sizeof(line), "iopat top - %s - %s - every %.2f s - %zu tracepoints - drops %llu",
-		 st->host, now, st->interval_s, st->nhooks, (unsigned long long)st->drops_total);
+	snprintf(line, sizeof(line), "iopat top - %s - %s - every %.2f s - %zu tracepoints - drops %llu%s",
+		 st->host, now, st->interval_s, st->nhooks, (unsigned long long)st->drops_total,
+		 !st->offline ? "" : st->replay_end ? " - end of recording (q quits)" :
+		 " - recording");
 	tui_put(0, 0, line);
 	attroff(COLOR_PAIR(1) | A_BOLD);
 
