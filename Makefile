@@ -39,7 +39,8 @@ SKELS := $(BUILD)/iopat.skel.h
 # Pure modules: no BPF, no terminal; unit-tested without root.
 PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
-	     user/classify.c user/config.c user/gpu.c user/window.c
+	     user/classify.c user/config.c user/gpu.c user/window.c user/params.c \
+	     user/dirheat.c user/sizing.c user/bursts.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/devnames.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)

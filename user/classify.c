@@ -52,16 +52,12 @@ const size_t classify_nparams = sizeof(classify_param_defs) / sizeof(classify_pa
 
 void classify_params_default(struct classify_params *p)
 {
-	for (size_t i = 0; i < classify_nparams; i++)
-		*(double *)((char *)p + classify_param_defs[i].offset) = classify_param_defs[i].def;
+	params_default(p, classify_param_defs, classify_nparams);
 }
 
 const struct param_def *classify_param_find(const char *name)
 {
-	for (size_t i = 0; i < classify_nparams; i++)
-		if (!strcmp(classify_param_defs[i].name, name))
-			return &classify_param_defs[i];
-	return NULL;
+	return params_find(classify_param_defs, classify_nparams, name);
 }
 
 void features_from_totals(struct features *f, const struct io_totals *io,
