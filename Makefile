@@ -12,7 +12,7 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
 	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser -I$(BUILD)
-LDLIBS := -lbpf -lelf -lz -lncursesw -linih -lm
+LDLIBS := -lbpf -lelf -lz -lzstd -lncursesw -linih -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 	      -Iinclude -Ivendor -Wall -Wno-unused-function
 
@@ -40,7 +40,8 @@ SKELS := $(BUILD)/iopat.skel.h
 PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/params.c \
-	     user/dirheat.c user/sizing.c user/bursts.c
+	     user/dirheat.c user/sizing.c user/bursts.c \
+	     user/paths.c user/trace_writer.c user/trace_reader.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/devnames.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
@@ -54,7 +55,7 @@ all: $(BUILD)/iopat $(WORKLOADS)
 $(BUILD):
 	$(Q)mkdir -p $(BUILD) $(BUILD)/tests $(BUILD)/workloads
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/iopat.h bpf/core_fixes.bpf.h vendor/vmlinux.h | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c include/iopat.h $(wildcard bpf/*.bpf.h) vendor/vmlinux.h | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -74,7 +75,7 @@ $(BUILD)/iopat: $(APP_OBJS) $(PURE_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(PURE_OBJS) -lcmocka -linih -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(PURE_OBJS) -lcmocka -linih -lz -lzstd -lm -o $@
 
 # Workloads are static: no shared-library reads of their own to account.
 $(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h) | $(BUILD)

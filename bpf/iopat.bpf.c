@@ -11,8 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "iopat.h"
-#include "core_fixes.bpf.h"
+#include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -73,6 +72,26 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* Paths of newly seen files, for user space (once per file). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} paths SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct iopat_file_key);	/* tgid 0 */
+	__type(value, __u8);
+} paths_seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_path_rec);
+} scratch_path SEC(".maps");
+
 /* Zeroed value templates live in a map, not on the 512-byte stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -96,70 +115,6 @@ struct {
 	__type(value, struct iopat_proc);
 } scratch_proc SEC(".maps");
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
-#define S_IFMT 00170000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-
-/* Filesystem magic numbers (include/uapi/linux/magic.h). */
-#define TMPFS_MAGIC 0x01021994
-#define RAMFS_MAGIC 0x858458f6
-#define HUGETLBFS_MAGIC 0x958458f6
-#define PROC_SUPER_MAGIC 0x9fa0
-#define SYSFS_MAGIC 0x62656572
-#define CGROUP_SUPER_MAGIC 0x27e0eb
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#define TRACEFS_MAGIC 0x74726163
-#define DEBUGFS_MAGIC 0x64626720
-#define SECURITYFS_MAGIC 0x73636673
-#define BPF_FS_MAGIC 0xcafe4a11
-#define PSTOREFS_MAGIC 0x6165676C
-#define EFIVARFS_MAGIC 0xde5e81e4
-#define CONFIGFS_MAGIC 0x62656570
-#define DEVPTS_SUPER_MAGIC 0x1cd1
-#define SELINUX_MAGIC 0xf97cff8c
-#define NSFS_MAGIC 0x6e736673
-#define PIPEFS_MAGIC 0x50495045
-#define SOCKFS_MAGIC 0x534F434B
-#define ANON_INODE_FS_MAGIC 0x09041934
-#define FUSECTL_SUPER_MAGIC 0x65735543
-
-#define PF_KTHREAD 0x00200000
-#define EEXIST 17
-
-/* x86-64 system call numbers. */
-#define NR_read 0
-#define NR_write 1
-#define NR_pread64 17
-#define NR_pwrite64 18
-#define NR_readv 19
-#define NR_writev 20
-#define NR_sendfile 40
-#define NR_fsync 74
-#define NR_fdatasync 75
-#define NR_io_submit 209
-#define NR_preadv 295
-#define NR_pwritev 296
-#define NR_copy_file_range 326
-#define NR_preadv2 327
-#define NR_pwritev2 328
-
-/* aio opcodes (include/uapi/linux/aio_abi.h). */
-#define IOCB_CMD_PREAD 0
-#define IOCB_CMD_PWRITE 1
-#define IOCB_CMD_FSYNC 2
-#define IOCB_CMD_FDSYNC 3
-#define IOCB_CMD_PREADV 7
-#define IOCB_CMD_PWRITEV 8
-#define AIO_MAX_BATCH 64
-#define AIO_MAX_IOV 16
-
-#define REQ_OP_MASK 0xff
-#define REQ_OP_READ 0
-#define REQ_OP_WRITE 1
-
-#define NO_OFFSET ((__u64)-1)
 
 static __always_inline void count_drop(__u32 reason)
 {
@@ -176,45 +131,6 @@ static __always_inline bool insert_failed(long err)
 	return err && err != -EEXIST;
 }
 
-static __always_inline __u32 size_bucket(__u64 v)
-{
-	__u32 b = 0;
-
-	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
-	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
-	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
-	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
-	if (v >= (1ULL << 1)) { b += 1; }
-	return b < IOPAT_SIZE_BUCKETS ? b : IOPAT_SIZE_BUCKETS - 1;
-}
-
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 b = 0;
-
-	if (v >= (1ULL << 32)) { v >>= 32; b += 32; }
-	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
-	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
-	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
-	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
-	if (v >= (1ULL << 1)) { b += 1; }
-	return b;
-}
-
-/* Log-linear bucket: values below IOPAT_LAT_SUB get their own bucket;
- * above, each power of two is split into IOPAT_LAT_SUB parts.
- * Mirrored by hist_lat_bucket() in user/hist.c. */
-static __always_inline __u32 lat_bucket(__u64 ns)
-{
-	__u32 l, b;
-
-	if (ns < IOPAT_LAT_SUB)
-		return ns;
-	l = log2_u64(ns);
-	b = (l - IOPAT_LAT_SUB_BITS + 1) * IOPAT_LAT_SUB +
-	    ((ns >> (l - IOPAT_LAT_SUB_BITS)) & (IOPAT_LAT_SUB - 1));
-	return b < IOPAT_LAT_BUCKETS ? b : IOPAT_LAT_BUCKETS - 1;
-}
 
 static __always_inline bool pid_is_tracked(__u32 tgid)
 {
@@ -277,61 +193,41 @@ static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 b
 	__sync_fetch_and_add(&p->size_hist[dir][size_bucket(bytes)], 1);
 }
 
-/* The file key of an inode: 0 for a regular file or a block device,
- * -1 for anything else (pipes, sockets, character devices). */
-static __always_inline int inode_key(struct inode *inode, struct iopat_file_key *key)
-{
-	umode_t mode = inode->i_mode;
 
-	if ((mode & S_IFMT) == S_IFBLK) {
-		key->dev = inode->i_rdev;
-		key->ino = 0;
+/* Send the path of a file not seen before. f may be NULL (the hook saw
+ * only the inode). A path lost to a full ring buffer is counted and sent
+ * again the next time the file is new to a process. */
+static __noinline int path_note(__u32 dev, __u64 ino, struct inode *inode, struct file *f, __u32 kind)
+{
+	struct iopat_file_key key = { .dev = dev, .ino = ino };
+	struct iopat_path_rec *r;
+	struct dentry *dentry;
+	__u32 zero = 0;
+	__u8 one = 1;
+
+	if (!inode || bpf_map_update_elem(&paths_seen, &key, &one, BPF_NOEXIST))
 		return 0;
+	r = bpf_map_lookup_elem(&scratch_path, &zero);
+	if (!r)
+		return 0;
+	r->type = IOPAT_REC_PATH;
+	r->dev = dev;
+	r->ino = ino;
+	r->kind = kind;
+	dentry = f ? BPF_CORE_READ(f, f_path.dentry) : inode_alias(inode);
+	path_walk(r, dentry, f ? BPF_CORE_READ(f, f_path.mnt) : NULL);
+	if (bpf_ringbuf_output(&paths, r, __builtin_offsetof(struct iopat_path_rec, names) +
+			       (r->len & (IOPAT_PATH_NAMES - 1 + 256)), 0)) {
+		bpf_map_delete_elem(&paths_seen, &key);
+		count_drop(IOPAT_DROP_RINGBUF);
 	}
-	if ((mode & S_IFMT) != S_IFREG)
-		return -1;
-	key->dev = inode->i_sb->s_dev;
-	key->ino = inode->i_ino;
 	return 0;
 }
 
-/* Storage, memory, block device, or -1 for pseudo filesystems. */
-static __always_inline int inode_kind(struct inode *inode)
-{
-	if ((inode->i_mode & S_IFMT) == S_IFBLK)
-		return IOPAT_KIND_BLOCKDEV;
-	switch (inode->i_sb->s_magic) {
-	case TMPFS_MAGIC:
-	case RAMFS_MAGIC:
-	case HUGETLBFS_MAGIC:
-		return IOPAT_KIND_MEMORY;
-	case PROC_SUPER_MAGIC:
-	case SYSFS_MAGIC:
-	case CGROUP_SUPER_MAGIC:
-	case CGROUP2_SUPER_MAGIC:
-	case TRACEFS_MAGIC:
-	case DEBUGFS_MAGIC:
-	case SECURITYFS_MAGIC:
-	case BPF_FS_MAGIC:
-	case PSTOREFS_MAGIC:
-	case EFIVARFS_MAGIC:
-	case CONFIGFS_MAGIC:
-	case DEVPTS_SUPER_MAGIC:
-	case SELINUX_MAGIC:
-	case NSFS_MAGIC:
-	case PIPEFS_MAGIC:
-	case SOCKFS_MAGIC:
-	case ANON_INODE_FS_MAGIC:
-	case FUSECTL_SUPER_MAGIC:
-		return -1;
-	}
-	return IOPAT_KIND_STORAGE;
-}
-
 /* Per-(process, file) stats entry, created on first use; NULL for files
- * that are not counted. */
+ * that are not counted. f is the open file when the hook has it. */
 static __always_inline struct iopat_file_stats *
-file_stats_get(struct iopat_file_key *key, struct inode *inode)
+file_stats_get(struct iopat_file_key *key, struct inode *inode, struct file *f)
 {
 	struct iopat_file_stats *st;
 	__u32 zero = 0;
@@ -363,34 +259,21 @@ file_stats_get(struct iopat_file_key *key, struct inode *inode)
 		p = bpf_map_lookup_elem(&procs, &key->tgid);
 		if (p && kind != IOPAT_KIND_MEMORY)
 			__sync_fetch_and_add(&p->io.files, 1);
+		path_note(key->dev, key->ino, inode, f, kind);
 	}
 	return st;
 }
 
 static __always_inline struct iopat_file_stats *
-inode_stats_get(__u32 tgid, struct inode *inode)
+inode_stats_get(__u32 tgid, struct inode *inode, struct file *f)
 {
 	struct iopat_file_key key = { .tgid = tgid };
 
 	if (inode_key(inode, &key))
 		return NULL;
-	return file_stats_get(&key, inode);
+	return file_stats_get(&key, inode, f);
 }
 
-/* The struct file behind a descriptor of the current task, or NULL.
- * The slot fdt->fd[fd] is read through a cast to struct kiocb, whose
- * first member is a struct file pointer: a fault-safe direct load, which
- * costs far less than a bpf_probe_read_kernel() call on this hot path. */
-static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
-{
-	struct fdtable *fdt = task->files->fdt;
-	struct kiocb *slot;
-
-	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
-		return NULL;
-	slot = bpf_rdonly_cast(fdt->fd + fd, bpf_core_type_id_kernel(struct kiocb));
-	return slot->ki_filp;
-}
 
 static __always_inline __u64 min_u64(__u64 a, __u64 b)
 {
@@ -528,7 +411,7 @@ static __always_inline int account_fd_inline(int fd, int dir, __u64 off, __u64 b
 	    h->key.dev != key.dev || h->gen != track_gen) {
 		if (!pid_is_tracked(tgid))
 			return 0;
-		st = file_stats_get(&key, f->f_inode);
+		st = file_stats_get(&key, f->f_inode, f);
 		if (!st)
 			return 0;
 		if (h->used)
@@ -563,7 +446,7 @@ __noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 					 __u64 off, __u64 bytes)
 {
-	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode);
+	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode, f);
 
 	__u64 before, size;
 	bool seq;
@@ -585,7 +468,7 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 
 	if (!f)
 		return;
-	st = inode_stats_get(tgid, f->f_inode);
+	st = inode_stats_get(tgid, f->f_inode, f);
 	if (st)
 		__sync_fetch_and_add(&st->fsyncs, 1);
 	proc = bpf_map_lookup_elem(&procs, &tgid);
@@ -593,53 +476,6 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 		__sync_fetch_and_add(&proc->io.fsyncs, 1);
 }
 
-/* Offset of a transfer whose start was given through a user pointer that
- * the kernel advanced by `bytes`; NO_OFFSET when the pointer is NULL. */
-static __always_inline __u64 user_off_before(const void *uptr, __u64 bytes)
-{
-	__s64 off = 0;
-
-	if (!uptr)
-		return NO_OFFSET;
-	if (bpf_probe_read_user(&off, sizeof(off), uptr))
-		return NO_OFFSET;
-	return off - bytes;
-}
-
-/* Fields of struct iocb (include/uapi/linux/aio_abi.h), read from user
- * memory after io_submit returned. */
-struct user_iocb {
-	__u64 aio_data;
-	__u32 aio_key;
-	__u32 aio_rw_flags;
-	__u16 aio_lio_opcode;
-	__s16 aio_reqprio;
-	__u32 aio_fildes;
-	__u64 aio_buf;
-	__u64 aio_nbytes;
-	__s64 aio_offset;
-};
-
-struct user_iovec {
-	__u64 base;
-	__u64 len;
-};
-
-static __always_inline __u64 user_iov_bytes(__u64 uiov, __u64 cnt)
-{
-	struct user_iovec iov;
-	__u64 sum = 0;
-
-	for (int i = 0; i < AIO_MAX_IOV; i++) {
-		if (i >= cnt)
-			break;
-		if (bpf_probe_read_user(&iov, sizeof(iov),
-					(void *)(uiov + i * sizeof(iov))))
-			break;
-		sum += iov.len;
-	}
-	return sum;
-}
 
 /* io_submit returned `n` submitted iocbs: account each at submission. */
 static __always_inline void account_io_submit(__u32 tgid, __u64 uiocbpp, long n)
@@ -818,29 +654,6 @@ int BPF_PROG(iopat_io_uring_complete, void *ring_ctx, void *req_ptr,
 	return 0;
 }
 
-#define ENOSYS 38
-
-/* Whether the current task is inside a write-family system call. On
- * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
- * which tells a system call from a page fault (whose orig_ax holds the
- * fault's error code, not a call number). */
-static __always_inline bool in_write_syscall(void)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	if ((long)regs->ax != -ENOSYS)
-		return false;
-	switch (regs->orig_ax) {
-	case NR_write:
-	case NR_pwrite64:
-	case NR_writev:
-	case NR_pwritev:
-	case NR_pwritev2:
-	case NR_io_submit:
-		return true;
-	}
-	return false;
-}
 
 /* Page-cache fills: reads that missed the cache, including mmap faults
  * and readahead, charged to the task that caused them. */
@@ -860,7 +673,7 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 	mapping = folio->mapping;
 	if (!mapping || !mapping->host)
 		return 0;
-	st = inode_stats_get(tgid, mapping->host);
+	st = inode_stats_get(tgid, mapping->host, NULL);
 	if (!st)
 		return 0;
 	bytes = folio_bytes(folio);
@@ -873,18 +686,6 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 
 /* ---- block layer ---- */
 
-static __always_inline __u32 rq_dev(struct request *rq)
-{
-	struct block_device *part = rq->part;
-	struct gendisk *disk;
-
-	if (part)
-		return part->bd_dev;
-	disk = rq->q->disk;
-	if (!disk)
-		return 0;
-	return (disk->major << 20) | disk->first_minor;
-}
 
 /* Attribute a request to the task that submits it. Kernel threads
  * (background writeback, loop/RAID workers) go to IOPAT_PID_WRITEBACK. */

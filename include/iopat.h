@@ -164,4 +164,66 @@ struct iopat_rq {
 	__u32 seq;
 };
 
+/* A file's path, sent once per file through a ring buffer when the file
+ * is first seen. names holds the components leaf first, each followed by
+ * a NUL ("x.jpg\0train\0data\0" is /data/train/x.jpg). */
+#define IOPAT_PATH_DEPTH 32	/* components followed at most */
+#define IOPAT_PATH_NAMES 1024	/* component bytes kept (a power of two) */
+#define IOPAT_PATH_TRUNCATED 1	/* components above the first len bytes
+				 * were left out */
+#define IOPAT_PATH_FSROOT 2	/* starts at the root of the file's
+				 * filesystem, not of the namespace */
+
+/* Records sent to user space through ring buffers. Each starts with its
+ * type in the first byte (a __u8, or the low byte of a __u32). */
+enum iopat_rec_type {
+	IOPAT_REC_PATH = 1,
+	IOPAT_REC_EVENT = 2,
+	IOPAT_REC_PROC = 3,
+};
+
+struct iopat_path_rec {
+	__u32 type;		/* IOPAT_REC_PATH */
+	__u32 dev;		/* the file key's dev and ino */
+	__u64 ino;
+	__u16 len;		/* bytes of names used */
+	__u16 flags;
+	__u32 kind;		/* enum iopat_file_kind */
+	/* room for one more component past IOPAT_PATH_NAMES */
+	char names[IOPAT_PATH_NAMES + 256];
+};
+
+/* `record`: one I/O event (level and op as in iopat_trace.h). */
+struct iopat_event {
+	__u8 type;		/* IOPAT_REC_EVENT */
+	__u8 level;		/* enum iopat_ev_level */
+	__u8 op;		/* enum iopat_ev_op */
+	__u8 kind;		/* enum iopat_file_kind (system call and cache) */
+	__s32 result;		/* bytes, or -errno / block status */
+	__u64 ts_ns;
+	__u32 pid, tid;		/* device events: the submitter; 0 writeback */
+	__u32 dev;		/* the file key's dev, or the block device */
+	__u32 bytes;
+	union {
+		__u64 ino;	/* system call and cache */
+		__u64 lat_ns;	/* device: issue to completion */
+	};
+	__u64 off;		/* bytes; device: sector * 512 */
+};
+
+/* `record`: a process forked, exec'd or exited. */
+struct iopat_proc_event {
+	__u8 type;		/* IOPAT_REC_PROC */
+	__u8 why;		/* enum iopat_proc_why, or IOPAT_PROC_EXITED */
+	__u16 args_len;		/* bytes of args (exec only) */
+	__u32 pid, ppid;
+	__u32 exit_code;
+	__u64 ts_ns;
+	__u64 cgroup_id;
+	char comm[IOPAT_COMM_LEN];
+	char args[256];		/* exec: the command line, NUL-separated */
+};
+
+#define IOPAT_PROC_EXITED 3
+
 #endif /* IOPAT_H */

@@ -12,9 +12,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "collector.h"
+#include "paths.h"
 #include "iopat.skel.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define PATH_BUF_LEN 4096
 
 struct collector {
 	struct iopat_bpf *skel;
@@ -29,6 +31,11 @@ struct collector {
 	bool gc_started;
 	uint64_t unfinished;	/* requests given up (see sweep_unfinished) */
 	char hooks[512];
+	/* paths of the files seen, from the `paths` ring buffer */
+	struct ring_buffer *paths_rb;
+	struct path_table paths;
+	struct mount_cache mounts;
+	char *path_buf;
 };
 
 static bool verbose_libbpf;
@@ -144,6 +151,18 @@ static int choose_hooks(struct collector *c)
 	return 0;
 }
 
+static int on_path_record(void *ctx, void *data, size_t size)
+{
+	struct collector *c = ctx;
+	const struct iopat_path_rec *r = data;
+
+	if (size < offsetof(struct iopat_path_rec, names) || r->type != IOPAT_REC_PATH)
+		return 0;
+	if (path_from_record(c->path_buf, PATH_BUF_LEN, r, size, &c->mounts))
+		path_table_put(&c->paths, r->dev, r->ino, c->path_buf);
+	return 0;
+}
+
 int collector_open(struct collector **out, const struct collector_opts *opts)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -170,7 +189,8 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 		c->ncpus = 1;
 	c->percpu = calloc(c->ncpus, sizeof(uint64_t));
 	c->slots = calloc(c->ncpus, sizeof(*c->slots));
-	if (!c->percpu || !c->slots)
+	c->path_buf = malloc(PATH_BUF_LEN);
+	if (!c->percpu || !c->slots || !c->path_buf)
 		goto nomem;
 	c->skel = iopat_bpf__open();
 	if (!c->skel) {
@@ -191,6 +211,12 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 		fprintf(stderr, "iopat: cannot attach BPF programs: %s\n", strerror(-err));
 		goto fail;
 	}
+	c->paths_rb = ring_buffer__new(bpf_map__fd(c->skel->maps.paths), on_path_record, c,
+				       NULL);
+	if (!c->paths_rb) {
+		fprintf(stderr, "iopat: cannot read the path ring buffer: %s\n", strerror(errno));
+		goto fail;
+	}
 	*out = c;
 	return 0;
 nomem:
@@ -198,6 +224,11 @@ nomem:
 fail:
 	collector_close(c);
 	return 1;
+}
+
+const char *collector_file_path(struct collector *c, uint32_t dev, uint64_t ino)
+{
+	return path_table_get(&c->paths, dev, ino);
 }
 
 int collector_track(struct collector *c, uint32_t pid)
@@ -396,6 +427,8 @@ int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 	if (!err)
 		sweep_unfinished(c, s, RQ_GIVE_UP_NS);
 	s->drops[IOPAT_DROP_RQ_UNFINISHED] = c->unfinished;
+	/* last: the paths of the files just read have been sent by now */
+	ring_buffer__consume(c->paths_rb);
 	return err;
 }
 
@@ -493,7 +526,11 @@ void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
+	ring_buffer__free(c->paths_rb);
 	iopat_bpf__destroy(c->skel);
+	path_table_free(&c->paths);
+	mount_cache_free(&c->mounts);
+	free(c->path_buf);
 	free(c->percpu);
 	free(c->slots);
 	free(c->gc_keys);

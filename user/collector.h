@@ -37,6 +37,10 @@ size_t collector_inflight(struct collector *c);
 /* At the end of a run, once every traced process has exited: count the
  * block requests still in flight for them as lost (in s->drops). */
 void collector_finish(struct collector *c, struct raw_snapshot *s);
+/* Path of a file (dev and inode as in struct iopat_file_key), as the
+ * kernel saw it when the file was first used; NULL when unknown. Valid
+ * until the collector is closed. Paths arrive with collector_read(). */
+const char *collector_file_path(struct collector *c, uint32_t dev, uint64_t ino);
 /* Comma-separated list of attached hooks, e.g. "tp_btf:sys_exit,...". */
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);

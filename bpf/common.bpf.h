@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pieces shared by the kernel programs: constants, histogram buckets,
+ * from a descriptor to a file, from a file to its key and kind, user
+ * memory of aio and vectored calls, block request devices, and file paths.
+ * Included by every *.bpf.c after vmlinux.h and the libbpf headers.
+ */
+#ifndef IOPAT_COMMON_BPF_H
+#define IOPAT_COMMON_BPF_H
+
+#include "iopat.h"
+#include "core_fixes.bpf.h"
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+#define S_IFMT 00170000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+
+/* Filesystem magic numbers (include/uapi/linux/magic.h). */
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+#define HUGETLBFS_MAGIC 0x958458f6
+#define PROC_SUPER_MAGIC 0x9fa0
+#define SYSFS_MAGIC 0x62656572
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#define TRACEFS_MAGIC 0x74726163
+#define DEBUGFS_MAGIC 0x64626720
+#define SECURITYFS_MAGIC 0x73636673
+#define BPF_FS_MAGIC 0xcafe4a11
+#define PSTOREFS_MAGIC 0x6165676C
+#define EFIVARFS_MAGIC 0xde5e81e4
+#define CONFIGFS_MAGIC 0x62656570
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#define SELINUX_MAGIC 0xf97cff8c
+#define NSFS_MAGIC 0x6e736673
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define FUSECTL_SUPER_MAGIC 0x65735543
+
+#define PF_KTHREAD 0x00200000
+#define EEXIST 17
+
+/* x86-64 system call numbers. */
+#define NR_read 0
+#define NR_write 1
+#define NR_pread64 17
+#define NR_pwrite64 18
+#define NR_readv 19
+#define NR_writev 20
+#define NR_sendfile 40
+#define NR_fsync 74
+#define NR_fdatasync 75
+#define NR_io_submit 209
+#define NR_preadv 295
+#define NR_pwritev 296
+#define NR_copy_file_range 326
+#define NR_preadv2 327
+#define NR_pwritev2 328
+
+/* aio opcodes (include/uapi/linux/aio_abi.h). */
+#define IOCB_CMD_PREAD 0
+#define IOCB_CMD_PWRITE 1
+#define IOCB_CMD_FSYNC 2
+#define IOCB_CMD_FDSYNC 3
+#define IOCB_CMD_PREADV 7
+#define IOCB_CMD_PWRITEV 8
+#define AIO_MAX_BATCH 64
+#define AIO_MAX_IOV 16
+
+#define REQ_OP_MASK 0xff
+#define REQ_OP_READ 0
+#define REQ_OP_WRITE 1
+
+#define NO_OFFSET ((__u64)-1)
+
+static __always_inline __u32 size_bucket(__u64 v)
+{
+	__u32 b = 0;
+
+	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
+	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
+	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
+	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
+	if (v >= (1ULL << 1)) { b += 1; }
+	return b < IOPAT_SIZE_BUCKETS ? b : IOPAT_SIZE_BUCKETS - 1;
+}
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 b = 0;
+
+	if (v >= (1ULL << 32)) { v >>= 32; b += 32; }
+	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
+	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
+	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
+	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
+	if (v >= (1ULL << 1)) { b += 1; }
+	return b;
+}
+
+/* Log-linear bucket: values below IOPAT_LAT_SUB get their own bucket;
+ * above, each power of two is split into IOPAT_LAT_SUB parts.
+ * Mirrored by hist_lat_bucket() in user/hist.c. */
+static __always_inline __u32 lat_bucket(__u64 ns)
+{
+	__u32 l, b;
+
+	if (ns < IOPAT_LAT_SUB)
+		return ns;
+	l = log2_u64(ns);
+	b = (l - IOPAT_LAT_SUB_BITS + 1) * IOPAT_LAT_SUB +
+	    ((ns >> (l - IOPAT_LAT_SUB_BITS)) & (IOPAT_LAT_SUB - 1));
+	return b < IOPAT_LAT_BUCKETS ? b : IOPAT_LAT_BUCKETS - 1;
+}
+
+/* The file key of an inode: 0 for a regular file or a block device,
+ * -1 for anything else (pipes, sockets, character devices). */
+static __always_inline int inode_key(struct inode *inode, struct iopat_file_key *key)
+{
+	umode_t mode = inode->i_mode;
+
+	if ((mode & S_IFMT) == S_IFBLK) {
+		key->dev = inode->i_rdev;
+		key->ino = 0;
+		return 0;
+	}
+	if ((mode & S_IFMT) != S_IFREG)
+		return -1;
+	key->dev = inode->i_sb->s_dev;
+	key->ino = inode->i_ino;
+	return 0;
+}
+
+/* Storage, memory, block device, or -1 for pseudo filesystems. */
+static __always_inline int inode_kind(struct inode *inode)
+{
+	if ((inode->i_mode & S_IFMT) == S_IFBLK)
+		return IOPAT_KIND_BLOCKDEV;
+	switch (inode->i_sb->s_magic) {
+	case TMPFS_MAGIC:
+	case RAMFS_MAGIC:
+	case HUGETLBFS_MAGIC:
+		return IOPAT_KIND_MEMORY;
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case TRACEFS_MAGIC:
+	case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case PSTOREFS_MAGIC:
+	case EFIVARFS_MAGIC:
+	case CONFIGFS_MAGIC:
+	case DEVPTS_SUPER_MAGIC:
+	case SELINUX_MAGIC:
+	case NSFS_MAGIC:
+	case PIPEFS_MAGIC:
+	case SOCKFS_MAGIC:
+	case ANON_INODE_FS_MAGIC:
+	case FUSECTL_SUPER_MAGIC:
+		return -1;
+	}
+	return IOPAT_KIND_STORAGE;
+}
+
+/* The struct file behind a descriptor of the current task, or NULL.
+ * The slot fdt->fd[fd] is read through a cast to struct kiocb, whose
+ * first member is a struct file pointer: a fault-safe direct load, which
+ * costs far less than a bpf_probe_read_kernel() call on this hot path. */
+static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct kiocb *slot;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	slot = bpf_rdonly_cast(fdt->fd + fd, bpf_core_type_id_kernel(struct kiocb));
+	return slot->ki_filp;
+}
+
+/* Offset of a transfer whose start was given through a user pointer that
+ * the kernel advanced by `bytes`; NO_OFFSET when the pointer is NULL. */
+static __always_inline __u64 user_off_before(const void *uptr, __u64 bytes)
+{
+	__s64 off = 0;
+
+	if (!uptr)
+		return NO_OFFSET;
+	if (bpf_probe_read_user(&off, sizeof(off), uptr))
+		return NO_OFFSET;
+	return off - bytes;
+}
+
+/* Fields of struct iocb (include/uapi/linux/aio_abi.h), read from user
+ * memory after io_submit returned. */
+struct user_iocb {
+	__u64 aio_data;
+	__u32 aio_key;
+	__u32 aio_rw_flags;
+	__u16 aio_lio_opcode;
+	__s16 aio_reqprio;
+	__u32 aio_fildes;
+	__u64 aio_buf;
+	__u64 aio_nbytes;
+	__s64 aio_offset;
+};
+
+struct user_iovec {
+	__u64 base;
+	__u64 len;
+};
+
+static __always_inline __u64 user_iov_bytes(__u64 uiov, __u64 cnt)
+{
+	struct user_iovec iov;
+	__u64 sum = 0;
+
+	for (int i = 0; i < AIO_MAX_IOV; i++) {
+		if (i >= cnt)
+			break;
+		if (bpf_probe_read_user(&iov, sizeof(iov),
+					(void *)(uiov + i * sizeof(iov))))
+			break;
+		sum += iov.len;
+	}
+	return sum;
+}
+
+#define ENOSYS 38
+
+/* Whether the current task is inside a write-family system call. On
+ * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
+ * which tells a system call from a page fault (whose orig_ax holds the
+ * fault's error code, not a call number). */
+static __always_inline bool in_write_syscall(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	if ((long)regs->ax != -ENOSYS)
+		return false;
+	switch (regs->orig_ax) {
+	case NR_write:
+	case NR_pwrite64:
+	case NR_writev:
+	case NR_pwritev:
+	case NR_pwritev2:
+	case NR_io_submit:
+		return true;
+	}
+	return false;
+}
+
+static __always_inline __u32 rq_dev(struct request *rq)
+{
+	struct block_device *part = rq->part;
+	struct gendisk *disk;
+
+	if (part)
+		return part->bd_dev;
+	disk = rq->q->disk;
+	if (!disk)
+		return 0;
+	return (disk->major << 20) | disk->first_minor;
+}
+
+/* ---- file paths ---- */
+
+#define NAME_MAX 255
+
+/* The struct mount around a struct vfsmount (fs/mount.h). */
+static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
+{
+	return (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+}
+
+/* A dentry of an inode (its first alias), for hooks that see only the
+ * inode: the path then starts at the root of its filesystem. */
+static __always_inline struct dentry *inode_alias(struct inode *inode)
+{
+	struct hlist_node *first = BPF_CORE_READ(inode, i_dentry.first);
+
+	if (!first)
+		return NULL;
+	return (void *)first - bpf_core_field_offset(struct dentry, d_u.d_alias);
+}
+
+struct path_walk_state {
+	struct iopat_path_rec *r;
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;	/* NULL: stop at the filesystem root */
+	struct mount *mnt;
+	__u32 off;
+};
+
+/* One step up the tree (a bpf_loop callback, verified once): 1 stops. */
+static long path_walk_step(__u64 index, void *ctx)
+{
+	struct path_walk_state *w = ctx;
+	struct dentry *dentry = w->dentry;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	const unsigned char *name;
+	__u32 off = w->off;
+	long n;
+
+	if (mnt && dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt)
+			return 1;	/* root of the namespace */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vfsmnt = (void *)up + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	if (!dentry || dentry == parent)
+		return 1;	/* root of the filesystem */
+	if (off > IOPAT_PATH_NAMES - NAME_MAX - 1) {
+		w->r->flags |= IOPAT_PATH_TRUNCATED;
+		return 1;
+	}
+	name = BPF_CORE_READ(dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(&w->r->names[off & (IOPAT_PATH_NAMES - 1)],
+				      NAME_MAX + 1, name);
+	if (n <= 0)
+		return 1;
+	w->off = off + n;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Fill r->names with the components of a path, leaf first, each ending
+ * in a NUL, climbing through mount points when vfsmnt is known. Sets
+ * r->len, and IOPAT_PATH_TRUNCATED or IOPAT_PATH_FSROOT in r->flags. */
+static __always_inline void path_walk(struct iopat_path_rec *r, struct dentry *dentry,
+				      struct vfsmount *vfsmnt)
+{
+	struct path_walk_state w = {
+		.r = r,
+		.dentry = dentry,
+		.vfsmnt = vfsmnt,
+		.mnt = vfsmnt ? real_mount(vfsmnt) : NULL,
+	};
+	long steps;
+
+	r->flags = vfsmnt ? 0 : IOPAT_PATH_FSROOT;
+	steps = bpf_loop(IOPAT_PATH_DEPTH, path_walk_step, &w, 0);
+	if (steps >= IOPAT_PATH_DEPTH)
+		r->flags |= IOPAT_PATH_TRUNCATED;
+	r->len = w.off;
+}
+
+#endif /* IOPAT_COMMON_BPF_H */

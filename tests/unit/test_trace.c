@@ -1,0 +1,363 @@
+/* The trace codec: every record type survives a round trip, and damaged,
+ * cut, empty, foreign and future files are told apart without a crash. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <cmocka.h>
+#include "trace_writer.h"
+#include "trace_reader.h"
+#include "varint.h"
+#include <zlib.h>
+#include "iopat.h"
+
+struct warnings {
+	int n;
+	uint64_t last_off;
+	char last[256];
+};
+
+static void collect_warning(void *ctx, uint64_t off, const char *msg)
+{
+	struct warnings *w = ctx;
+
+	w->n++;
+	w->last_off = off;
+	snprintf(w->last, sizeof(w->last), "%s", msg);
+}
+
+static int mem_fd(void)
+{
+	int fd = memfd_create("trace", 0);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static struct trace_event ev(uint64_t ts, uint32_t pid, int level, int op, uint32_t target,
+			     uint64_t off, uint64_t bytes)
+{
+	struct trace_event e = {
+		.ts_ns = ts, .pid = pid, .tid = pid, .level = level, .op = op,
+		.off = off, .bytes = bytes,
+	};
+
+	if (level == IOPAT_LEVEL_DEVICE) {
+		e.dev = target;
+		e.lat_ns = 1000 + off / 512;
+	} else {
+		e.file_id = target;
+	}
+	e.result = trace_event_default_result(&e);
+	return e;
+}
+
+/* A trace with one of each record and a few thousand events. */
+static int write_sample(int fd, size_t chunk, uint64_t *nevents)
+{
+	struct trace_writer *w;
+	struct trace_meta m = { .n = 2 };
+	struct trace_proc p = {
+		.pid = 42, .ppid = 1, .cgroup_id = 99, .ts_ns = 5, .why = IOPAT_PROC_EXEC,
+	};
+	struct trace_file f = { .file_id = 0, .dev = 0xfe00001, .ino = 1234, .kind = 0 };
+	struct trace_event e;
+	uint64_t n = 0;
+
+	assert_int_equal(trace_writer_open(&w, fd, chunk), 0);
+	m.key[0] = trace_str_of("host");
+	m.value[0] = trace_str_of("node-1");
+	m.key[1] = trace_str_of("kernel");
+	m.value[1] = trace_str_of("6.18.0");
+	assert_int_equal(trace_writer_meta(w, &m), 0);
+	p.comm = trace_str_of("python3");
+	p.exe = trace_str_of("/usr/bin/python3.11");
+	p.cmdline = (struct trace_str){ "python3\0train.py", 16 };
+	p.cgroup = trace_str_of("/system.slice/job.service");
+	assert_int_equal(trace_writer_proc(w, &p), 0);
+	f.path = trace_str_of("/data/train/shard-0001.tar");
+	assert_int_equal(trace_writer_file(w, &f), 0);
+	for (uint64_t i = 0; i < 3000; i++) {
+		/* sequential reads, a random one now and then, device I/O */
+		uint64_t off = i % 7 == 3 ? (i * 7919) % 100000 * 4096 : i * 4096;
+
+		e = ev(1000000 + i * 1300, 42, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, off, 4096);
+		assert_int_equal(trace_writer_event(w, &e), 0);
+		n++;
+		if (i % 10 == 0) {
+			e = ev(1000000 + i * 1300 + 7, i % 20 ? 42 : 0, IOPAT_LEVEL_DEVICE,
+			       IOPAT_OP_WRITE, 0x700000, i * 8 * 512, 131072);
+			assert_int_equal(trace_writer_event(w, &e), 0);
+			n++;
+		}
+	}
+	e = ev(9000000000ULL, 43, IOPAT_LEVEL_SYSCALL, IOPAT_OP_FSYNC, 0, 0, 0);
+	e.tid = 44;
+	assert_int_equal(trace_writer_event(w, &e), 0);
+	e = ev(9000000001ULL, 43, IOPAT_LEVEL_CACHE, IOPAT_OP_READ, 0, 1 << 20, 16384);
+	e.result = -5;
+	assert_int_equal(trace_writer_event(w, &e), 0);
+	n += 2;
+	assert_int_equal(trace_writer_exit(w, &(struct trace_exit){ 42, 9100000000ULL, 256 }), 0);
+	assert_int_equal(trace_writer_drop(w, &(struct trace_drop){ 10, 20, 3, IOPAT_DROP_RINGBUF }),
+			 0);
+	assert_int_equal(trace_writer_end(w, &(struct trace_end){ 9200000000ULL, n, 3 }), 0);
+	assert_int_equal(trace_writer_events(w), n);
+	assert_int_equal(trace_writer_close(w), 0);
+	*nevents = n;
+	return 0;
+}
+
+static struct trace_reader *open_mem(int fd, struct warnings *w, int expect)
+{
+	struct trace_reader *r = NULL;
+	char err[256] = "";
+
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(trace_reader_open_fd(&r, fd, collect_warning, w, err, sizeof(err)),
+			 expect);
+	if (expect)
+		assert_true(strlen(err) > 0);
+	return r;
+}
+
+static void round_trip_every_record(void **state)
+{
+	int fd = mem_fd();
+	struct warnings w = {0};
+	struct trace_reader *r;
+	struct trace_record rec;
+	struct trace_reader_stats st;
+	uint64_t n, events = 0, i = 0, dev_events = 0;
+	int seen[8] = {0};
+
+	write_sample(fd, 4096, &n);	/* small chunks: state resets are exercised */
+	r = open_mem(fd, &w, 0);
+	while (trace_reader_next(r, &rec) == 1) {
+		seen[rec.tag == IOPAT_TAG_EVENT ? 7 : rec.tag]++;
+		switch (rec.tag) {
+		case IOPAT_TAG_META:
+			assert_int_equal(rec.meta.n, 2);
+			assert_true(trace_str_eq(rec.meta.value[0], "node-1"));
+			break;
+		case IOPAT_TAG_PROC:
+			assert_int_equal(rec.proc.pid, 42);
+			assert_int_equal(rec.proc.cgroup_id, 99);
+			assert_int_equal(rec.proc.why, IOPAT_PROC_EXEC);
+			assert_true(trace_str_eq(rec.proc.exe, "/usr/bin/python3.11"));
+			assert_int_equal(rec.proc.cmdline.n, 16);
+			assert_memory_equal(rec.proc.cmdline.p, "python3\0train.py", 16);
+			break;
+		case IOPAT_TAG_FILE:
+			assert_int_equal(rec.file.ino, 1234);
+			assert_int_equal(rec.file.dev, 0xfe00001);
+			assert_true(trace_str_eq(rec.file.path, "/data/train/shard-0001.tar"));
+			break;
+		case IOPAT_TAG_EVENT:
+			events++;
+			if (rec.ev.level == IOPAT_LEVEL_SYSCALL && rec.ev.op == IOPAT_OP_READ) {
+				uint64_t off = i % 7 == 3 ? (i * 7919) % 100000 * 4096 : i * 4096;
+
+				assert_int_equal(rec.ev.ts_ns, 1000000 + i * 1300);
+				assert_int_equal(rec.ev.off, off);
+				assert_int_equal(rec.ev.bytes, 4096);
+				assert_int_equal(rec.ev.result, 4096);
+				assert_int_equal(rec.ev.pid, 42);
+				i++;
+			} else if (rec.ev.level == IOPAT_LEVEL_DEVICE) {
+				assert_int_equal(rec.ev.dev, 0x700000);
+				assert_int_equal(rec.ev.lat_ns, 1000 + rec.ev.off / 512);
+				assert_int_equal(rec.ev.bytes, 131072);
+				dev_events++;
+			} else if (rec.ev.op == IOPAT_OP_FSYNC) {
+				assert_int_equal(rec.ev.pid, 43);
+				assert_int_equal(rec.ev.tid, 44);
+			} else {
+				assert_int_equal(rec.ev.level, IOPAT_LEVEL_CACHE);
+				assert_int_equal(rec.ev.result, -5);
+				assert_int_equal(rec.ev.off, 1 << 20);
+			}
+			break;
+		case IOPAT_TAG_EXIT:
+			assert_int_equal(rec.exit.exit_code, 256);
+			break;
+		case IOPAT_TAG_DROP:
+			assert_int_equal(rec.drop.count, 3);
+			break;
+		case IOPAT_TAG_END:
+			assert_int_equal(rec.end.events, n);
+			break;
+		}
+	}
+	assert_int_equal(events, n);
+	assert_int_equal(i, 3000);
+	assert_int_equal(dev_events, 300);
+	for (int t = 1; t <= 7; t++)
+		assert_true(seen[t] >= 1);
+	trace_reader_stats(r, &st);
+	assert_true(st.chunks > 5);
+	assert_true(st.ended);
+	assert_false(st.truncated);
+	assert_int_equal(w.n, 0);
+	trace_reader_close(r);
+	close(fd);
+}
+
+/* Count the events a reader gives. */
+static uint64_t count_events(struct trace_reader *r, bool *ended)
+{
+	struct trace_record rec;
+	uint64_t n = 0;
+
+	*ended = false;
+	while (trace_reader_next(r, &rec) == 1) {
+		n += rec.tag == IOPAT_TAG_EVENT;
+		*ended |= rec.tag == IOPAT_TAG_END;
+	}
+	return n;
+}
+
+static void cut_file_keeps_whole_chunks(void **state)
+{
+	int fd = mem_fd();
+	struct warnings w = {0};
+	struct trace_reader *r;
+	uint64_t n, got;
+	off_t size;
+	bool ended;
+
+	write_sample(fd, 4096, &n);
+	size = lseek(fd, 0, SEEK_END);
+	assert_int_equal(ftruncate(fd, size - 100), 0);
+	r = open_mem(fd, &w, 0);
+	got = count_events(r, &ended);
+	assert_true(got > 0 && got < n);
+	assert_false(ended);
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.last, "cut short"));
+	trace_reader_close(r);
+	close(fd);
+}
+
+static void flipped_bit_skips_one_chunk(void **state)
+{
+	int fd = mem_fd();
+	struct warnings w = {0};
+	struct trace_reader *r;
+	uint64_t n, got;
+	uint8_t b;
+	bool ended;
+	off_t at;
+
+	write_sample(fd, 4096, &n);
+	/* a byte in the middle of the file: inside some chunk's payload */
+	at = lseek(fd, 0, SEEK_END) / 2;
+	assert_int_equal(pread(fd, &b, 1, at), 1);
+	b ^= 0x10;
+	assert_int_equal(pwrite(fd, &b, 1, at), 1);
+	r = open_mem(fd, &w, 0);
+	got = count_events(r, &ended);
+	assert_true(got < n);
+	assert_true(got > n / 2);
+	assert_true(ended);	/* chunks after the damaged one are read */
+	assert_true(w.n >= 1);
+	trace_reader_close(r);
+	close(fd);
+}
+
+static void damaged_header_resyncs(void **state)
+{
+	int fd = mem_fd();
+	struct warnings w = {0};
+	struct trace_reader *r;
+	uint64_t n, got;
+	uint8_t junk[40];
+	bool ended;
+
+	write_sample(fd, 4096, &n);
+	/* wreck the first chunk's header */
+	memset(junk, 0xa5, sizeof(junk));
+	assert_int_equal(pwrite(fd, junk, sizeof(junk), IOPAT_TRACE_FILE_HEADER_SIZE), 40);
+	r = open_mem(fd, &w, 0);
+	got = count_events(r, &ended);
+	assert_true(got > 0 && got < n);
+	assert_true(ended);
+	assert_non_null(strstr(w.last, "chunk") );
+	assert_int_equal(w.last_off, IOPAT_TRACE_FILE_HEADER_SIZE);
+	trace_reader_close(r);
+	close(fd);
+}
+
+static void bad_files_are_refused(void **state)
+{
+	struct warnings w = {0};
+	int fd = mem_fd();
+	uint64_t n;
+	uint8_t v = 9;
+
+	/* empty */
+	open_mem(fd, &w, -EINVAL);
+	/* wrong magic */
+	assert_int_equal(write(fd, "NOTATRACEFILE...", 16), 16);
+	open_mem(fd, &w, -EINVAL);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	/* a future version: checksum made right, version too new */
+	write_sample(fd, 0, &n);
+	{
+		uint8_t h[16];
+		uLong crc;
+
+		assert_int_equal(pread(fd, h, 16, 0), 16);
+		h[8] = v;
+		crc = crc32(0, h, 12);
+		for (int i = 0; i < 4; i++)
+			h[12 + i] = crc >> (8 * i);
+		assert_int_equal(pwrite(fd, h, 16, 0), 16);
+	}
+	open_mem(fd, &w, -EINVAL);
+	close(fd);
+}
+
+static void varints_round_trip(void **state)
+{
+	uint64_t vals[] = { 0, 1, 127, 128, 300, 1ULL << 35, UINT64_MAX };
+	uint8_t buf[VARINT_MAX];
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		const uint8_t *p = buf;
+		uint64_t out;
+		size_t n = varint_put(buf, vals[i]);
+
+		assert_int_equal(varint_get(&p, buf + n, &out), 0);
+		assert_int_equal(out, vals[i]);
+		assert_ptr_equal(p, buf + n);
+		/* one byte short fails */
+		p = buf;
+		assert_int_equal(varint_get(&p, buf + n - 1, &out), -1);
+	}
+	assert_int_equal(zigzag_decode(zigzag_encode(-5)), -5);
+	assert_int_equal(zigzag_encode(-1), 1);
+	assert_int_equal(zigzag_decode(zigzag_encode(INT64_MIN)), INT64_MIN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(round_trip_every_record),
+		cmocka_unit_test(cut_file_keeps_whole_chunks),
+		cmocka_unit_test(flipped_bit_skips_one_chunk),
+		cmocka_unit_test(damaged_header_resyncs),
+		cmocka_unit_test(bad_files_are_refused),
+		cmocka_unit_test(varints_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
+}
