@@ -40,7 +40,7 @@ SKELS := $(BUILD)/iopat.skel.h
 PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/params.c \
-	     user/dirheat.c user/sizing.c user/bursts.c \
+	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
 	     user/paths.c user/trace_writer.c user/trace_reader.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/devnames.c

@@ -75,6 +75,8 @@ int bursts_add(struct bursts *b, double start_s, double seconds, double write_by
 
 	if (!(seconds > 0) || !(write_bytes >= 0))
 		return -EINVAL;
+	if (!b->stride)
+		bursts_init(b, 0);	/* a zeroed struct */
 	if (!b->pending) {
 		s = new_slot(b);
 		if (!s)

@@ -51,7 +51,8 @@ struct bursts {
 };
 
 /* max_samples: slots kept before merging (0: the default; an odd count
- * is taken as the next even one, at least 2). */
+ * is taken as the next even one). A zeroed struct is ready, with the
+ * default. */
 void bursts_init(struct bursts *b, size_t max_samples);
 void bursts_free(struct bursts *b);
 /* One interval [start_s, start_s + seconds) that wrote write_bytes.

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "aggregate.h"
 #include "devnames.h"
 #include "dirheat.h"
 #include "units.h"
@@ -17,6 +18,9 @@ const char *const heat_names[NHEATS] = {
 #define P(field) offsetof(struct heat_params, field)
 
 const struct param_def heat_param_defs[] = {
+	{ "min_share", P(min_share), 0.01, 0, 1, "share of bytes moved",
+	  "a directory that was read, moving less than this share of all bytes (read + "
+	  "write), is too small to matter: warm" },
 	{ "hot_reread", P(hot_reread), 1.5, 1, 1000, "ratio",
 	  "bytes read / unique bytes read from here on: the directory is re-read, hot" },
 	{ "hot_read_share", P(hot_read_share), 0.25, 0, 1, "share of bytes read",
@@ -222,6 +226,90 @@ int dirheat_add(struct dirheat *h, const struct heat_file *f)
 	return 0;
 }
 
+/* ---- from kernel file entries ---- */
+
+/* A file entry's position, sorted by its file. */
+struct entry_ref {
+	uint32_t dev;
+	uint64_t ino;
+	size_t i;
+};
+
+static int cmp_entry_refs(const void *a, const void *b)
+{
+	const struct entry_ref *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Fold one process's entry of a file into f; size is the file's size at
+ * its latest access. */
+static void fold_entry(struct heat_file *f, uint64_t *size, const struct iopat_file_stats *st)
+{
+	if (!f->last_ns || st->last_ns >= f->last_ns)
+		*size = st->size;
+	f->read_bytes += st->dir[IOPAT_READ].bytes;
+	f->write_bytes += st->dir[IOPAT_WRITE].bytes;
+	f->read_ops += st->dir[IOPAT_READ].ops;
+	f->seq_read_ops += st->dir[IOPAT_READ].seq_ops;
+	if (!f->first_ns || st->first_ns < f->first_ns)
+		f->first_ns = st->first_ns;
+	f->last_ns = max_u64(f->last_ns, st->last_ns);
+}
+
+/* The file made of the entries order[i .. *end), the entries of one file. */
+static void merge_file(const struct raw_snapshot *s, const struct entry_ref *order, size_t i,
+		       size_t n, size_t *end, struct heat_file *f)
+{
+	uint64_t size = 0;
+	size_t j;
+
+	memset(f, 0, sizeof(*f));
+	f->dev = order[i].dev;
+	for (j = i; j < n && !cmp_entry_refs(&order[j], &order[i]); j++)
+		fold_entry(f, &size, &s->file_stats[order[j].i]);
+	/* size 0: unknown, or an empty file; the bytes moved stand in */
+	f->unique_read_bytes = size ? min_u64(f->read_bytes, size) : f->read_bytes;
+	f->unique_write_bytes = size ? min_u64(f->write_bytes, size) : f->write_bytes;
+	*end = j;
+}
+
+int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_path_fn path_of,
+			 void *ctx)
+{
+	struct entry_ref *order;
+	size_t n = 0, end;
+	int err = 0;
+
+	order = malloc((s->nfiles ? s->nfiles : 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->file_stats[i].kind != IOPAT_KIND_MEMORY)
+			order[n++] = (struct entry_ref){ s->file_keys[i].dev, s->file_keys[i].ino, i };
+	qsort(order, n, sizeof(*order), cmp_entry_refs);
+	for (size_t i = 0; i < n && !err; i = end) {
+		struct heat_file f;
+
+		merge_file(s, order, i, n, &end, &f);
+		if (!f.read_bytes && !f.write_bytes)
+			continue;	/* only page-cache fills or fsyncs */
+		f.path = path_of ? path_of(ctx, order[i].dev, order[i].ino) : NULL;
+		err = dirheat_add(h, &f);
+	}
+	free(order);
+	return err;
+}
+
 /* ---- labels ---- */
 
 static void __attribute__((format(printf, 4, 5)))
@@ -251,7 +339,8 @@ static void label_write_only(struct heat_dir *d, const struct heat_params *p)
 			units_bytes(b, sizeof(b), d->write_bytes));
 }
 
-/* First match wins: idle, never read, re-read, most reads at random, rest. */
+/* First match wins: idle, never read, too small, re-read, most reads at
+ * random, the rest. */
 static void label_dir(struct heat_dir *d, const struct heat_params *p, double window_s)
 {
 	if (window_s > 0 && d->idle_s >= p->cold_idle_share * window_s)
@@ -259,6 +348,9 @@ static void label_dir(struct heat_dir *d, const struct heat_params *p, double wi
 			window_s);
 	else if (!d->read_bytes)
 		label_write_only(d, p);
+	else if (d->share < p->min_share)
+		verdict(d, HEAT_WARM, TIER_BIG, "%.2f%% of the bytes moved: too little to matter",
+			100 * d->share);
 	else if (d->reread >= p->hot_reread)
 		verdict(d, HEAT_HOT, TIER_FAST, "re-read %.1fx", d->reread);
 	else if (d->read_share >= p->hot_read_share && d->random_pct >= p->hot_random_pct)
@@ -298,19 +390,23 @@ static void window_of(const struct dirheat *h, uint64_t *start_ns, uint64_t *end
 void dirheat_label(struct dirheat *h, const struct heat_params *p, uint64_t start_ns,
 		   uint64_t end_ns)
 {
-	uint64_t reads = 0;
+	uint64_t reads = 0, moved = 0;
 
 	window_of(h, &start_ns, &end_ns);
 	h->window_s = end_ns > start_ns ? (end_ns - start_ns) / 1e9 : 0;
-	for (size_t i = 0; i < h->n; i++)
+	for (size_t i = 0; i < h->n; i++) {
 		reads += h->dirs[i].read_bytes;
+		moved += h->dirs[i].read_bytes + h->dirs[i].write_bytes;
+	}
 	for (size_t i = 0; i < h->n; i++) {
 		struct heat_dir *d = &h->dirs[i];
 
 		d->reread = d->unique_read_bytes ? (double)d->read_bytes / d->unique_read_bytes : 1;
 		d->read_share = reads ? (double)d->read_bytes / reads : 0;
+		d->share = moved ? (double)(d->read_bytes + d->write_bytes) / moved : 0;
 		d->random_pct = d->read_ops ? 100 - units_pct(d->seq_read_ops, d->read_ops) : 0;
-		d->idle_s = end_ns > d->last_ns ? (end_ns - d->last_ns) / 1e9 : 0;
+		/* accesses before the window count as at its start */
+		d->idle_s = end_ns > d->last_ns ? (end_ns - max_u64(d->last_ns, start_ns)) / 1e9 : 0;
 		label_dir(d, p, h->window_s);
 	}
 	if (h->n)

@@ -30,6 +30,7 @@ extern const char *const heat_names[NHEATS];
 
 /* The threshold table; one row per field in heat_param_defs. */
 struct heat_params {
+	double min_share;
 	double hot_reread;
 	double hot_read_share;
 	double hot_random_pct;
@@ -70,8 +71,10 @@ struct heat_dir {
 	/* set by dirheat_label() */
 	double reread;		/* read_bytes / unique_read_bytes; 1 without reads */
 	double read_share;	/* of all bytes read in the window, 0..1 */
+	double share;		/* of all bytes moved (read + write), 0..1 */
 	double random_pct;	/* read ops not continuing the previous op, 0..100 */
-	double idle_s;		/* from the last access to the end of the window */
+	double idle_s;		/* from the last access (or the window's start,
+				 * if later) to the end of the window */
 	enum heat heat;
 	enum tier tier;
 	char reason[HEAT_REASON_LEN];
@@ -93,6 +96,21 @@ void dirheat_free(struct dirheat *h);
 
 /* Add one file to its directory. 0 or -ENOMEM. */
 int dirheat_add(struct dirheat *h, const struct heat_file *f);
+
+/* Paths of files by (dev, inode) as in struct iopat_file_key; NULL when
+ * unknown. */
+typedef const char *(*heat_path_fn)(void *ctx, uint32_t dev, uint64_t ino);
+
+struct raw_snapshot;
+
+/* Add the file entries of a snapshot: the entries of one file (one per
+ * process) are merged first, so that a file read by several processes
+ * counts once in the working set and its re-reads across processes show.
+ * Unique bytes per file: min(bytes, file size). Files on memory
+ * filesystems, and files without bytes read or written (only page-cache
+ * fills, as through mmap, or fsyncs), are left out. 0 or -ENOMEM. */
+int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_path_fn path_of,
+			 void *ctx);
 
 /* Label every directory over the window [start_ns, end_ns] (CLOCK_MONOTONIC;
  * both 0: from the first to the last access of any file), then sort dirs

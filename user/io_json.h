@@ -3,7 +3,10 @@
 #define IOPAT_IO_JSON_H
 
 #include "aggregate.h"
+#include "bursts.h"
 #include "classify.h"
+#include "dirheat.h"
+#include "sizing.h"
 #include "json_writer.h"
 
 extern const char *const drop_names[IOPAT_NDROPS];
@@ -23,5 +26,16 @@ void json_verdict(struct json_writer *jw, const struct verdict *v);
  * `exited`, `gpu`, then json_verdict()'s fields. */
 void json_process_head(struct json_writer *jw, uint32_t pid, uint32_t ppid, const char *comm,
 		       uint64_t cgroup_id, bool exited, bool gpu, const struct verdict *v);
+
+/* `"dir_depth": N, "dirs": [{"path", "read_bytes", "write_bytes",
+ * "unique_bytes", "unique_read_bytes", "reread", "files", "last_access_s",
+ * "heat", "tier", "reason"}, ...]` of a labelled dirheat. */
+void json_dirs(struct json_writer *jw, const struct dirheat *h);
+/* `"sizing": {"hot_working_set_bytes", "hot_dirs", "intervals",
+ * "intervals_s", "read_iops_p99", "read_iops_max", ...}` */
+void json_sizing(struct json_writer *jw, const struct sizing_result *s);
+/* `"write_bursts": {"count", "periodic", "period_s", "mean_bytes",
+ * "write_share", "resolution_s", "reason"}` */
+void json_write_bursts(struct json_writer *jw, const struct burst_result *b);
 
 #endif

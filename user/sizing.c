@@ -100,6 +100,8 @@ static int append_exact(struct rate_series *s, double v)
 
 int rate_series_add(struct rate_series *s, double v)
 {
+	if (!s->exact_max)
+		s->exact_max = SIZING_EXACT_MAX;
 	s->count++;
 	if (v > s->max)
 		s->max = v;

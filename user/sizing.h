@@ -24,7 +24,8 @@
 /* bucket 0: [0, 1); then RATE_HIST_SUB per power of two up to 2^64 */
 #define RATE_HIST_BUCKETS (1 + 64 * RATE_HIST_SUB)
 
-/* Non-negative values, one per interval. */
+/* Non-negative values, one per interval. A zeroed series is ready, with
+ * the default exact_max. */
 struct rate_series {
 	double *values;		/* exact values while `buckets` is NULL */
 	size_t n, cap;
@@ -85,7 +86,7 @@ struct sizing_result {
 };
 
 /* exact_max: values kept exactly per series before the histogram (0: the
- * default). */
+ * default, as in a zeroed struct sizing). */
 void sizing_init(struct sizing *s, size_t exact_max);
 void sizing_free(struct sizing *s);
 /* One interval; its rates are the counts over its seconds. -EINVAL when

@@ -2,12 +2,16 @@
 #include <math.h>
 #include <string.h>
 #include "devnames.h"
+#include "heat_print.h"
 #include "hist.h"
 #include "io_json.h"
 #include "json_writer.h"
 #include "sanitize.h"
 #include "stat.h"
 #include "units.h"
+
+/* Directories in the text summary (JSON has all). */
+#define STAT_TEXT_DIRS 10
 
 static double per_s(double v, double secs)
 {
@@ -122,6 +126,9 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	jw_uint_field(&jw, "dev_write_ops", r->writeback.dev_write_ops);
 	jw_object_end(&jw);
 
+	json_dirs(&jw, &r->heat);
+	json_sizing(&jw, &r->sizing);
+	json_write_bursts(&jw, &r->bursts);
 	json_drops(&jw, r->drops);
 	jw_object_end(&jw);
 }
@@ -249,6 +256,10 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 
 	text_size_hist(out, "read sizes (syscall level)", t->read_size_hist);
 	text_size_hist(out, "write sizes (syscall level)", t->write_size_hist);
+
+	heat_print_dirs(out, &r->heat, STAT_TEXT_DIRS);
+	heat_print_sizing(out, &r->sizing);
+	heat_print_bursts(out, &r->bursts);
 
 	fprintf(out, "\n  %7s %7s %-16s %11s %11s %9s %9s %11s %11s %6s %6s\n",
 		"PID", "PPID", "COMM", "READ", "WRITE", "R-OPS", "W-OPS", "DEV-READ",

@@ -235,6 +235,21 @@ static void bounded_series_merges_pairs(void **state)
 	bursts_free(&b);
 }
 
+static void zeroed_struct_is_ready(void **state)
+{
+	static const int starts[] = { 5, 25, 45 };
+	struct shape s = { 60, 1, 0, 8 * MiB, 1, starts, 3 };
+	struct bursts b = {};
+	struct burst_result r;
+
+	fill(&b, &s);
+	assert_int_equal(b.max, BURSTS_MAX_SAMPLES);
+	bursts_detect(&b, &P, &r);
+	assert_int_equal(r.count, 3);
+	assert_true(r.periodic);
+	bursts_free(&b);
+}
+
 static void bad_samples_are_refused(void **state)
 {
 	struct bursts b;
@@ -259,6 +274,7 @@ int main(void)
 		cmocka_unit_test(spacing_spread_boundary),
 		cmocka_unit_test(adjacent_heavy_samples_are_one_burst),
 		cmocka_unit_test(bounded_series_merges_pairs),
+		cmocka_unit_test(zeroed_struct_is_ready),
 		cmocka_unit_test(bad_samples_are_refused),
 	};
 

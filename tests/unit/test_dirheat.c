@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "aggregate.h"
 #include "dirheat.h"
 
 #define SEC 1000000000ULL
@@ -229,6 +230,26 @@ static void hot_when_reread(void **state)
 	heat_params_default(&P);
 }
 
+static void too_small_to_matter(void **state)
+{
+	/* re-read 4x, but a small share of all bytes moved */
+	struct heat_file f = file(NULL, 4 * MiB, 0, MiB, 0, 100 * SEC);
+	struct heat_dir d;
+
+	P.min_share = 1.0 / 16;
+	d = label_one(f, 60 * MiB);
+	assert_true(d.share == P.min_share);
+	assert_int_equal(d.heat, HEAT_HOT);
+	d = label_one(f, 60 * MiB + 1);
+	assert_int_equal(d.heat, HEAT_WARM);
+	assert_int_equal(d.tier, TIER_BIG);
+	assert_non_null(strstr(d.reason, "too little to matter"));
+	/* written once stays cold however small */
+	f = file(NULL, 0, 4096, 0, 4096, 100 * SEC);
+	assert_int_equal(label_one(f, 60 * MiB).heat, HEAT_COLD);
+	heat_params_default(&P);
+}
+
 static void hot_when_most_reads_are_random(void **state)
 {
 	/* 1 MiB of 4 MiB read: a share of exactly 0.25 with 3 MiB elsewhere */
@@ -266,10 +287,17 @@ static void rules_in_order_idle_first(void **state)
 
 	assert_int_equal(d.heat, HEAT_COLD);
 	assert_non_null(strstr(d.reason, "no access for 90.0 s"));
-	/* a window of zero length: recency cannot judge */
 	{
 		struct dirheat h;
 
+		/* last access before the window: idle for the whole window */
+		dirheat_init(&h, 1);
+		add(&h, file("/d/x", 4 * MiB, 0, MiB, 0, 10 * SEC));
+		dirheat_label(&h, &P, 50 * SEC, 100 * SEC);
+		assert_true(h.dirs[0].idle_s == 50);
+		assert_string_equal(h.dirs[0].reason, "no access for 50.0 s of 50.0 s");
+		dirheat_free(&h);
+		/* a window of zero length: recency cannot judge */
 		dirheat_init(&h, 1);
 		add(&h, file("/d/x", 4 * MiB, 0, MiB, 0, 10 * SEC));
 		dirheat_label(&h, &P, 10 * SEC, 10 * SEC);
@@ -398,6 +426,79 @@ static void many_directories(void **state)
 	dirheat_free(&h);
 }
 
+static void snapshot_entry(struct raw_snapshot *s, uint32_t tgid, uint32_t dev, uint64_t ino,
+			   uint32_t kind, uint64_t rb, uint64_t wb, uint64_t size, uint64_t last_ns)
+{
+	struct iopat_file_key k = { .tgid = tgid, .dev = dev, .ino = ino };
+	struct iopat_file_stats st = { .kind = kind, .size = size, .first_ns = SEC,
+				       .last_ns = last_ns };
+
+	st.dir[IOPAT_READ].bytes = rb;
+	st.dir[IOPAT_READ].ops = rb / 4096;
+	st.dir[IOPAT_READ].seq_ops = rb / 8192;
+	st.dir[IOPAT_WRITE].bytes = wb;
+	assert_int_equal(raw_snapshot_add_file(s, &k, &st), 0);
+}
+
+static const char *test_path(void *ctx, uint32_t dev, uint64_t ino)
+{
+	(*(int *)ctx)++;
+	if (dev != 1)
+		return NULL;
+	switch (ino) {
+	case 10: return "/data/train/a";
+	case 11: return "/data/ckpt/b";
+	default: return NULL;
+	}
+}
+
+/* Entries of one file from several processes count as one file. */
+static void snapshot_merges_entries_per_file(void **state)
+{
+	struct raw_snapshot s = {};
+	struct dirheat h;
+	struct heat_dir *d;
+	int lookups = 0;
+
+	/* two processes read the same 1 MiB file whole: re-read 2x */
+	snapshot_entry(&s, 100, 1, 10, IOPAT_KIND_STORAGE, MiB, 0, MiB, 5 * SEC);
+	snapshot_entry(&s, 101, 1, 11, IOPAT_KIND_STORAGE, 0, 4 * MiB, 4 * MiB, 9 * SEC);
+	snapshot_entry(&s, 102, 1, 10, IOPAT_KIND_STORAGE, MiB, 0, MiB, 8 * SEC);
+	/* tmpfs is memory, not storage: left out */
+	snapshot_entry(&s, 100, 2, 12, IOPAT_KIND_MEMORY, MiB, MiB, MiB, 5 * SEC);
+	/* the same inode number on another device is another file */
+	snapshot_entry(&s, 100, 3, 10, IOPAT_KIND_STORAGE, 2 * MiB, 0, 0, 5 * SEC);
+	/* no bytes read or written (page-cache fills of an mmap): left out */
+	snapshot_entry(&s, 100, 3, 99, IOPAT_KIND_STORAGE, 0, 0, MiB, 0);
+	dirheat_init(&h, 2);
+	assert_int_equal(dirheat_add_snapshot(&h, &s, test_path, &lookups), 0);
+	assert_int_equal(lookups, 3);	/* once per file with bytes */
+	dirheat_label(&h, &P, 0, 10 * SEC);
+	assert_int_equal(h.n, 3);
+	d = find(&h, "/data/train");
+	assert_int_equal(d->files, 1);
+	assert_int_equal(d->read_bytes, 2 * MiB);
+	assert_int_equal(d->unique_read_bytes, MiB);
+	assert_int_equal(d->read_ops, 2 * MiB / 4096);
+	assert_int_equal(d->last_ns, 8 * SEC);
+	assert_int_equal(d->heat, HEAT_HOT);
+	d = find(&h, "/data/ckpt");
+	assert_int_equal(d->unique_bytes, 4 * MiB);
+	assert_int_equal(d->heat, HEAT_COLD);
+	/* unknown size: the bytes moved are the unique bytes */
+	d = find(&h, "(dev 0:3)");
+	assert_int_equal(d->unique_read_bytes, 2 * MiB);
+	dirheat_free(&h);
+	/* no path source: every file by its device */
+	dirheat_init(&h, 2);
+	assert_int_equal(dirheat_add_snapshot(&h, &s, NULL, NULL), 0);
+	dirheat_label(&h, &P, 0, 0);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(find(&h, "(dev 0:1)")->files, 2);
+	dirheat_free(&h);
+	raw_snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,12 +509,14 @@ int main(void)
 		cmocka_unit_test(cold_when_idle_for_a_share_of_the_window),
 		cmocka_unit_test(write_only_is_cold_unless_rewritten),
 		cmocka_unit_test(hot_when_reread),
+		cmocka_unit_test(too_small_to_matter),
 		cmocka_unit_test(hot_when_most_reads_are_random),
 		cmocka_unit_test(rules_in_order_idle_first),
 		cmocka_unit_test(window_from_the_files_and_order_by_bytes),
 		cmocka_unit_test(fast_working_set_sums_hot_directories),
 		cmocka_unit_test(long_paths_have_no_limit),
 		cmocka_unit_test(many_directories),
+		cmocka_unit_test(snapshot_merges_entries_per_file),
 	};
 
 	return cmocka_run_group_tests_name("dirheat", tests, setup, NULL);

@@ -120,6 +120,22 @@ static void empty_and_one_sample(void **state)
 	sizing_free(&z);
 }
 
+/* A zeroed struct works as one set up with the defaults. */
+static void zeroed_struct_is_ready(void **state)
+{
+	struct sizing z = {};
+	struct sizing_result r;
+
+	for (int i = 1; i <= 100; i++)
+		assert_int_equal(sizing_add(&z, &(struct sizing_sample){ .seconds = 1,
+								 .read_ops = i }), 0);
+	assert_null(z.series[0].buckets);
+	assert_int_equal(z.series[0].exact_max, SIZING_EXACT_MAX);
+	sizing_result(&z, 0, 0, &r);
+	assert_true(r.fig[SIZING_READ_IOPS].p99 == 99);
+	sizing_free(&z);
+}
+
 static void bad_samples_are_refused(void **state)
 {
 	struct sizing z;
@@ -227,6 +243,7 @@ int main(void)
 		cmocka_unit_test(buckets_hold_their_values),
 		cmocka_unit_test(nearest_rank_of_known_series),
 		cmocka_unit_test(empty_and_one_sample),
+		cmocka_unit_test(zeroed_struct_is_ready),
 		cmocka_unit_test(bad_samples_are_refused),
 		cmocka_unit_test(totals_sum_within_an_interval),
 		cmocka_unit_test(bounded_memory_path),
