@@ -1,25 +1,6 @@
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
 #include "heat_print.h"
 #include "sanitize.h"
 #include "units.h"
-
-/* A path for the terminal: every byte that is not printable ASCII shows
- * as '?'; no length limit (the buffer is the path's size). */
-static void print_path(FILE *out, const char *path)
-{
-	size_t len = strlen(path);
-	char *clean = malloc(len + 1);
-
-	if (!clean) {
-		fputs("?", out);
-		return;
-	}
-	sanitize_text(clean, len + 1, path, len, INT_MAX, 0);
-	fputs(clean, out);
-	free(clean);
-}
 
 static void print_dir_row(FILE *out, const struct heat_dir *d)
 {
@@ -31,7 +12,7 @@ static void print_dir_row(FILE *out, const struct heat_dir *d)
 		units_bytes(ub, sizeof(ub), d->unique_bytes), d->reread,
 		(unsigned long long)d->files, d->idle_s, heat_names[d->heat],
 		tier_names[d->tier], d->reason);
-	print_path(out, d->path);
+	sanitize_fputs(d->path, out);
 	fputc('\n', out);
 }
 

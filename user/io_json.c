@@ -163,7 +163,7 @@ void json_sizing(struct json_writer *jw, const struct sizing_result *s)
 	jw_uint_field(jw, "hot_working_set_bytes", s->hot_working_set_bytes);
 	jw_uint_field(jw, "hot_dirs", s->hot_dirs);
 	jw_uint_field(jw, "intervals", s->intervals);
-	jw_double_field(jw, "intervals_s", s->seconds, 3);
+	jw_double_field(jw, "intervals_s", s->seconds, 6);
 	for (int i = 0; i < NSIZING_FIGURES; i++) {
 		snprintf(k, sizeof(k), "%s_p99", sizing_figure_names[i]);
 		jw_double_field(jw, k, s->fig[i].p99, 1);

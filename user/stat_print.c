@@ -213,8 +213,10 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	char a[32], b[32], c[32], e[32], name[64];
 
 	fprintf(out, "\n iopat stat:");
-	for (int i = 0; i < r->argc; i++)
-		fprintf(out, " %s", r->argv[i]);
+	for (int i = 0; i < r->argc; i++) {
+		fputc(' ', out);
+		sanitize_fputs(r->argv[i], out);
+	}
 	fprintf(out, "\n\n  exit code %d   duration %.3f s   processes %zu   files %llu\n",
 		r->exit_code, d, r->procs.n, (unsigned long long)t->files);
 
