@@ -12,10 +12,9 @@
 
 const struct param_def burst_param_defs[] = {
 	{ "burst_ratio", P(burst_ratio), 4, 1, 1e6, "ratio",
-	  "an interval writing at least this many times the median interval's rate can be "
-	  "part of a burst" },
+	  "every interval of a burst writes at least this many times the median interval's rate" },
 	{ "burst_peak_share", P(burst_peak_share), 0.25, 0, 1, "share of the peak",
-	  "... and only when it writes at least this share of the busiest interval's rate" },
+	  "one interval of a burst writes at least this share of the busiest interval's rate" },
 	{ "burst_min_count", P(burst_min_count), 3, 2, 1e6, "bursts",
 	  "fewer bursts than this are not a periodic pattern" },
 	{ "period_cv_max", P(period_cv_max), 0.25, 0, 10, "ratio",
@@ -104,13 +103,15 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The write rate an interval needs to be part of a burst; < 0: no memory. */
-static double burst_threshold(const struct bursts *b, const struct burst_params *p)
+/* The write rates a burst needs: every interval at least *low (and
+ * writing), one at least *high. -ENOMEM or 0. */
+static int burst_thresholds(const struct bursts *b, const struct burst_params *p,
+			    double *low, double *high)
 {
 	double *r = malloc(b->n * sizeof(*r)), median, max = 0;
 
 	if (!r)
-		return -1;
+		return -ENOMEM;
 	for (size_t i = 0; i < b->n; i++) {
 		r[i] = slot_rate(&b->slots[i]);
 		max = fmax(max, r[i]);
@@ -118,7 +119,9 @@ static double burst_threshold(const struct bursts *b, const struct burst_params 
 	qsort(r, b->n, sizeof(*r), cmp_double);
 	median = b->n % 2 ? r[b->n / 2] : (r[b->n / 2 - 1] + r[b->n / 2]) / 2;
 	free(r);
-	return fmax(p->burst_ratio * median, p->burst_peak_share * max);
+	*low = p->burst_ratio * median;
+	*high = fmax(*low, p->burst_peak_share * max);
+	return 0;
 }
 
 /* Spacing of burst starts: running mean and variance (Welford). */
@@ -163,38 +166,66 @@ static void describe(struct burst_result *r, const struct burst_params *p)
 			   r->count, sz, r->period_s, 100 * r->period_cv);
 }
 
+/* Bursts are runs of intervals writing at least `low` with one at least
+ * `high`: the run's edges (a checkpoint's first and last writes, in
+ * intervals of their own) belong to it too. */
+struct burst_scan {
+	struct spacing sp;
+	double low, high;
+	double run_start, run_bytes, run_peak;
+	bool in_run;
+	double last_start, bytes;
+	unsigned int count;
+};
+
+static void scan_end_run(struct burst_scan *sc)
+{
+	if (sc->in_run && sc->run_peak >= sc->high) {
+		if (sc->count++)
+			spacing_add(&sc->sp, sc->run_start - sc->last_start);
+		sc->last_start = sc->run_start;
+		sc->bytes += sc->run_bytes;
+	}
+	sc->in_run = false;
+}
+
+static void scan_slot(struct burst_scan *sc, const struct burst_slot *s)
+{
+	double rate = slot_rate(s);
+
+	if (!(rate > 0 && rate >= sc->low)) {
+		scan_end_run(sc);
+		return;
+	}
+	if (!sc->in_run) {
+		sc->in_run = true;
+		sc->run_start = s->start_s;
+		sc->run_bytes = sc->run_peak = 0;
+	}
+	sc->run_bytes += s->write_bytes;
+	sc->run_peak = fmax(sc->run_peak, rate);
+}
+
 void bursts_detect(const struct bursts *b, const struct burst_params *p,
 		   struct burst_result *r)
 {
-	struct spacing sp = {};
-	double threshold, last_start = 0, bytes = 0;
-	bool in_burst = false;
+	struct burst_scan sc = {};
 
 	memset(r, 0, sizeof(*r));
-	threshold = b->n ? burst_threshold(b, p) : -1;
-	for (size_t i = 0; threshold >= 0 && i < b->n; i++) {
-		const struct burst_slot *s = &b->slots[i];
-		double rate = slot_rate(s);
-		bool heavy = rate > 0 && rate >= threshold;
-
-		if (heavy && !in_burst) {
-			if (r->count++)
-				spacing_add(&sp, s->start_s - last_start);
-			last_start = s->start_s;
-		}
-		if (heavy)
-			bytes += s->write_bytes;
-		in_burst = heavy;
-	}
-	if (b->n)
+	if (b->n && !burst_thresholds(b, p, &sc.low, &sc.high)) {
+		for (size_t i = 0; i < b->n; i++)
+			scan_slot(&sc, &b->slots[i]);
+		scan_end_run(&sc);
 		r->resolution_s = (b->slots[b->n - 1].end_s - b->slots[0].start_s) / b->n;
-	if (r->count) {
-		r->mean_bytes = bytes / r->count;
-		r->write_share = b->write_bytes > 0 ? bytes / b->write_bytes : 0;
 	}
-	if (sp.n) {
-		r->period_s = sp.mean;
-		r->period_cv = sp.mean > 0 ? sqrt(sp.m2 / sp.n) / sp.mean : 0;
+	r->count = sc.count;
+	if (r->count) {
+		r->mean_bytes = sc.bytes / r->count;
+		r->write_share = b->write_bytes > 0 ? sc.bytes / b->write_bytes : 0;
+	}
+	if (sc.sp.n) {
+		r->period_s = sc.sp.mean;
+		r->period_cv = sc.sp.mean > 0 ? sqrt(sc.sp.m2 / sc.sp.n) / sc.sp.mean : 0;
 	}
 	r->periodic = r->count >= p->burst_min_count && r->period_cv <= p->period_cv_max;
 	describe(r, p);

@@ -2,9 +2,9 @@
  * Write bursts (pure): periodic intervals of heavy writing in a time
  * series of per-interval write bytes, such as a trainer's checkpoints.
  *
- * An interval belongs to a burst when its write rate is at least
- * burst_ratio times the median interval's and at least burst_peak_share
- * of the busiest interval's; consecutive such intervals make one burst.
+ * A burst is a run of consecutive intervals each writing at least
+ * burst_ratio times the median interval's rate, one of which writes at
+ * least burst_peak_share of the busiest interval's rate.
  * At least burst_min_count bursts whose starts are evenly spaced (the
  * spacing's standard deviation at most period_cv_max of its mean) are
  * periodic. The thresholds sit in one table (burst_param_defs),

@@ -205,6 +205,26 @@ static void adjacent_heavy_samples_are_one_burst(void **state)
 	assert_true(r.mean_bytes == 20 * MiB);
 }
 
+/* A checkpoint's first and last writes, in intervals of their own below
+ * the peak, are part of its burst. */
+static void edges_belong_to_their_burst(void **state)
+{
+	struct bursts b = {};
+	struct burst_result r;
+
+	for (int k = 0; k < 3; k++) {
+		const double w[] = { 0, 0, 1 * MiB, 20 * MiB, 20 * MiB, 1 * MiB, 0, 0, 0, 0 };
+
+		for (int i = 0; i < 10; i++)
+			assert_int_equal(bursts_add(&b, k + i * 0.1, 0.1, w[i]), 0);
+	}
+	bursts_detect(&b, &P, &r);
+	assert_int_equal(r.count, 3);
+	assert_true(r.mean_bytes == 42 * MiB);
+	assert_true(r.write_share == 1);
+	bursts_free(&b);
+}
+
 /* Past max_samples, pairs of slots merge: memory stays put, bytes are
  * kept, periodic bursts are still found at the coarser resolution. */
 static void bounded_series_merges_pairs(void **state)
@@ -273,6 +293,7 @@ int main(void)
 		cmocka_unit_test(minimum_count_boundary),
 		cmocka_unit_test(spacing_spread_boundary),
 		cmocka_unit_test(adjacent_heavy_samples_are_one_burst),
+		cmocka_unit_test(edges_belong_to_their_burst),
 		cmocka_unit_test(bounded_series_merges_pairs),
 		cmocka_unit_test(zeroed_struct_is_ready),
 		cmocka_unit_test(bad_samples_are_refused),
