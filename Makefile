@@ -33,17 +33,19 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
 	bpftrace tmux util-linux e2fsprogs procps
 
-BPF_OBJS := $(BUILD)/iopat.bpf.o
-SKELS := $(BUILD)/iopat.skel.h
+BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
+SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h
 
 # Pure modules: no BPF, no terminal; unit-tested without root.
 PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/params.c \
 	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
-	     user/paths.c user/trace_writer.c user/trace_reader.c
+	     user/paths.c user/trace_writer.c user/trace_reader.c \
+	     user/idxmap.c user/replay.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
-	    user/devnames.c
+	    user/devnames.c user/hooks.c user/procfs.c user/child.c user/record.c \
+	    user/export.c user/trace_cli.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(BUILD)/%.o)
 
@@ -63,7 +65,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/collector.o: $(SKELS)
+$(BUILD)/collector.o $(BUILD)/record.o: $(SKELS)
 
 $(BUILD)/%.o: user/%.c $(wildcard user/*.h) include/iopat.h | $(BUILD)
 	$(call msg,CC,$@)

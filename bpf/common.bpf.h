@@ -267,6 +267,131 @@ static __always_inline __u32 rq_dev(struct request *rq)
 	return (disk->major << 20) | disk->first_minor;
 }
 
+/* A read/write-family system call: its descriptor, direction and offset
+ * (NO_OFFSET: at the file position). False for any other call. */
+static __always_inline bool sys_rw_decode(long nr, struct pt_regs *regs, int *fd, int *dir,
+					  __u64 *off)
+{
+	*fd = regs->di;
+	switch (nr) {
+	case NR_read:
+	case NR_readv:
+		*dir = IOPAT_READ;
+		*off = NO_OFFSET;
+		return true;
+	case NR_write:
+	case NR_writev:
+		*dir = IOPAT_WRITE;
+		*off = NO_OFFSET;
+		return true;
+	case NR_pread64:
+	case NR_preadv:
+		*dir = IOPAT_READ;
+		*off = regs->r10;
+		return true;
+	case NR_pwrite64:
+	case NR_pwritev:
+		*dir = IOPAT_WRITE;
+		*off = regs->r10;
+		return true;
+	case NR_preadv2:
+	case NR_pwritev2:
+		*dir = nr == NR_preadv2 ? IOPAT_READ : IOPAT_WRITE;
+		*off = (__s64)regs->r10 == -1 ? NO_OFFSET : regs->r10;
+		return true;
+	}
+	return false;
+}
+
+/* The calls handled apart: they read user memory or move two files. */
+static __always_inline bool sys_is_rare(long nr)
+{
+	return nr == NR_sendfile || nr == NR_copy_file_range || nr == NR_io_submit ||
+	       nr == NR_fsync || nr == NR_fdatasync;
+}
+
+/* For each iocb that io_submit(ctx, n, iocbpp) submitted, calls
+ * ON_RW(fd, dir, off, bytes) or ON_FSYNC(fd). A macro, so that each
+ * object passes its own handlers without indirect calls. */
+#define iocb_for_each(uiocbpp, n, ON_RW, ON_FSYNC)					\
+	do {										\
+		struct user_iocb __cb;							\
+		__u64 __ucb;								\
+		for (int __i = 0; __i < AIO_MAX_BATCH; __i++) {			\
+			if (__i >= (n))							\
+				break;							\
+			if (bpf_probe_read_user(&__ucb, sizeof(__ucb),			\
+						(void *)((uiocbpp) + __i * 8)))	\
+				break;							\
+			if (bpf_probe_read_user(&__cb, sizeof(__cb), (void *)__ucb))	\
+				break;							\
+			switch (__cb.aio_lio_opcode) {					\
+			case IOCB_CMD_PREAD:						\
+				ON_RW(__cb.aio_fildes, IOPAT_READ, __cb.aio_offset,	\
+				      __cb.aio_nbytes);					\
+				break;							\
+			case IOCB_CMD_PWRITE:						\
+				ON_RW(__cb.aio_fildes, IOPAT_WRITE, __cb.aio_offset,	\
+				      __cb.aio_nbytes);					\
+				break;							\
+			case IOCB_CMD_PREADV:						\
+				ON_RW(__cb.aio_fildes, IOPAT_READ, __cb.aio_offset,	\
+				      user_iov_bytes(__cb.aio_buf, __cb.aio_nbytes));	\
+				break;							\
+			case IOCB_CMD_PWRITEV:						\
+				ON_RW(__cb.aio_fildes, IOPAT_WRITE, __cb.aio_offset,	\
+				      user_iov_bytes(__cb.aio_buf, __cb.aio_nbytes));	\
+				break;							\
+			case IOCB_CMD_FSYNC:						\
+			case IOCB_CMD_FDSYNC:						\
+				ON_FSYNC(__cb.aio_fildes);				\
+				break;							\
+			}								\
+		}									\
+	} while (0)
+
+/* For a sendfile or copy_file_range that moved ret > 0 bytes, calls
+ * ON_RW(fd, dir, off, bytes) for its read side and its write side. */
+#define two_file_call_for_each(nr, regs, ret, ON_RW)					\
+	do {										\
+		if ((nr) == NR_sendfile) {						\
+			/* sendfile(out_fd, in_fd, off_t *offset, count) */		\
+			ON_RW((regs)->si, IOPAT_READ,					\
+			      user_off_before((void *)(regs)->dx, ret), ret);		\
+			ON_RW((regs)->di, IOPAT_WRITE, NO_OFFSET, ret);		\
+		} else {								\
+			/* copy_file_range(in, off_in*, out, off_out*, len, f) */	\
+			ON_RW((regs)->di, IOPAT_READ,					\
+			      user_off_before((void *)(regs)->si, ret), ret);		\
+			ON_RW((regs)->dx, IOPAT_WRITE,					\
+			      user_off_before((void *)(regs)->r10, ret), ret);		\
+		}									\
+	} while (0)
+
+/* Direction of an io_uring request: IOPAT_READ or IOPAT_WRITE for every
+ * read or write opcode, -1 for the others. */
+static __always_inline int io_uring_rw_dir(struct io_kiocb *req)
+{
+	switch (req->opcode) {
+	case IORING_OP_READV:
+	case IORING_OP_READ_FIXED:
+	case IORING_OP_READ:
+	case IORING_OP_READ_MULTISHOT:
+		return IOPAT_READ;
+	case IORING_OP_WRITEV:
+	case IORING_OP_WRITE_FIXED:
+	case IORING_OP_WRITE:
+		return IOPAT_WRITE;
+	}
+	if (bpf_core_enum_value_exists(enum io_uring_op, IORING_OP_READV_FIXED) &&
+	    req->opcode == bpf_core_enum_value(enum io_uring_op, IORING_OP_READV_FIXED))
+		return IOPAT_READ;
+	if (bpf_core_enum_value_exists(enum io_uring_op, IORING_OP_WRITEV_FIXED) &&
+	    req->opcode == bpf_core_enum_value(enum io_uring_op, IORING_OP_WRITEV_FIXED))
+		return IOPAT_WRITE;
+	return -1;
+}
+
 /* ---- file paths ---- */
 
 #define NAME_MAX 255

@@ -477,74 +477,29 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 }
 
 
-/* io_submit returned `n` submitted iocbs: account each at submission. */
-static __always_inline void account_io_submit(__u32 tgid, __u64 uiocbpp, long n)
-{
-	struct user_iocb cb;
-	__u64 ucb;
-	__u64 bytes;
-
-	for (int i = 0; i < AIO_MAX_BATCH; i++) {
-		if (i >= n)
-			break;
-		if (bpf_probe_read_user(&ucb, sizeof(ucb), (void *)(uiocbpp + i * 8)))
-			break;
-		if (bpf_probe_read_user(&cb, sizeof(cb), (void *)ucb))
-			break;
-		switch (cb.aio_lio_opcode) {
-		case IOCB_CMD_PREAD:
-			account_fd(cb.aio_fildes, IOPAT_READ, cb.aio_offset, cb.aio_nbytes);
-			break;
-		case IOCB_CMD_PWRITE:
-			account_fd(cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, cb.aio_nbytes);
-			break;
-		case IOCB_CMD_PREADV:
-			bytes = user_iov_bytes(cb.aio_buf, cb.aio_nbytes);
-			account_fd(cb.aio_fildes, IOPAT_READ, cb.aio_offset, bytes);
-			break;
-		case IOCB_CMD_PWRITEV:
-			bytes = user_iov_bytes(cb.aio_buf, cb.aio_nbytes);
-			account_fd(cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, bytes);
-			break;
-		case IOCB_CMD_FSYNC:
-		case IOCB_CMD_FDSYNC:
-			account_fsync(tgid, cb.aio_fildes);
-			break;
-		}
-	}
-}
+#define account_fsync_fd(fd) account_fsync(tgid, fd)
 
 /* The system calls that read user memory or bypass the per-CPU slot:
  * checked against the tracked set first. */
 static __always_inline void account_rare_syscall(long nr, struct pt_regs *regs, long ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	int fd = regs->di;
 
 	if (!pid_is_tracked(tgid))
 		return;
 	switch (nr) {
 	case NR_sendfile:
-		/* sendfile(out_fd, in_fd, off_t *offset, count) */
-		if (ret <= 0)
-			return;
-		account_fd(regs->si, IOPAT_READ, user_off_before((void *)regs->dx, ret), ret);
-		account_fd(fd, IOPAT_WRITE, NO_OFFSET, ret);
-		return;
 	case NR_copy_file_range:
-		/* copy_file_range(fd_in, off_in*, fd_out, off_out*, len, flags) */
-		if (ret <= 0)
-			return;
-		account_fd(fd, IOPAT_READ, user_off_before((void *)regs->si, ret), ret);
-		account_fd(regs->dx, IOPAT_WRITE, user_off_before((void *)regs->r10, ret), ret);
+		if (ret > 0)
+			two_file_call_for_each(nr, regs, ret, account_fd);
 		return;
 	case NR_io_submit:
 		if (ret > 0)
-			account_io_submit(tgid, regs->dx, ret);
+			iocb_for_each(regs->dx, ret, account_fd, account_fsync_fd);
 		return;
 	default:	/* fsync, fdatasync */
 		if (ret == 0)
-			account_fsync(tgid, fd);
+			account_fsync(tgid, regs->di);
 		return;
 	}
 }
@@ -556,46 +511,14 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = regs->orig_ax;
+	int fd, dir;
 	__u64 off;
 
-	switch (nr) {
-	case NR_read:
-	case NR_readv:
+	if (sys_rw_decode(nr, regs, &fd, &dir, &off)) {
 		if (ret > 0)
-			account_fd_inline(regs->di, IOPAT_READ, NO_OFFSET, ret);
-		break;
-	case NR_write:
-	case NR_writev:
-		if (ret > 0)
-			account_fd_inline(regs->di, IOPAT_WRITE, NO_OFFSET, ret);
-		break;
-	case NR_pread64:
-	case NR_preadv:
-		if (ret > 0)
-			account_fd_inline(regs->di, IOPAT_READ, regs->r10, ret);
-		break;
-	case NR_pwrite64:
-	case NR_pwritev:
-		if (ret > 0)
-			account_fd_inline(regs->di, IOPAT_WRITE, regs->r10, ret);
-		break;
-	case NR_preadv2:
-		off = regs->r10;
-		if (ret > 0)
-			account_fd_inline(regs->di, IOPAT_READ, (__s64)off == -1 ? NO_OFFSET : off, ret);
-		break;
-	case NR_pwritev2:
-		off = regs->r10;
-		if (ret > 0)
-			account_fd_inline(regs->di, IOPAT_WRITE, (__s64)off == -1 ? NO_OFFSET : off, ret);
-		break;
-	case NR_sendfile:
-	case NR_copy_file_range:
-	case NR_io_submit:
-	case NR_fsync:
-	case NR_fdatasync:
+			account_fd_inline(fd, dir, off, ret);
+	} else if (sys_is_rare(nr)) {
 		account_rare_syscall(nr, regs, ret);
-		break;
 	}
 	return 0;
 }
@@ -616,31 +539,9 @@ int BPF_PROG(iopat_io_uring_complete, void *ring_ctx, void *req_ptr,
 	if (res <= 0 || !req_ptr)
 		return 0;
 	req = bpf_rdonly_cast(req_ptr, bpf_core_type_id_kernel(struct io_kiocb));
-	switch (req->opcode) {
-	case IORING_OP_READV:
-	case IORING_OP_READ_FIXED:
-	case IORING_OP_READ:
-	case IORING_OP_READ_MULTISHOT:
-		dir = IOPAT_READ;
-		break;
-	case IORING_OP_WRITEV:
-	case IORING_OP_WRITE_FIXED:
-	case IORING_OP_WRITE:
-		dir = IOPAT_WRITE;
-		break;
-	default:
-		if (bpf_core_enum_value_exists(enum io_uring_op, IORING_OP_READV_FIXED) &&
-		    req->opcode == bpf_core_enum_value(enum io_uring_op, IORING_OP_READV_FIXED)) {
-			dir = IOPAT_READ;
-			break;
-		}
-		if (bpf_core_enum_value_exists(enum io_uring_op, IORING_OP_WRITEV_FIXED) &&
-		    req->opcode == bpf_core_enum_value(enum io_uring_op, IORING_OP_WRITEV_FIXED)) {
-			dir = IOPAT_WRITE;
-			break;
-		}
+	dir = io_uring_rw_dir(req);
+	if (dir < 0)
 		return 0;
-	}
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (!pid_is_tracked(tgid))
 		return 0;

@@ -162,6 +162,9 @@ struct iopat_rq {
 	__u64 issue_ns;
 	__u32 dir;
 	__u32 seq;
+	__u64 sector;		/* at issue (record) */
+	__u32 bytes;		/* at issue (record) */
+	__u32 pad;
 };
 
 /* A file's path, sent once per file through a ring buffer when the file

@@ -19,6 +19,7 @@
  *
  *   tag 0x01 META    uv count, then count x (str key, str value)
  *   tag 0x02 PROC    uv pid, uv ppid, uv cgroup_id, uv ts_ns, uv why,
+ *                    uv flags (IOPAT_PROC_GPU: a GPU device is open),
  *                    str comm, str exe, str cmdline (arguments separated
  *                    by NUL bytes), str cgroup path
  *   tag 0x03 EXIT    uv pid, uv ts_ns, uv exit_code (status << 8 | signal)
@@ -49,7 +50,8 @@
  * CLOCK_REALTIME of monotonic zero, for wall-clock display. File ids are
  * given by the recorder, dense from 0; FILE comes before the first event
  * that uses it (in the same chunk or an earlier one). PROC comes when a
- * process is first seen (why 0), forks (1) or execs (2).
+ * process is first seen (why 0), forks (1) or execs (2), and again (why 0)
+ * when it is found to hold a GPU device; readers keep the latest.
  */
 #ifndef IOPAT_TRACE_H
 #define IOPAT_TRACE_H
@@ -106,6 +108,8 @@ enum iopat_ev_op {
 	IOPAT_OP_FSYNC = 2,
 	IOPAT_NOPS = 3,
 };
+
+#define IOPAT_PROC_GPU 1
 
 enum iopat_proc_why {
 	IOPAT_PROC_SEEN = 0,

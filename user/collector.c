@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "collector.h"
+#include "hooks.h"
 #include "paths.h"
 #include "iopat.skel.h"
 
@@ -47,6 +48,12 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+void collector_log_setup(bool verbose)
+{
+	verbose_libbpf = verbose;
+	libbpf_set_print(libbpf_print);
+}
+
 bool collector_have_privileges(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -65,90 +72,6 @@ bool collector_have_privileges(void)
 	fprintf(stderr, "iopat: permission denied: tracing needs root "
 		"(or CAP_BPF and CAP_PERFMON)\n");
 	return false;
-}
-
-/* A hook that the running kernel may lack, and what is lost without it. */
-struct hook {
-	const char *tracepoint;
-	struct bpf_program *(*prog)(struct iopat_bpf *);
-	bool required;
-	const char *without;
-};
-
-#define PROG(name) \
-	static struct bpf_program *prog_##name(struct iopat_bpf *s) { return s->progs.iopat_##name; }
-PROG(sys_exit)
-PROG(io_uring_complete)
-PROG(page_cache_add)
-PROG(block_io_start)
-PROG(block_rq_insert)
-PROG(block_rq_issue)
-PROG(block_rq_complete)
-PROG(process_fork)
-PROG(process_exec)
-PROG(process_exit)
-
-static const struct hook hooks[] = {
-	{ "sys_exit", prog_sys_exit, true, "" },
-	{ "io_uring_complete", prog_io_uring_complete, false, "io_uring I/O is not counted" },
-	{ "mm_filemap_add_to_page_cache", prog_page_cache_add, false, "page-cache misses are not counted" },
-	{ "block_io_start", prog_block_io_start, false, "" },
-	{ "block_rq_insert", prog_block_rq_insert, false, "" },
-	{ "block_rq_issue", prog_block_rq_issue, false, "device-level I/O is not counted" },
-	{ "block_rq_complete", prog_block_rq_complete, false, "device-level I/O is not counted" },
-	{ "sched_process_fork", prog_process_fork, true, "" },
-	{ "sched_process_exec", prog_process_exec, false, "process names are the pre-exec ones" },
-	{ "sched_process_exit", prog_process_exit, true, "" },
-};
-
-static bool btf_has_tracepoint(const struct btf *btf, const char *tp)
-{
-	char name[128];
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
-}
-
-/* Turn off the hooks this kernel lacks and the fallbacks it does not need. */
-static int choose_hooks(struct collector *c)
-{
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool have[sizeof(hooks) / sizeof(hooks[0])];
-	size_t n = sizeof(hooks) / sizeof(hooks[0]);
-	size_t used = 0;
-
-	if (!btf) {
-		fprintf(stderr, "iopat: cannot read kernel BTF (%s): %s\n",
-			VMLINUX_BTF, strerror(errno));
-		return 1;
-	}
-	for (size_t i = 0; i < n; i++)
-		have[i] = btf_has_tracepoint(btf, hooks[i].tracepoint);
-	btf__free(btf);
-
-	for (size_t i = 0; i < n; i++) {
-		const struct hook *h = &hooks[i];
-		bool on = have[i];
-
-		/* block_rq_insert only stands in for a missing block_io_start */
-		if (!strcmp(h->tracepoint, "block_rq_insert"))
-			on = on && !have[3];
-		if (!have[i] && h->required) {
-			fprintf(stderr, "iopat: kernel lacks tracepoint %s (needed)\n",
-				h->tracepoint);
-			return 1;
-		}
-		if (!have[i] && h->without[0])
-			fprintf(stderr, "iopat: warning: kernel lacks tracepoint %s: %s\n",
-				h->tracepoint, h->without);
-		bpf_program__set_autoload(h->prog(c->skel), on);
-		if (on)
-			used += snprintf(c->hooks + used, sizeof(c->hooks) - used, "%s%s",
-					 used ? "," : "", h->tracepoint);
-		if (used >= sizeof(c->hooks))
-			used = sizeof(c->hooks) - 1;
-	}
-	return 0;
 }
 
 static int on_path_record(void *ctx, void *data, size_t size)
@@ -170,8 +93,7 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 	int err;
 
 	*out = NULL;
-	verbose_libbpf = opts->verbose;
-	libbpf_set_print(libbpf_print);
+	collector_log_setup(opts->verbose);
 	if (!collector_have_privileges())
 		return 1;
 	if (access(VMLINUX_BTF, R_OK)) {
@@ -198,7 +120,7 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 		goto fail;
 	}
 	c->skel->rodata->filter_tracked = opts->filter_tracked;
-	if (choose_hooks(c))
+	if (hooks_choose(c->skel->obj, "iopat_", c->hooks, sizeof(c->hooks)))
 		goto fail;
 	err = iopat_bpf__load(c->skel);
 	if (err) {
@@ -316,23 +238,6 @@ static int read_hash(struct bpf_map *map, size_t ksz, size_t vsz, reserve_fn res
 }
 
 /* Events a program missed because it was already running on that CPU. */
-static uint64_t recursion_misses(struct collector *c)
-{
-	struct bpf_program *prog;
-	uint64_t total = 0;
-
-	bpf_object__for_each_program(prog, c->skel->obj) {
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
-
-		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
-			continue;
-		total += info.recursion_misses;
-	}
-	return total;
-}
-
 /* A request of an exited process still in flight after this long will
  * not be completed: it is given up and counted as lost. */
 #define RQ_GIVE_UP_NS (30ULL * 1000000000ULL)
@@ -423,7 +328,7 @@ int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 		for (int cpu = 0; cpu < c->ncpus; cpu++)
 			s->drops[i] += c->percpu[cpu];
 	}
-	s->drops[IOPAT_DROP_PROG_BUSY] = recursion_misses(c);
+	s->drops[IOPAT_DROP_PROG_BUSY] = hooks_recursion_misses(c->skel->obj);
 	if (!err)
 		sweep_unfinished(c, s, RQ_GIVE_UP_NS);
 	s->drops[IOPAT_DROP_RQ_UNFINISHED] = c->unfinished;

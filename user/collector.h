@@ -45,6 +45,9 @@ const char *collector_file_path(struct collector *c, uint32_t dev, uint64_t ino)
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);
 
+/* libbpf messages on stderr only when verbose (verifier logs). */
+void collector_log_setup(bool verbose);
+
 /* Whether the caller may load tracing programs; prints why not. */
 bool collector_have_privileges(void);
 

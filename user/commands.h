@@ -4,5 +4,7 @@
 
 int do_stat(int argc, char **argv);
 int do_top(int argc, char **argv);
+int do_record(int argc, char **argv);
+int do_export(int argc, char **argv);
 
 #endif

@@ -2,14 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
-
-#ifndef IOPAT_VERSION
-#define IOPAT_VERSION "0.1.0"
-#endif
+#include "procfs.h"
 
 static int do_version(int argc, char **argv)
 {
-	printf("iopat %s\n", IOPAT_VERSION);
+	printf("iopat %s\n", iopat_version);
 	return 0;
 }
 
@@ -22,6 +19,8 @@ static const struct command {
 } commands[] = {
 	{ "top", do_top, "live per-process view of file and block I/O" },
 	{ "stat", do_stat, "run a command and summarise its file and block I/O" },
+	{ "record", do_record, "record every I/O event into a trace file" },
+	{ "export", do_export, "write a trace as CSV, JSON Lines or Chrome trace JSON" },
 	{ "version", do_version, "print the version" },
 	{ "help", do_help, "show this help" },
 };

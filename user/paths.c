@@ -10,7 +10,7 @@ struct path_slot {
 	uint64_t ino;
 	uint32_t dev;
 	bool used;
-	char *path;
+	struct path_entry e;
 };
 
 /* Append s to out at *pos, keeping room for the NUL; *pos counts the
@@ -113,39 +113,60 @@ static int table_grow(struct path_table *t)
 	return 0;
 }
 
-int path_table_put(struct path_table *t, uint32_t dev, uint64_t ino, const char *path)
+struct path_entry *path_table_insert(struct path_table *t, uint32_t dev, uint64_t ino,
+				     const char *path)
 {
 	struct path_slot *s;
+	char *copy;
 
 	if ((t->n + 1) * 2 > t->cap && table_grow(t))
-		return -ENOMEM;
+		return NULL;
 	s = slot_find(t->slots, t->cap, dev, ino);
-	if (s->used)
-		return 0;
-	s->path = strdup(path);
-	if (!s->path)
-		return -ENOMEM;
+	if (s->used && (s->e.path[0] || !path[0]))
+		return &s->e;
+	copy = strdup(path);
+	if (!copy)
+		return NULL;
+	if (s->used) {
+		free(s->e.path);
+		s->e.path = copy;
+		return &s->e;
+	}
 	s->used = true;
 	s->dev = dev;
 	s->ino = ino;
-	t->n++;
-	return 0;
+	s->e.path = copy;
+	s->e.id = t->n++;
+	s->e.flag = false;
+	return &s->e;
 }
 
-const char *path_table_get(const struct path_table *t, uint32_t dev, uint64_t ino)
+int path_table_put(struct path_table *t, uint32_t dev, uint64_t ino, const char *path)
+{
+	return path_table_insert(t, dev, ino, path) ? 0 : -ENOMEM;
+}
+
+struct path_entry *path_table_lookup(const struct path_table *t, uint32_t dev, uint64_t ino)
 {
 	struct path_slot *s;
 
 	if (!t->cap)
 		return NULL;
 	s = slot_find(t->slots, t->cap, dev, ino);
-	return s->used ? s->path : NULL;
+	return s->used ? &s->e : NULL;
+}
+
+const char *path_table_get(const struct path_table *t, uint32_t dev, uint64_t ino)
+{
+	struct path_entry *e = path_table_lookup(t, dev, ino);
+
+	return e ? e->path : NULL;
 }
 
 void path_table_free(struct path_table *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
-		free(t->slots[i].path);
+		free(t->slots[i].e.path);
 	free(t->slots);
 	memset(t, 0, sizeof(*t));
 }

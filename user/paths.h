@@ -21,7 +21,14 @@ size_t path_from_components(char *out, size_t outlen, const char *names, size_t 
  * device's root. Returns 0 and fills out, or -ENOENT. */
 int mountinfo_mount_point(FILE *mountinfo, uint32_t dev, char *out, size_t outlen);
 
-/* (dev, inode) -> path, open addressing; paths are copied. */
+/* (dev, inode) -> path, open addressing; paths are copied. Each entry
+ * has an id (0, 1, 2... in order of insertion) and a flag for the caller. */
+struct path_entry {
+	char *path;
+	uint32_t id;
+	bool flag;
+};
+
 struct path_table {
 	struct path_slot *slots;
 	size_t n, cap;		/* cap: a power of two, or 0 */
@@ -31,6 +38,12 @@ struct path_table {
 int path_table_put(struct path_table *t, uint32_t dev, uint64_t ino, const char *path);
 /* The path, or NULL when unknown. */
 const char *path_table_get(const struct path_table *t, uint32_t dev, uint64_t ino);
+/* The entry of a key, or NULL. */
+struct path_entry *path_table_lookup(const struct path_table *t, uint32_t dev, uint64_t ino);
+/* The entry of a key, added with path when new; an existing entry with
+ * an empty path takes path. NULL when out of memory. */
+struct path_entry *path_table_insert(struct path_table *t, uint32_t dev, uint64_t ino,
+				     const char *path);
 void path_table_free(struct path_table *t);
 
 /* Mount points by device, read from /proc/self/mountinfo on demand. */

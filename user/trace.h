@@ -31,6 +31,7 @@ struct trace_proc {
 	uint32_t pid, ppid;
 	uint64_t cgroup_id, ts_ns;
 	uint32_t why;		/* enum iopat_proc_why */
+	uint32_t flags;		/* IOPAT_PROC_GPU */
 	struct trace_str comm, exe, cmdline, cgroup;
 };
 

@@ -395,6 +395,7 @@ static int decode_record(struct trace_reader *r, struct trace_record *rec)
 		rec->proc.cgroup_id = get_uv(&c);
 		rec->proc.ts_ns = get_uv(&c);
 		rec->proc.why = get_uv(&c);
+		rec->proc.flags = get_uv(&c);
 		rec->proc.comm = get_str(&c);
 		rec->proc.exe = get_str(&c);
 		rec->proc.cmdline = get_str(&c);

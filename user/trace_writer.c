@@ -223,6 +223,7 @@ int trace_writer_proc(struct trace_writer *w, const struct trace_proc *pr)
 	p = put_uv(p, pr->cgroup_id);
 	p = put_uv(p, pr->ts_ns);
 	p = put_uv(p, pr->why);
+	p = put_uv(p, pr->flags);
 	p = put_str(p, pr->comm, &room);
 	p = put_str(p, pr->exe, &room);
 	p = put_str(p, pr->cmdline, &room);

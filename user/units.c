@@ -1,3 +1,6 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdio.h>
 #include "units.h"
 
@@ -54,4 +57,32 @@ char *units_ns(char *buf, size_t len, double ns)
 double units_pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+int units_parse_size(const char *s, uint64_t *out)
+{
+	static const char prefixes[] = "KMGTP";
+	const char *p;
+	char *end;
+	double v, mult = 1;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || !(v >= 0) || v > 1e18)
+		return -1;
+	if (*end && (p = strchr(prefixes, toupper((unsigned char)*end)))) {
+		mult = (double)(1ULL << (10 * (p - prefixes + 1)));
+		end++;
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+		else if (*end == 'B' || *end == 'b')
+			end++;
+	} else if (*end == 'B' || *end == 'b') {
+		end++;
+	}
+	if (*end || v * mult > 1.8e19)
+		return -1;
+	*out = (uint64_t)(v * mult);
+	return 0;
 }

@@ -16,4 +16,8 @@ char *units_ns(char *buf, size_t len, double ns);
 /* Percentage of part in whole, 0 when whole is 0. */
 double units_pct(uint64_t part, uint64_t whole);
 
+/* "4096", "64K", "1.5M", "2G", "10MiB" (binary prefixes, a B suffix is
+ * optional) into bytes: 0, or -1 when s is not such a size. */
+int units_parse_size(const char *s, uint64_t *out);
+
 #endif

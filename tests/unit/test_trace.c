@@ -66,6 +66,7 @@ static int write_sample(int fd, size_t chunk, uint64_t *nevents)
 	struct trace_meta m = { .n = 2 };
 	struct trace_proc p = {
 		.pid = 42, .ppid = 1, .cgroup_id = 99, .ts_ns = 5, .why = IOPAT_PROC_EXEC,
+		.flags = IOPAT_PROC_GPU,
 	};
 	struct trace_file f = { .file_id = 0, .dev = 0xfe00001, .ino = 1234, .kind = 0 };
 	struct trace_event e;
@@ -151,6 +152,7 @@ static void round_trip_every_record(void **state)
 			assert_int_equal(rec.proc.pid, 42);
 			assert_int_equal(rec.proc.cgroup_id, 99);
 			assert_int_equal(rec.proc.why, IOPAT_PROC_EXEC);
+			assert_int_equal(rec.proc.flags, IOPAT_PROC_GPU);
 			assert_true(trace_str_eq(rec.proc.exe, "/usr/bin/python3.11"));
 			assert_int_equal(rec.proc.cmdline.n, 16);
 			assert_memory_equal(rec.proc.cmdline.p, "python3\0train.py", 16);

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopat record: one ring-buffer record per I/O event (system call, io_uring
+ * completion, page-cache fill, block completion), per process event (fork,
+ * exec, exit), and per file the first time it is seen (its path).
+ *
+ * Nothing is aggregated here; user space encodes the stream into a trace
+ * file. Records are submitted without wake-ups: user space polls.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "common.bpf.h"
+#include "iopat_trace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Settings, fixed before load so the verifier prunes what is off. */
+const volatile bool filter_tracked = false;	/* only pids in `tracked` */
+const volatile bool filter_comm = false;	/* only tasks named comm_filter */
+const volatile char comm_filter[IOPAT_COMM_LEN] = {};
+const volatile __u32 self_tgid = 0;		/* the recorder: never recorded */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 << 20);	/* set by user space before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+/* Files whose path has been sent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct iopat_file_key);	/* tgid 0 */
+	__type(value, __u8);
+} seen_files SEC(".maps");
+
+/* The last file each CPU sent an event for: a repeat needs no lookup. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_file_key);
+} last_file SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct iopat_rq);
+} rqs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IOPAT_NDROPS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_path_rec);
+} scratch_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iopat_proc_event);
+} scratch_proc SEC(".maps");
+
+static __always_inline void count_drop(__u32 reason)
+{
+	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
+
+	if (slot)
+		*slot += 1;
+}
+
+static __always_inline bool comm_matches(void)
+{
+	char comm[IOPAT_COMM_LEN];
+
+	if (!filter_comm)
+		return true;
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < IOPAT_COMM_LEN; i++) {
+		if (comm[i] != comm_filter[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+static __always_inline bool task_is_recorded(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+		return false;
+	return comm_matches();
+}
+
+/* Send the path of a file the first time any process uses it. */
+static __noinline int path_send(__u32 dev, __u64 ino, struct inode *inode, struct file *f,
+				__u32 kind)
+{
+	struct iopat_file_key key = { .dev = dev, .ino = ino };
+	struct iopat_file_key *last;
+	struct iopat_path_rec *r;
+	__u32 zero = 0;
+	__u8 one = 1;
+
+	last = bpf_map_lookup_elem(&last_file, &zero);
+	if (!last || (last->dev == dev && last->ino == ino && last->tgid))
+		return 0;
+	last->dev = dev;
+	last->ino = ino;
+	last->tgid = 1;	/* slot in use */
+	if (!inode || bpf_map_update_elem(&seen_files, &key, &one, BPF_NOEXIST))
+		return 0;
+	r = bpf_map_lookup_elem(&scratch_path, &zero);
+	if (!r)
+		return 0;
+	r->type = IOPAT_REC_PATH;
+	r->dev = dev;
+	r->ino = ino;
+	r->kind = kind;
+	path_walk(r, f ? BPF_CORE_READ(f, f_path.dentry) : inode_alias(inode),
+		  f ? BPF_CORE_READ(f, f_path.mnt) : NULL);
+	if (bpf_ringbuf_output(&events, r, __builtin_offsetof(struct iopat_path_rec, names) +
+			       (r->len & (IOPAT_PATH_NAMES - 1 + 256)), BPF_RB_NO_WAKEUP)) {
+		bpf_map_delete_elem(&seen_files, &key);
+		last->tgid = 0;
+		count_drop(IOPAT_DROP_RINGBUF);
+	}
+	return 0;
+}
+
+static __always_inline void event_send(__u8 level, __u8 op, __u8 kind, __u32 dev, __u64 ino,
+				       __u64 off, __u64 bytes, __s32 result)
+{
+	struct iopat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!e) {
+		count_drop(IOPAT_DROP_RINGBUF);
+		return;
+	}
+	e->type = IOPAT_REC_EVENT;
+	e->level = level;
+	e->op = op;
+	e->kind = kind;
+	e->result = result;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->dev = dev;
+	e->bytes = bytes;
+	e->ino = ino;
+	e->off = off;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/* An I/O on an open file by the current task. ret: bytes, or -errno. */
+static __always_inline void record_file_io(struct file *f, __u8 level, int op, __u64 off,
+					   long ret)
+{
+	struct iopat_file_key key = {};
+	struct inode *inode;
+	int kind;
+
+	if (!f)
+		return;
+	inode = f->f_inode;
+	if (inode_key(inode, &key))
+		return;
+	kind = inode_kind(inode);
+	if (kind < 0 || !task_is_recorded(bpf_get_current_pid_tgid() >> 32))
+		return;
+	path_send(key.dev, key.ino, inode, f, kind);
+	if (off == NO_OFFSET)
+		off = ret > 0 ? f->f_pos - ret : f->f_pos;
+	event_send(level, op, kind, key.dev, key.ino, off, ret > 0 ? ret : 0, ret);
+}
+
+static __always_inline int record_fd(int fd, int dir, __u64 off, long ret)
+{
+	record_file_io(task_fd_file(bpf_get_current_task_btf(), fd), IOPAT_LEVEL_SYSCALL,
+		       dir == IOPAT_WRITE ? IOPAT_OP_WRITE : IOPAT_OP_READ, off, ret);
+	return 0;
+}
+
+/* Global: verified once, for the loops of the rare calls. */
+__noinline int record_fd_global(int fd, int dir, __u64 off, __u64 bytes)
+{
+	return record_fd(fd, dir, off, bytes);
+}
+
+__noinline int record_fsync(int fd)
+{
+	struct file *f = task_fd_file(bpf_get_current_task_btf(), fd);
+
+	record_file_io(f, IOPAT_LEVEL_SYSCALL, IOPAT_OP_FSYNC, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(record_sys_exit, struct pt_regs *regs, long ret)
+{
+	long nr = regs->orig_ax;
+	int fd, dir;
+	__u64 off;
+
+	if (sys_rw_decode(nr, regs, &fd, &dir, &off)) {
+		/* transfers, and failures other than "try again" */
+		if (ret > 0 || (ret < 0 && ret != -11))
+			record_fd(fd, dir, off, ret);
+		return 0;
+	}
+	switch (nr) {
+	case NR_sendfile:
+	case NR_copy_file_range:
+		if (ret > 0)
+			two_file_call_for_each(nr, regs, ret, record_fd_global);
+		break;
+	case NR_io_submit:
+		if (ret > 0)
+			iocb_for_each(regs->dx, ret, record_fd_global, record_fsync);
+		break;
+	case NR_fsync:
+	case NR_fdatasync:
+		if (ret == 0)
+			record_fsync(regs->di);
+		break;
+	}
+	return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(record_io_uring_complete, void *ring_ctx, void *req_ptr,
+	     struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *req;
+	struct io_rw *rw;
+	__s32 res = cqe->res;
+	int op;
+
+	if (res <= 0 || !req_ptr)
+		return 0;
+	req = bpf_rdonly_cast(req_ptr, bpf_core_type_id_kernel(struct io_kiocb));
+	op = io_uring_rw_dir(req);
+	if (op < 0)
+		return 0;
+	rw = bpf_rdonly_cast(&req->cmd, bpf_core_type_id_kernel(struct io_rw));
+	record_file_io(req->file, IOPAT_LEVEL_SYSCALL, op, rw->kiocb.ki_pos - res, res);
+	return 0;
+}
+
+SEC("tp_btf/mm_filemap_add_to_page_cache")
+int BPF_PROG(record_page_cache_add, struct folio *folio)
+{
+	struct iopat_file_key key = {};
+	struct address_space *mapping;
+	struct inode *inode;
+	__u64 bytes;
+	int kind;
+
+	if (in_write_syscall())
+		return 0;
+	mapping = folio->mapping;
+	if (!mapping || !mapping->host)
+		return 0;
+	inode = mapping->host;
+	if (inode_key(inode, &key))
+		return 0;
+	kind = inode_kind(inode);
+	if (kind < 0 || !task_is_recorded(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	path_send(key.dev, key.ino, inode, NULL, kind);
+	bytes = folio_bytes(folio);
+	event_send(IOPAT_LEVEL_CACHE, IOPAT_OP_READ, kind, key.dev, key.ino,
+		   (__u64)folio->index << 12, bytes, bytes);
+	return 0;
+}
+
+/* ---- block layer: attributed at submission, sent at completion ---- */
+
+static __always_inline int rq_attribute(struct request *rq)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct iopat_rq r = {};
+	__u64 key = (__u64)rq;
+	__u32 op = rq->cmd_flags & REQ_OP_MASK;
+
+	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
+		return 0;
+	if (task->flags & PF_KTHREAD) {
+		r.tgid = IOPAT_PID_WRITEBACK;
+	} else {
+		r.tgid = task->tgid;
+		if (!task_is_recorded(r.tgid))
+			return 0;
+	}
+	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
+	if (bpf_map_update_elem(&rqs, &key, &r, BPF_ANY))
+		count_drop(IOPAT_DROP_RQ_MAP);
+	return 0;
+}
+
+SEC("tp_btf/block_io_start")
+int BPF_PROG(record_block_io_start, struct request *rq)
+{
+	return rq_attribute(rq);
+}
+
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(record_block_rq_insert, struct request *rq)
+{
+	return rq_attribute(rq);
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(record_block_rq_issue, struct request *rq)
+{
+	__u64 key = (__u64)rq;
+	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+
+	if (!r)
+		return 0;
+	r->dev = rq_dev(rq);
+	r->issue_ns = bpf_ktime_get_ns();
+	r->sector = rq->__sector;
+	r->bytes = rq->__data_len;
+	return 0;
+}
+
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(record_block_rq_complete, struct request *rq, blk_status_t error,
+	     unsigned int nr_bytes)
+{
+	struct iopat_event *e;
+	struct iopat_rq *r;
+	__u64 key = (__u64)rq;
+
+	r = bpf_map_lookup_elem(&rqs, &key);
+	if (!r)
+		return 0;
+	if (!r->issue_ns || nr_bytes < rq->__data_len) {
+		/* not issued yet, or a partial completion: the last one sends */
+		if (nr_bytes >= rq->__data_len)
+			bpf_map_delete_elem(&rqs, &key);
+		return 0;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		e->type = IOPAT_REC_EVENT;
+		e->level = IOPAT_LEVEL_DEVICE;
+		e->op = r->dir == IOPAT_WRITE ? IOPAT_OP_WRITE : IOPAT_OP_READ;
+		e->kind = 0;
+		e->result = error;
+		e->ts_ns = bpf_ktime_get_ns();
+		e->pid = r->tgid;
+		e->tid = r->tgid;
+		e->dev = r->dev;
+		e->bytes = r->bytes;
+		e->lat_ns = e->ts_ns - r->issue_ns;
+		e->off = r->sector << 9;
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	} else {
+		count_drop(IOPAT_DROP_RINGBUF);
+	}
+	bpf_map_delete_elem(&rqs, &key);
+	return 0;
+}
+
+/* ---- processes ---- */
+
+static __always_inline struct iopat_proc_event *proc_event(__u8 why, __u32 pid)
+{
+	__u32 zero = 0;
+	struct iopat_proc_event *p = bpf_map_lookup_elem(&scratch_proc, &zero);
+
+	if (!p)
+		return NULL;
+	p->type = IOPAT_REC_PROC;
+	p->why = why;
+	p->args_len = 0;
+	p->pid = pid;
+	p->ppid = 0;
+	p->exit_code = 0;
+	p->ts_ns = bpf_ktime_get_ns();
+	p->cgroup_id = bpf_get_current_cgroup_id();
+	return p;
+}
+
+static __always_inline void proc_event_send(struct iopat_proc_event *p)
+{
+	__u32 size = __builtin_offsetof(struct iopat_proc_event, args) + (p->args_len & 255);
+
+	if (bpf_ringbuf_output(&events, p, size, BPF_RB_NO_WAKEUP))
+		count_drop(IOPAT_DROP_RINGBUF);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(record_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct iopat_proc_event *p;
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	__u8 one = 1;
+
+	if (ptgid == ctgid)
+		return 0;
+	if (filter_tracked) {
+		if (!bpf_map_lookup_elem(&tracked, &ptgid))
+			return 0;
+		if (bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY))
+			count_drop(IOPAT_DROP_TRACK_MAP);
+	}
+	if (!comm_matches())
+		return 0;
+	p = proc_event(IOPAT_PROC_FORK, ctgid);
+	if (!p)
+		return 0;
+	p->ppid = ptgid;
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), parent->comm);
+	proc_event_send(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(record_process_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	struct iopat_proc_event *p;
+	unsigned long start, end;
+	long n;
+
+	if (!task_is_recorded(task->tgid))
+		return 0;
+	p = proc_event(IOPAT_PROC_EXEC, task->tgid);
+	if (!p)
+		return 0;
+	p->ppid = task->real_parent->tgid;
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->comm);
+	start = BPF_CORE_READ(task, mm, arg_start);
+	end = BPF_CORE_READ(task, mm, arg_end);
+	n = end - start;
+	if (n > (long)sizeof(p->args) - 1)
+		n = sizeof(p->args) - 1;
+	if (n > 0 && bpf_probe_read_user(p->args, n & 255, (void *)start) == 0)
+		p->args_len = n & 255;
+	proc_event_send(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(record_process_exit, struct task_struct *task)
+{
+	struct iopat_proc_event *p;
+
+	if (task->signal->live.counter != 0)
+		return 0;	/* not the last thread */
+	if (!task_is_recorded(task->tgid))
+		return 0;
+	p = proc_event(IOPAT_PROC_EXITED, task->tgid);
+	if (!p)
+		return 0;
+	p->exit_code = task->exit_code;
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->group_leader->comm);
+	proc_event_send(p);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* The tracepoints iopat attaches to, probed in the running kernel's BTF
+ * before load: the programs of missing hooks and of fallbacks that are
+ * not needed are turned off. Both BPF objects (iopat, record) name their
+ * programs PREFIX + a hook's suffix. */
+#ifndef IOPAT_HOOKS_H
+#define IOPAT_HOOKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bpf/libbpf.h>
+
+/* Returns 0, or 1 after a printed message (a required hook is missing,
+ * or BTF is unreadable). list gets "sys_exit,io_uring_complete,...". */
+int hooks_choose(struct bpf_object *obj, const char *prefix, char *list, size_t len);
+
+/* Runs of the object's programs skipped because one was already running
+ * on that CPU (bpf_prog_info.recursion_misses), summed. */
+uint64_t hooks_recursion_misses(struct bpf_object *obj);
+
+#endif

@@ -1,0 +1,412 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hist.h"
+#include "replay.h"
+
+void replay_init(struct replay *rp)
+{
+	memset(rp, 0, sizeof(*rp));
+}
+
+/* Grow an array of elements of size sz to hold index i. */
+static int ensure(void **arr, size_t *cap, size_t sz, size_t i)
+{
+	size_t nc = *cap ? *cap : 64;
+	void *p;
+
+	if (i < *cap)
+		return 0;
+	while (nc <= i)
+		nc *= 2;
+	p = realloc(*arr, nc * sz);
+	if (!p)
+		return -ENOMEM;
+	memset((char *)p + *cap * sz, 0, (nc - *cap) * sz);
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
+static char *dup_str(struct trace_str s)
+{
+	char *p = malloc(s.n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	return p;
+}
+
+/* Arguments are NUL-separated in the trace; shown with spaces. */
+static char *dup_cmdline(struct trace_str s)
+{
+	char *p = dup_str(s);
+
+	for (size_t i = 0; p && i < s.n; i++)
+		if (p[i] == '\0')
+			p[i] = ' ';
+	return p;
+}
+
+static void set_str(struct replay *rp, char **dst, struct trace_str s, bool cmdline)
+{
+	char *p = cmdline ? dup_cmdline(s) : dup_str(s);
+
+	if (!p) {
+		rp->oom = -ENOMEM;
+		return;
+	}
+	free(*dst);
+	*dst = p;
+}
+
+/* The process entry of pid, created (named "?") when new. */
+static struct iopat_proc *proc_get(struct replay *rp, uint32_t pid, uint64_t ts)
+{
+	int added;
+	long i = idxmap_get(&rp->proc_idx, pid, &added);
+
+	if (i < 0 || ensure((void **)&rp->procs, &rp->cap_procs, sizeof(*rp->procs), i) ||
+	    ensure((void **)&rp->info, &rp->cap_info, sizeof(*rp->info), i)) {
+		rp->oom = -ENOMEM;
+		return NULL;
+	}
+	if (added) {
+		struct iopat_proc *p = &rp->procs[i];
+
+		memset(p, 0, sizeof(*p));
+		p->tgid = pid;
+		p->start_ns = ts;
+		strcpy(p->comm, pid == IOPAT_PID_WRITEBACK ? "[writeback]" : "?");
+	}
+	return &rp->procs[i];
+}
+
+static void apply_meta(struct replay *rp, const struct trace_meta *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct trace_str k = m->key[i], v = m->value[i];
+		char num[32];
+
+		if (trace_str_eq(k, "host"))
+			set_str(rp, &rp->host, v, false);
+		else if (trace_str_eq(k, "kernel"))
+			set_str(rp, &rp->kernel, v, false);
+		else if (trace_str_eq(k, "hooks"))
+			set_str(rp, &rp->hooks, v, false);
+		else if (trace_str_eq(k, "filters"))
+			set_str(rp, &rp->filters, v, false);
+		else if (trace_str_eq(k, "iopat_version"))
+			set_str(rp, &rp->version, v, false);
+		else if (trace_str_eq(k, "boot_time_ns") || trace_str_eq(k, "start_ns")) {
+			size_t n = v.n < sizeof(num) - 1 ? v.n : sizeof(num) - 1;
+
+			memcpy(num, v.p, n);
+			num[n] = '\0';
+			*(trace_str_eq(k, "start_ns") ? &rp->start_ns : &rp->boot_time_ns) =
+				strtoull(num, NULL, 10);
+		}
+	}
+}
+
+static void apply_proc(struct replay *rp, const struct trace_proc *tp)
+{
+	struct iopat_proc *p = proc_get(rp, tp->pid, tp->ts_ns);
+	struct replay_proc_info *info;
+	size_t n = tp->comm.n < IOPAT_COMM_LEN - 1 ? tp->comm.n : IOPAT_COMM_LEN - 1;
+
+	if (!p)
+		return;
+	info = &rp->info[p - rp->procs];
+	if (tp->why == IOPAT_PROC_FORK || tp->why == IOPAT_PROC_EXEC) {
+		/* a new life for this pid: an exec keeps the counts */
+		p->exited = 0;
+		p->exit_ns = 0;
+	}
+	if (tp->ppid)
+		p->ppid = tp->ppid;
+	if (tp->cgroup_id)
+		p->cgroup_id = tp->cgroup_id;
+	if (n) {
+		memcpy(p->comm, tp->comm.p, n);
+		p->comm[n] = '\0';
+	}
+	if (tp->exe.n)
+		set_str(rp, &info->exe, tp->exe, false);
+	if (tp->cmdline.n)
+		set_str(rp, &info->cmdline, tp->cmdline, true);
+	if (tp->cgroup.n)
+		set_str(rp, &info->cgroup, tp->cgroup, false);
+	info->gpu |= tp->flags & IOPAT_PROC_GPU;
+}
+
+static void apply_file(struct replay *rp, const struct trace_file *tf)
+{
+	struct replay_file *f;
+
+	if (tf->file_id > (1u << 28) ||
+	    ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), tf->file_id)) {
+		rp->oom = rp->oom ? rp->oom : -ENOMEM;
+		return;
+	}
+	f = &rp->files[tf->file_id];
+	f->dev = tf->dev;
+	f->ino = tf->ino;
+	f->kind = tf->kind;
+	set_str(rp, &f->path, tf->path, false);
+	if (tf->file_id >= rp->nfiles)
+		rp->nfiles = tf->file_id + 1;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* A file an event names but the trace never described (its FILE record
+ * was in a lost chunk): counted under an empty path. */
+static struct replay_file *file_of(struct replay *rp, uint32_t id)
+{
+	if (id >= rp->nfiles) {
+		if (id > (1u << 28) ||
+		    ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), id)) {
+			rp->oom = -ENOMEM;
+			return NULL;
+		}
+		rp->nfiles = id + 1;
+	}
+	return &rp->files[id];
+}
+
+static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct trace_event *e)
+{
+	int dir = e->op == IOPAT_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
+	struct replay_file *f = file_of(rp, e->file_id);
+	struct replay_pf *pf;
+	uint64_t before, end = e->off + e->bytes;
+	int added;
+	long i;
+	bool seq;
+
+	if (!f)
+		return;
+	i = idxmap_get(&rp->pf_idx, (uint64_t)e->pid << 32 | e->file_id, &added);
+	if (i < 0 || ensure((void **)&rp->pfs, &rp->cap_pfs, sizeof(*rp->pfs), i)) {
+		rp->oom = -ENOMEM;
+		return;
+	}
+	pf = &rp->pfs[i];
+	if (added) {
+		memset(pf, 0, sizeof(*pf));
+		if (f->kind != IOPAT_KIND_MEMORY)
+			p->io.files++;
+	}
+	if (end > f->extent)
+		f->extent = end;
+	seq = e->off == 0 || e->off + 1 == pf->next_off[dir];
+	pf->next_off[dir] = end + 1;
+	before = pf->bytes[dir];
+	pf->bytes[dir] += e->bytes;
+	f->unique[dir] += min_u64(f->bytes[dir] + e->bytes, f->extent) -
+			  min_u64(f->bytes[dir], f->extent);
+	f->bytes[dir] += e->bytes;
+	f->ops[dir]++;
+	if (!f->first_ns)
+		f->first_ns = e->ts_ns;
+	f->last_ns = e->ts_ns;
+	if (f->kind == IOPAT_KIND_MEMORY) {
+		p->io.mem_bytes[dir] += e->bytes;
+		p->io.mem_ops[dir]++;
+		return;
+	}
+	p->io.bytes[dir] += e->bytes;
+	p->io.ops[dir]++;
+	p->io.seq_ops[dir] += seq;
+	p->io.unique_bytes[dir] += min_u64(before + e->bytes, f->extent) - min_u64(before, f->extent);
+	p->size_hist[dir][hist_size_bucket(e->bytes)]++;
+}
+
+static void apply_device(struct replay *rp, const struct trace_event *e)
+{
+	int dir = e->op == IOPAT_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
+	struct iopat_dev_dir_stats *d;
+	struct iopat_dev_stats *st;
+	uint64_t sector = e->off >> 9;
+	int added;
+	long i = idxmap_get(&rp->dev_idx, (uint64_t)e->pid << 32 | e->dev, &added);
+
+	if (i < 0 || ensure((void **)&rp->devs, &rp->cap_devs, sizeof(*rp->devs), i) ||
+	    ensure((void **)&rp->dev_keys, &rp->cap_dev_keys, sizeof(*rp->dev_keys), i)) {
+		rp->oom = -ENOMEM;
+		return;
+	}
+	st = &rp->devs[i];
+	if (added) {
+		memset(st, 0, sizeof(*st));
+		rp->dev_keys[i].tgid = e->pid;
+		rp->dev_keys[i].dev = e->dev;
+	}
+	d = &st->dir[dir];
+	d->bytes += e->bytes;
+	d->ops++;
+	d->seq_ops += sector == st->next_sector;
+	d->lat_ns_sum += e->lat_ns;
+	d->size_hist[hist_size_bucket(e->bytes)]++;
+	d->lat_hist[hist_lat_bucket(e->lat_ns)]++;
+	st->next_sector = sector + (e->bytes >> 9);
+}
+
+static void apply_event(struct replay *rp, const struct trace_event *e)
+{
+	struct iopat_proc *p;
+
+	rp->events++;
+	if (!rp->first_ns || e->ts_ns < rp->first_ns)
+		rp->first_ns = e->ts_ns;
+	if (e->ts_ns > rp->last_ns)
+		rp->last_ns = e->ts_ns;
+	p = proc_get(rp, e->pid, e->ts_ns);
+	if (!p)
+		return;
+	if (e->level == IOPAT_LEVEL_DEVICE) {
+		apply_device(rp, e);
+		return;
+	}
+	if (e->op == IOPAT_OP_FSYNC) {
+		p->io.fsyncs++;
+		return;
+	}
+	if (e->level == IOPAT_LEVEL_CACHE) {
+		struct replay_file *f = file_of(rp, e->file_id);
+
+		p->io.cache_miss_bytes += e->bytes;
+		if (f)
+			f->cache_miss_bytes += e->bytes;
+		return;
+	}
+	if (e->result > 0)
+		apply_transfer(rp, p, e);
+}
+
+static void apply_drop(struct replay *rp, const struct trace_drop *d)
+{
+	struct replay_gap *g;
+
+	if (d->reason < IOPAT_NDROPS)
+		rp->drops[d->reason] += d->count;
+	if (ensure((void **)&rp->gaps, &rp->cap_gaps, sizeof(*rp->gaps), rp->ngaps)) {
+		rp->oom = -ENOMEM;
+		return;
+	}
+	g = &rp->gaps[rp->ngaps++];
+	g->from_ns = d->from_ns;
+	g->to_ns = d->to_ns;
+	g->count = d->count;
+	g->reason = d->reason;
+}
+
+void replay_apply(struct replay *rp, const struct trace_record *rec)
+{
+	struct iopat_proc *p;
+
+	switch (rec->tag) {
+	case IOPAT_TAG_EVENT:
+		apply_event(rp, &rec->ev);
+		break;
+	case IOPAT_TAG_META:
+		apply_meta(rp, &rec->meta);
+		break;
+	case IOPAT_TAG_PROC:
+		apply_proc(rp, &rec->proc);
+		break;
+	case IOPAT_TAG_EXIT:
+		p = proc_get(rp, rec->exit.pid, rec->exit.ts_ns);
+		if (p) {
+			p->exited = 1;
+			p->exit_ns = rec->exit.ts_ns;
+			p->exit_code = rec->exit.exit_code;
+		}
+		break;
+	case IOPAT_TAG_FILE:
+		apply_file(rp, &rec->file);
+		break;
+	case IOPAT_TAG_DROP:
+		apply_drop(rp, &rec->drop);
+		break;
+	case IOPAT_TAG_END:
+		rp->ended = true;
+		rp->end_events = rec->end.events;
+		rp->end_drops = rec->end.drops;
+		break;
+	}
+}
+
+int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
+{
+	void *keys, *vals;
+	size_t np = rp->proc_idx.n, nd = rp->dev_idx.n;
+
+	raw_snapshot_reset(s);
+	if (raw_snapshot_reserve_procs(s, np, &keys, &vals))
+		return -ENOMEM;
+	for (size_t i = 0; i < np; i++)
+		((__u32 *)keys)[i] = rp->procs[i].tgid;
+	memcpy(vals, rp->procs, np * sizeof(*rp->procs));
+	s->nprocs = np;
+	if (raw_snapshot_reserve_devs(s, nd, &keys, &vals))
+		return -ENOMEM;
+	memcpy(keys, rp->dev_keys, nd * sizeof(*rp->dev_keys));
+	memcpy(vals, rp->devs, nd * sizeof(*rp->devs));
+	s->ndevs = nd;
+	memcpy(s->drops, rp->drops, sizeof(s->drops));
+	s->taken_ns = rp->last_ns;
+	return 0;
+}
+
+const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id)
+{
+	return id < rp->nfiles ? &rp->files[id] : NULL;
+}
+
+const struct replay_proc_info *replay_proc_info(const struct replay *rp, uint32_t pid)
+{
+	long i = idxmap_find(&rp->proc_idx, pid);
+
+	return i < 0 ? NULL : &rp->info[i];
+}
+
+const struct iopat_proc *replay_proc(const struct replay *rp, uint32_t pid)
+{
+	long i = idxmap_find(&rp->proc_idx, pid);
+
+	return i < 0 ? NULL : &rp->procs[i];
+}
+
+void replay_free(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->proc_idx.n; i++) {
+		free(rp->info[i].exe);
+		free(rp->info[i].cmdline);
+		free(rp->info[i].cgroup);
+	}
+	for (size_t i = 0; i < rp->nfiles; i++)
+		free(rp->files[i].path);
+	idxmap_free(&rp->proc_idx);
+	idxmap_free(&rp->dev_idx);
+	idxmap_free(&rp->pf_idx);
+	free(rp->procs);
+	free(rp->info);
+	free(rp->dev_keys);
+	free(rp->devs);
+	free(rp->pfs);
+	free(rp->files);
+	free(rp->gaps);
+	free(rp->host);
+	free(rp->kernel);
+	free(rp->hooks);
+	free(rp->filters);
+	free(rp->version);
+	memset(rp, 0, sizeof(*rp));
+}

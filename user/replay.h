@@ -1,0 +1,90 @@
+/*
+ * Replays the records of a trace into the counters the kernel programs
+ * keep live (pure: no BPF): per-process totals and size histograms,
+ * per-(process, device) request statistics, per-file totals. Reports,
+ * `top --from` and exports read traces through it, so that a recording
+ * and a live run are summed by the same code (aggregate.c).
+ */
+#ifndef IOPAT_REPLAY_H
+#define IOPAT_REPLAY_H
+
+#include <stdbool.h>
+#include "aggregate.h"
+#include "idxmap.h"
+#include "trace.h"
+
+struct replay_file {
+	uint32_t dev, kind;
+	uint64_t ino;
+	char *path;		/* "" when the trace has none */
+	uint64_t bytes[IOPAT_NDIR], ops[IOPAT_NDIR];
+	uint64_t unique[IOPAT_NDIR];	/* min(bytes, extent), as the kernel estimates */
+	uint64_t extent;	/* largest end offset seen: the size estimate */
+	uint64_t cache_miss_bytes;
+	uint64_t first_ns, last_ns;
+};
+
+/* What a trace says of a process beyond its counters. */
+struct replay_proc_info {
+	char *exe, *cmdline, *cgroup;	/* cmdline: arguments joined by spaces */
+	bool gpu;
+};
+
+/* Per (process, file): the position for sequentiality, bytes for the
+ * unique-bytes estimate. */
+struct replay_pf {
+	uint64_t next_off[IOPAT_NDIR];
+	uint64_t bytes[IOPAT_NDIR];
+};
+
+/* A period with lost events. */
+struct replay_gap {
+	uint64_t from_ns, to_ns, count;
+	uint32_t reason;
+};
+
+struct replay {
+	/* processes, by pid */
+	struct idxmap proc_idx;
+	struct iopat_proc *procs;
+	struct replay_proc_info *info;
+	size_t cap_procs, cap_info;
+	/* (pid, dev) */
+	struct idxmap dev_idx;
+	struct iopat_dev_key *dev_keys;
+	struct iopat_dev_stats *devs;
+	size_t cap_devs, cap_dev_keys;
+	/* (pid, file id) */
+	struct idxmap pf_idx;
+	struct replay_pf *pfs;
+	size_t cap_pfs;
+	/* files, by id */
+	struct replay_file *files;
+	size_t nfiles, cap_files;
+	/* header */
+	char *host, *kernel, *hooks, *filters, *version;
+	uint64_t boot_time_ns, start_ns;
+	/* what was read */
+	uint64_t events, first_ns, last_ns;
+	uint64_t drops[IOPAT_NDROPS];
+	struct replay_gap *gaps;
+	size_t ngaps, cap_gaps;
+	bool ended;		/* END record seen */
+	uint64_t end_events, end_drops;
+	int oom;		/* -ENOMEM once memory ran out */
+};
+
+void replay_init(struct replay *rp);
+/* Apply one record. Memory failures are kept in rp->oom. */
+void replay_apply(struct replay *rp, const struct trace_record *rec);
+/* The cumulative counters as a kernel snapshot (procs and devs; files
+ * are left out). 0 or -ENOMEM. */
+int replay_snapshot(const struct replay *rp, struct raw_snapshot *s);
+/* A file by id, NULL when the trace never described it. */
+const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id);
+/* A process's extra information by pid, NULL when unknown. */
+const struct replay_proc_info *replay_proc_info(const struct replay *rp, uint32_t pid);
+const struct iopat_proc *replay_proc(const struct replay *rp, uint32_t pid);
+void replay_free(struct replay *rp);
+
+#endif
