@@ -24,9 +24,11 @@ const struct param_def heat_param_defs[] = {
 	{ "hot_reread", P(hot_reread), 1.5, 1, 1000, "ratio",
 	  "bytes read / unique bytes read from here on: the directory is re-read, hot" },
 	{ "hot_read_share", P(hot_read_share), 0.25, 0, 1, "share of bytes read",
-	  "a directory carrying at least this share of the window's reads, read at random, is hot" },
+	  "a directory carrying at least this share of the window's reads, read at random, "
+	  "is hot" },
 	{ "hot_random_pct", P(hot_random_pct), 50, 0, 100, "% of read ops",
-	  "at least this share of random read ops (not continuing the previous op): read at random" },
+	  "at least this share of random read ops (not continuing the previous op): read at "
+	  "random" },
 	{ "cold_idle_share", P(cold_idle_share), 0.5, 0, 1, "share of the window",
 	  "no access for at least this share of the window: cold" },
 	{ "rewrite_min", P(rewrite_min), 1.5, 1, 1000, "ratio",
@@ -293,9 +295,12 @@ int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_p
 	order = malloc((s->nfiles ? s->nfiles : 1) * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->nfiles; i++)
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct iopat_file_key *k = &s->file_keys[i];
+
 		if (s->file_stats[i].kind != IOPAT_KIND_MEMORY)
-			order[n++] = (struct entry_ref){ s->file_keys[i].dev, s->file_keys[i].ino, i };
+			order[n++] = (struct entry_ref){ k->dev, k->ino, i };
+	}
 	qsort(order, n, sizeof(*order), cmp_entry_refs);
 	for (size_t i = 0; i < n && !err; i = end) {
 		struct heat_file f;
@@ -390,7 +395,7 @@ static void window_of(const struct dirheat *h, uint64_t *start_ns, uint64_t *end
 void dirheat_label(struct dirheat *h, const struct heat_params *p, uint64_t start_ns,
 		   uint64_t end_ns)
 {
-	uint64_t reads = 0, moved = 0;
+	uint64_t reads = 0, moved = 0, last;
 
 	window_of(h, &start_ns, &end_ns);
 	h->window_s = end_ns > start_ns ? (end_ns - start_ns) / 1e9 : 0;
@@ -406,7 +411,8 @@ void dirheat_label(struct dirheat *h, const struct heat_params *p, uint64_t star
 		d->share = moved ? (double)(d->read_bytes + d->write_bytes) / moved : 0;
 		d->random_pct = d->read_ops ? 100 - units_pct(d->seq_read_ops, d->read_ops) : 0;
 		/* accesses before the window count as at its start */
-		d->idle_s = end_ns > d->last_ns ? (end_ns - max_u64(d->last_ns, start_ns)) / 1e9 : 0;
+		last = max_u64(d->last_ns, start_ns);
+		d->idle_s = end_ns > last ? (end_ns - last) / 1e9 : 0;
 		label_dir(d, p, h->window_s);
 	}
 	if (h->n)

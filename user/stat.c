@@ -22,7 +22,8 @@
 static void stat_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [-v] [--] CMD [ARGS...]\n\n"
+		"usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [-v]\n"
+		"                  [--] CMD [ARGS...]\n\n"
 		"Run CMD, trace its file and block I/O and that of all its descendants\n"
 		"until the last one exits, then print a summary (to stderr by default).\n\n"
 		"  -j, --json        one JSON object instead of text\n"
