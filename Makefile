@@ -42,7 +42,7 @@ PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/params.c \
 	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
 	     user/paths.c user/trace_writer.c user/trace_reader.c \
-	     user/idxmap.c user/replay.c
+	     user/idxmap.c user/replay.c user/timeseries.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/devnames.c user/hooks.c user/procfs.c user/child.c user/record.c \
 	    user/export.c user/trace_cli.c

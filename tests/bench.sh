@@ -17,6 +17,11 @@
 #             that any system-call tracer pays
 #   top       fio alone while `iopat top -b -d 1` watches the whole host
 #   bpftrace  fio alone while a bpftrace one-liner sums pread64 returns
+#   record    fio under `iopat record -o FILE --` (every event to a trace)
+#
+# With the record mode: the events per second it sustained, the events it
+# dropped, bytes per event on disk, and the speed of `iopat report` and
+# `iopat export` over the last trace, in events per second on one core.
 #
 # Then the cost of one `top` refresh with BENCH_REFRESH_PROCS live
 # processes (default 1000) and BENCH_REFRESH_FILES tracked files (default
@@ -35,7 +40,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-BENCH_MODES=${BENCH_MODES:-plain floor iopat top bpftrace}
+BENCH_MODES=${BENCH_MODES:-plain floor iopat top bpftrace record}
 BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
@@ -150,6 +155,14 @@ mode_plain() {
 mode_iopat() {
 	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
 	"$IOPAT" stat -o /dev/null -- fio "$@"
+}
+
+# The recorder's summary line of every run, for the recording table.
+RECORD_LOG=
+
+mode_record() {
+	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
+	"$IOPAT" record -o "$WORK/bench.iotrace" -- fio "$@" 2>>"$RECORD_LOG"
 }
 
 TOP_PID=
@@ -270,6 +283,7 @@ for job in $BENCH_JOBS; do
 	esac
 done
 
+RECORD_LOG=$WORK/record.log
 declare -A RESULTS
 for job in $BENCH_JOBS; do
 	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
@@ -277,6 +291,14 @@ for job in $BENCH_JOBS; do
 			echo "bench: $job round $r/$BENCH_ROUNDS mode $mode" >&2
 			v=$(run_one "$job" "$mode")
 			RESULTS[$job/$mode]+="$v "
+			if [ "$mode" = record ]; then
+				# "wrote N events to F (S, B bytes/event), dropped D"
+				tail -n1 "$RECORD_LOG" | sed -n \
+					's/.*wrote \([0-9]*\) events.*, \([0-9.]*\) bytes\/event), dropped \([0-9]*\).*/\1 \2 \3/p' |
+					awk -v j="$job" -v r="$BENCH_RUNTIME" '{ print j, $1, $1 / r, $2, $3 }' \
+						>>"$WORK/record.tsv"
+				cp "$WORK/bench.iotrace" "$WORK/$job.iotrace"
+			fi
 		done
 	done
 done
@@ -314,6 +336,43 @@ for job in $BENCH_JOBS; do
 			"$(awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }' <<<"$runs")"
 	done
 done
+
+# ------------------------------------------------------- recording
+
+# events_per_s CMD...: run CMD pinned to one CPU; prints events/s, taking
+# the event count from $EVENTS.
+events_per_s() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	taskset -c 0 "$@" >/dev/null
+	t1=$(date +%s.%N)
+	awk -v n="$EVENTS" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f M/s (%.2f s)", n / (b - a) / 1e6, b - a }'
+}
+
+if [[ " $BENCH_MODES " == *" record "* ]] && [ -s "$WORK/record.tsv" ]; then
+	echo
+	echo "| recording | runs | events per run (median) | events/s sustained (median) | dropped (all runs) | bytes/event on disk (median) |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+	for job in $BENCH_JOBS; do
+		awk -v j="$job" '$1 == j' "$WORK/record.tsv" >"$WORK/rec.$job" || true
+		[ -s "$WORK/rec.$job" ] || continue
+		printf '| %s | %s | %.0f | %.0f | %s | %.2f |\n' "$job" "$(wc -l <"$WORK/rec.$job")" \
+			"$(cut -d' ' -f2 "$WORK/rec.$job" | median)" \
+			"$(cut -d' ' -f3 "$WORK/rec.$job" | median)" \
+			"$(awk '{ s += $5 } END { print s + 0 }' "$WORK/rec.$job")" \
+			"$(cut -d' ' -f4 "$WORK/rec.$job" | median)"
+	done
+	echo
+	echo "| reading a trace (one core) | events | report -f json | export -f jsonl |"
+	echo "| --- | ---: | ---: | ---: |"
+	for job in $BENCH_JOBS; do
+		[ -s "$WORK/$job.iotrace" ] || continue
+		EVENTS=$("$IOPAT" export "$WORK/$job.iotrace" --format jsonl | grep -c '"type":"event"')
+		printf '| %s | %s | %s | %s |\n' "$job" "$EVENTS" \
+			"$(events_per_s "$IOPAT" report -f json -o /dev/null "$WORK/$job.iotrace")" \
+			"$(events_per_s "$IOPAT" export "$WORK/$job.iotrace" -f jsonl -o /dev/null)"
+	done
+fi
 
 # ------------------------------------------------------- top refresh cost
 

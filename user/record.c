@@ -74,7 +74,8 @@ static void record_usage(FILE *out)
 		"  -d, --duration SECS stop after SECS seconds\n"
 		"  -p, --pid PID       only this process and its descendants (repeatable)\n"
 		"  -c, --comm COMM     only tasks with this exact command name\n"
-		"      --max-size SIZE stop when the file reaches SIZE (e.g. 500M, 2G)\n"
+		"      --max-size SIZE stop when the file reaches SIZE (e.g. 500M, 2G; the\n"
+		"                      last chunk may pass it by up to 1/16 of SIZE)\n"
 		"      --buffer SIZE   kernel ring buffer (default 64M, a power of two)\n"
 		"  -v, --verbose       show libbpf messages\n"
 		"  -h, --help          this help\n\n"
@@ -247,8 +248,12 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct recorder *r = ctx;
 	const struct iopat_path_rec *pr = data;
 
-	if (r->err || size < 1)
+	if (r->err || r->size_reached || size < 1)
+		return 0;	/* after the end: not part of the recording */
+	if (r->max_size && trace_writer_pending(r->w) >= r->max_size) {
+		r->size_reached = true;
 		return 0;
+	}
 	switch (*(const uint8_t *)data) {
 	case IOPAT_REC_EVENT:
 		if (size >= sizeof(struct iopat_event))
@@ -562,7 +567,9 @@ int do_record(int argc, char **argv)
 	}
 	if (recorder_open(&r, ringbuf, npids || cmd, comm))
 		goto out;
-	opt = trace_writer_open(&r.w, r.fd, 0);
+	/* with a size limit, chunks small enough not to overshoot it much */
+	opt = trace_writer_open(&r.w, r.fd, r.max_size && r.max_size / 16 < (1u << 20) ?
+					     r.max_size / 16 : 0);
 	if (!opt)
 		opt = write_header(&r, cmd, pids, npids, comm, duration);
 	if (opt) {

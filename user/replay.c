@@ -213,6 +213,7 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 			  min_u64(f->bytes[dir], f->extent);
 	f->bytes[dir] += e->bytes;
 	f->ops[dir]++;
+	f->seq_ops[dir] += seq;
 	if (!f->first_ns)
 		f->first_ns = e->ts_ns;
 	f->last_ns = e->ts_ns;
@@ -337,6 +338,7 @@ void replay_apply(struct replay *rp, const struct trace_record *rec)
 		break;
 	case IOPAT_TAG_END:
 		rp->ended = true;
+		rp->end_ns = rec->end.ts_ns;
 		rp->end_events = rec->end.events;
 		rp->end_drops = rec->end.drops;
 		break;

@@ -18,6 +18,7 @@ struct replay_file {
 	uint64_t ino;
 	char *path;		/* "" when the trace has none */
 	uint64_t bytes[IOPAT_NDIR], ops[IOPAT_NDIR];
+	uint64_t seq_ops[IOPAT_NDIR];	/* continuing the same process's last op */
 	uint64_t unique[IOPAT_NDIR];	/* min(bytes, extent), as the kernel estimates */
 	uint64_t extent;	/* largest end offset seen: the size estimate */
 	uint64_t cache_miss_bytes;
@@ -70,7 +71,7 @@ struct replay {
 	struct replay_gap *gaps;
 	size_t ngaps, cap_gaps;
 	bool ended;		/* END record seen */
-	uint64_t end_events, end_drops;
+	uint64_t end_ns, end_events, end_drops;
 	int oom;		/* -ENOMEM once memory ran out */
 };
 

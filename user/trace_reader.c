@@ -119,14 +119,15 @@ static int check_file_header(struct trace_reader *r, char *err, size_t errlen)
 		snprintf(err, errlen, "file header cut short at offset %zu", have);
 		return -EINVAL;
 	}
-	if (get_le32(h + 12) != crc32(0, h, 12)) {
-		snprintf(err, errlen, "file header checksum mismatch at offset 12");
-		return -EINVAL;
-	}
+	/* the version first: a later version may change the rest */
 	version = h[8] | h[9] << 8;
 	if (version > IOPAT_TRACE_VERSION) {
 		snprintf(err, errlen, "trace format version %u at offset 8 is newer than "
 			 "this iopat reads (%u)", version, IOPAT_TRACE_VERSION);
+		return -EINVAL;
+	}
+	if (get_le32(h + 12) != crc32(0, h, 12)) {
+		snprintf(err, errlen, "file header checksum mismatch at offset 12");
 		return -EINVAL;
 	}
 	if (version == 0 || h[10] < IOPAT_TRACE_FILE_HEADER_SIZE) {

@@ -1,0 +1,278 @@
+#!/usr/bin/env bats
+# Real-kernel tests of `iopat record` and of what reads its traces:
+# `iopat report`, `iopat export`. Ground truth is fio's JSON and the
+# counts `record` itself prints. Needs root; no timing thresholds.
+
+load helpers
+
+setup() {
+	common_setup
+	TRACE=$TESTDIR/t.iotrace
+	REPORT=$TESTDIR/report.json
+	MNT=
+}
+
+teardown() {
+	if [ -n "${MNT:-}" ]; then
+		umount "$MNT" 2>/dev/null || true
+		rmdir "$MNT" 2>/dev/null || true
+	fi
+	common_teardown
+}
+
+# record_fio FIO_JSON [FIO ARGS...]: `iopat record -o $TRACE -- fio ...`,
+# fio's JSON report to FIO_JSON through a pipe (not file I/O), the
+# recorder's summary line in $RECORD_ERR.
+record_fio() {
+	local fio_json=$1
+	shift
+	fio --output-format=json --disk_util=0 --name=job "$@" --io_size=1M >/dev/null ||
+		fail "fio warm-up failed"
+	"$IOPAT" record -o "$TRACE" -- fio --output-format=json --disk_util=0 --name=job "$@" \
+		2>"$TESTDIR/record.err" | cat >"$fio_json"
+	local rc=("${PIPESTATUS[@]}")
+	RECORD_ERR=$(cat "$TESTDIR/record.err")
+	note "record: $RECORD_ERR"
+	[ "${rc[0]}" -eq 0 ] || fail "iopat record exited ${rc[0]}"
+	jq -e '.jobs[0]' "$fio_json" >/dev/null || fail "fio wrote no JSON"
+}
+
+# events_written: the count `record` printed ("wrote N events").
+events_written() {
+	sed -n 's/.*wrote \([0-9][0-9]*\) events.*/\1/p' "$TESTDIR/record.err"
+}
+
+@test "record a fio read job: report totals within 1% of fio" {
+	make_file "$TESTDIR/data" 32
+	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=randread --bs=4k \
+		--size=32M --ioengine=psync
+	run "$IOPAT" report --format json -o "$REPORT" "$TRACE"
+	assert_success
+	local fio_bytes fio_ops
+	fio_bytes=$(jget "$TESTDIR/fio.json" .jobs[0].read.io_bytes)
+	fio_ops=$(jget "$TESTDIR/fio.json" .jobs[0].read.total_ios)
+	note "fio read $fio_bytes B in $fio_ops ops; report $(jq -c '.hosts[0].totals | {read_bytes, read_ops, seq_read_pct}' "$REPORT")"
+	within_pct "$(jget "$REPORT" .hosts[0].totals.read_bytes)" "$fio_bytes" 1
+	within_pct "$(jget "$REPORT" .hosts[0].totals.read_ops)" "$fio_ops" 1
+	num_le "$(jget "$REPORT" .hosts[0].totals.seq_read_pct)" 10 seq_read_pct
+	num_eq "$(jget "$REPORT" .hosts[0].drops.total)" 0 "events lost"
+	[ "$(jq -r .hosts[0].complete "$REPORT")" = true ] || fail "trace not complete"
+}
+
+@test "record a fio write-only job: totals within 1%, stage ingest" {
+	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=write --bs=64k \
+		--size=32M --ioengine=psync
+	run "$IOPAT" report --format json -o "$REPORT" "$TRACE"
+	assert_success
+	within_pct "$(jget "$REPORT" .hosts[0].totals.write_bytes)" \
+		"$(jget "$TESTDIR/fio.json" .jobs[0].write.io_bytes)" 1
+	num_ge "$(jget "$REPORT" .hosts[0].totals.seq_write_pct)" 99 seq_write_pct
+	# the job (fio and its forked job process) is one workload
+	note "workloads: $(jq -c '[.hosts[0].workloads[] | {pid, comm, members, stage, reasons}]' "$REPORT")"
+	[ "$(jq -r '.hosts[0].workloads[0].stage' "$REPORT")" = ingest ] ||
+		fail "stage is $(jq -r '.hosts[0].workloads[0].stage' "$REPORT"), expected ingest"
+	num_ge "$(jq '.hosts[0].workloads[0].members | length' "$REPORT")" 2 "job members"
+}
+
+@test "export jsonl: as many events as record wrote; csv and chrome agree" {
+	make_file "$TESTDIR/data" 8
+	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=read --bs=4k \
+		--size=8M --ioengine=psync
+	local n
+	n=$(events_written)
+	[ -n "$n" ] && [ "$n" -gt 2048 ] || fail "record printed no event count: $RECORD_ERR"
+	run "$IOPAT" export "$TRACE" --format jsonl -o "$TESTDIR/t.jsonl"
+	assert_success
+	num_eq "$(jq -c 'select(.type == "event")' "$TESTDIR/t.jsonl" | wc -l)" "$n" "jsonl events"
+	# every line is one JSON object
+	num_eq "$(jq -c . "$TESTDIR/t.jsonl" | wc -l)" "$(wc -l <"$TESTDIR/t.jsonl")" "jsonl lines"
+	run "$IOPAT" export "$TRACE" --format csv -o "$TESTDIR/t.csv"
+	assert_success
+	num_eq "$(($(wc -l <"$TESTDIR/t.csv") - 1))" "$n" "csv rows"
+	grep -q "$TESTDIR/data" "$TESTDIR/t.csv" || fail "csv has no path of the data file"
+	run "$IOPAT" export "$TRACE" --format chrome -o "$TESTDIR/t.json"
+	assert_success
+	num_eq "$(jq '[.traceEvents[] | select(.ph == "X")] | length' "$TESTDIR/t.json")" "$n" "chrome slices"
+	num_ge "$(jq '[.traceEvents[] | select(.ph == "M" and .name == "process_name")] | length' "$TESTDIR/t.json")" 1 "process tracks"
+	num_ge "$(jq '[.traceEvents[] | select(.ph == "C")] | length' "$TESTDIR/t.json")" 1 "counters"
+}
+
+@test "the trace file is created with mode 0600" {
+	umask 022
+	run "$IOPAT" record -o "$TRACE" -- true
+	assert_success
+	[ "$(stat -c %a "$TRACE")" = 600 ] || fail "mode $(stat -c %a "$TRACE")"
+}
+
+@test "recorder killed with SIGKILL: the complete chunks report" {
+	make_file "$TESTDIR/data" 16
+	"$IOPAT" record -o "$TRACE" -- fio --name=job --filename="$TESTDIR/data" --rw=randread \
+		--bs=4k --size=16M --time_based --runtime=30 --rate_iops=2000 --ioengine=psync \
+		>/dev/null 2>&1 &
+	local rec=$!
+	# wait until at least two chunks (one a second) are on disk
+	local i=0
+	while [ "$(stat -c %s "$TRACE" 2>/dev/null || echo 0)" -lt 20000 ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$rec"
+	wait "$rec" 2>/dev/null || true
+	pkill -f "filename=$TESTDIR/data" || true
+	run "$IOPAT" report --format json -o "$REPORT" "$TRACE"
+	assert_success
+	note "stderr: $output"
+	assert_output --partial "did not end cleanly"
+	num_ge "$(jget "$REPORT" .hosts[0].totals.read_ops)" 1000 "read ops reported"
+	[ "$(jq -r .hosts[0].ended_cleanly "$REPORT")" = false ] || fail "claimed a clean end"
+}
+
+@test "damaged traces: cut, flipped bit, empty, wrong magic, future version" {
+	make_file "$TESTDIR/data" 16
+	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=randread --bs=4k \
+		--size=16M --ioengine=psync
+	local size
+	size=$(stat -c %s "$TRACE")
+	# cut short: the chunks before the cut still report, with a warning
+	cp "$TRACE" "$TESTDIR/cut"
+	truncate -s $((size - 100)) "$TESTDIR/cut"
+	run "$IOPAT" report --format json -o "$REPORT" "$TESTDIR/cut"
+	assert_success
+	assert_output --regexp "offset [0-9]+: chunk [0-9]+ cut short"
+	# a flipped bit in the middle: that chunk is skipped, the rest read
+	cp "$TRACE" "$TESTDIR/flip"
+	printf '\xff' | dd of="$TESTDIR/flip" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	run "$IOPAT" report --format json -o "$REPORT" "$TESTDIR/flip"
+	assert_success
+	assert_output --regexp "offset [0-9]+: chunk [0-9]+ (checksum mismatch|does not decompress)"
+	num_ge "$(jget "$REPORT" .hosts[0].damaged_chunks)" 1 damaged_chunks
+	# nothing readable: exit 1 with one line naming the problem and offset
+	: >"$TESTDIR/empty"
+	run "$IOPAT" report "$TESTDIR/empty"
+	assert_failure 1
+	assert_output --partial "empty file (offset 0)"
+	[ "${#lines[@]}" -eq 1 ] || fail "more than one line: $output"
+	printf 'NOTATRACE-------' >"$TESTDIR/magic"
+	run "$IOPAT" report "$TESTDIR/magic"
+	assert_failure 1
+	assert_output --partial "wrong magic at offset 0"
+	cp "$TRACE" "$TESTDIR/future"
+	printf '\x09' | dd of="$TESTDIR/future" bs=1 seek=8 conv=notrunc status=none
+	run "$IOPAT" export "$TESTDIR/future" --format jsonl
+	assert_failure 1
+	assert_output --partial "version 9 at offset 8 is newer"
+	# a good header followed by garbage: nothing readable
+	head -c 16 "$TRACE" >"$TESTDIR/garbage"
+	head -c 5000 /dev/urandom >>"$TESTDIR/garbage"
+	run "$IOPAT" report "$TESTDIR/garbage"
+	assert_failure 1
+	assert_output --partial "no readable chunk"
+}
+
+@test "a full filesystem stops recording with an error; the file stays readable" {
+	MNT=$(mktemp -d "$TESTDIR/../iopat-full.XXXXXX")
+	mount -t tmpfs -o size=256k tmpfs "$MNT" || skip "cannot mount tmpfs"
+	make_file "$TESTDIR/data" 16
+	run "$IOPAT" record -o "$MNT/t.iotrace" -- fio --name=job --filename="$TESTDIR/data" \
+		--rw=randread --bs=4k --size=16M --time_based --runtime=20 --ioengine=psync \
+		--output-format=terse
+	note "record: exit $status, $output"
+	assert_failure 1
+	assert_output --partial "No space left on device"
+	run "$IOPAT" report --format json -o "$REPORT" "$MNT/t.iotrace"
+	assert_success
+	num_ge "$(jget "$REPORT" .hosts[0].events)" 1000 "events in the readable chunks"
+	num_eq "$(jget "$REPORT" .hosts[0].damaged_chunks)" 0 "damaged chunks"
+}
+
+@test "--max-size stops the recording near the limit" {
+	make_file "$TESTDIR/data" 16
+	run "$IOPAT" record -o "$TRACE" --max-size 64K -- fio --name=job --filename="$TESTDIR/data" \
+		--rw=randread --bs=4k --size=16M --time_based --runtime=20 --ioengine=psync \
+		--output-format=terse
+	note "record: $output"
+	assert_output --partial "size limit reached"
+	num_le "$(stat -c %s "$TRACE")" $((65536 + 65536 / 16 + 512)) "file size"
+	pkill -f "filename=$TESTDIR/data" || true
+	run "$IOPAT" report --format json -o "$REPORT" "$TRACE"
+	assert_success
+}
+
+@test "-d SECS and -p PID: a running process is recorded for the duration" {
+	make_file "$TESTDIR/data" 8
+	fio --name=job --filename="$TESTDIR/data" --rw=randread --bs=4k --size=8M \
+		--time_based --runtime=30 --rate_iops=500 --ioengine=psync --thread \
+		--output-format=terse >/dev/null &
+	local pid=$!
+	sleep 1
+	run "$IOPAT" record -o "$TRACE" -d 2 -p "$pid"
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	assert_success
+	run "$IOPAT" report --group pid --format json -o "$REPORT" "$TRACE"
+	assert_success
+	note "workloads: $(jq -c '[.hosts[0].workloads[] | {pid, comm, read_ops}]' "$REPORT")"
+	# only that process, reading at about 500 IOPS for 2 s
+	num_eq "$(jq '[.hosts[0].workloads[] | select(.pid != '"$pid"')] | length' "$REPORT")" 0 "other processes"
+	num_ge "$(jq '.hosts[0].workloads[0].read_ops' "$REPORT")" 200 "read ops"
+}
+
+@test "-c COMM records only tasks of that name" {
+	make_file "$TESTDIR/data" 4
+	run "$IOPAT" record -o "$TRACE" -c cat -- sh -c "cat '$TESTDIR/data' >/dev/null; head -c 1000 '$TESTDIR/data' >/dev/null"
+	assert_success
+	run "$IOPAT" report --group pid --format json -o "$REPORT" "$TRACE"
+	assert_success
+	[ "$(jq -r '[.hosts[0].workloads[].comm] | unique | join(",")' "$REPORT")" = cat ] ||
+		fail "names: $(jq -c '[.hosts[0].workloads[].comm]' "$REPORT")"
+	num_ge "$(jq '.hosts[0].totals.read_bytes' "$REPORT")" 4194304 "cat's reads"
+}
+
+@test "report of two traces: one section per host and a combined total" {
+	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=write --bs=64k \
+		--size=8M --ioengine=psync
+	cp "$TRACE" "$TESTDIR/second.iotrace"
+	run "$IOPAT" report --format json -o "$REPORT" "$TRACE" "$TESTDIR/second.iotrace"
+	assert_success
+	num_eq "$(jq '.hosts | length' "$REPORT")" 2 hosts
+	num_eq "$(jq '.combined.totals.write_bytes' "$REPORT")" \
+		"$(jq '2 * .hosts[0].totals.write_bytes' "$REPORT")" "combined write_bytes"
+	run "$IOPAT" report "$TRACE" "$TESTDIR/second.iotrace"
+	assert_success
+	assert_output --partial "Combined (2 traces)"
+}
+
+@test "bad input: one-line errors, exit 2" {
+	run "$IOPAT" record -- true
+	assert_failure 2
+	assert_output --partial "no output file given"
+	run "$IOPAT" record -o "$TRACE" -d 0 -- true
+	assert_failure 2
+	assert_output --partial "bad duration"
+	run "$IOPAT" record -o "$TRACE" -p abc
+	assert_failure 2
+	assert_output --partial "bad pid"
+	run "$IOPAT" record -o "$TRACE" --max-size lots -- true
+	assert_failure 2
+	assert_output --partial "bad size"
+	run "$IOPAT" record -o "$TRACE" --bogus
+	assert_failure 2
+	assert_output --partial "unknown option"
+	run "$IOPAT" record -o /nonexistent/dir/t -- true
+	assert_failure 1
+	assert_output --partial "cannot write /nonexistent/dir/t"
+	run "$IOPAT" report
+	assert_failure 2
+	assert_output --partial "no trace file given"
+	run "$IOPAT" report --format pdf "$TRACE"
+	assert_failure 2
+	assert_output --partial "unknown format 'pdf'"
+	run "$IOPAT" report --group team "$TRACE"
+	assert_failure 2
+	run "$IOPAT" export "$TRACE"
+	assert_failure 2
+	assert_output --partial "no --format given"
+	run "$IOPAT" report "$TESTDIR/missing"
+	assert_failure 1
+	assert_output --partial "cannot open"
+}

@@ -1,0 +1,478 @@
+/* `iopat report FILE... [--format text|md|json|html] [-o OUT]
+ *  [--group pid|job|cgroup|comm] [--depth N] [--config FILE]` */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "commands.h"
+#include "config.h"
+#include "hist.h"
+#include "io_json.h"
+#include "outfile.h"
+#include "report.h"
+#include "sanitize.h"
+#include "trace_cli.h"
+#include "units.h"
+
+static const struct report_format *const formats[] = {
+	&report_format_text, &report_format_md, &report_format_json, &report_format_html,
+};
+
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+static void report_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iopat report FILE... [-f text|md|json|html] [-o OUT]\n"
+		"                    [--group pid|job|cgroup|comm] [--depth N] [--config FILE]\n\n"
+		"Tiering report from one or many traces (`iopat record`), per host and\n"
+		"combined: each workload's pipeline stage, tier, confidence and reasons;\n"
+		"directories hot, warm or cold with bytes, re-reads and last access;\n"
+		"what the fast tier must hold and sustain; drops and incomplete periods.\n\n"
+		"  -f, --format FMT  text (default), md (Markdown), json, html (one file,\n"
+		"                    charts as inline SVG)\n"
+		"  -o, --output OUT  write to OUT (whole or not at all) instead of stdout\n"
+		"  -g, --group BY    workloads by pid, job (default), cgroup or comm\n"
+		"      --depth N     directory depth for the heat table (default 2)\n"
+		"      --config FILE thresholds ([classify], [heat], [bursts]; see README)\n"
+		"  -h, --help        this help\n\n"
+		"Damaged chunks are skipped with a warning naming the offset; exit 1 when\n"
+		"a file has nothing readable, 2 on bad usage.\n");
+}
+
+static void report_opts_default(struct report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->group = GROUP_JOB;
+	o->depth = 2;
+	classify_params_default(&o->classify);
+	heat_params_default(&o->heat);
+	burst_params_default(&o->bursts);
+}
+
+int do_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "depth", required_argument, NULL, 'D' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct report_format *fmt = &report_format_text;
+	struct report r = {};
+	struct outfile out = {};
+	const char *outpath = NULL;
+	char err[256], *end;
+	int opt, ret = 1;
+	long depth;
+
+	report_opts_default(&r.opts);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "f:o:g:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			fmt = NULL;
+			for (size_t i = 0; i < NFORMATS; i++)
+				if (!strcmp(optarg, formats[i]->name))
+					fmt = formats[i];
+			if (!fmt) {
+				fprintf(stderr, "iopat report: unknown format '%s' "
+					"(text, md, json, html)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'g':
+			if (group_by_parse(optarg, &r.opts.group)) {
+				fprintf(stderr, "iopat report: unknown grouping '%s' "
+					"(pid, job, cgroup, comm)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'D':
+			errno = 0;
+			depth = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || depth < 1 || depth > 64) {
+				fprintf(stderr, "iopat report: bad depth '%s' (1 to 64)\n", optarg);
+				return 2;
+			}
+			r.opts.depth = depth;
+			break;
+		case 'C':
+			if (config_load_all(optarg, &r.opts.classify, &r.opts.heat, &r.opts.bursts,
+					    err, sizeof(err))) {
+				fprintf(stderr, "iopat report: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'h':
+			report_usage(stdout);
+			return 0;
+		default:
+			return trace_cli_usage_error("iopat report", argv[optind - 1], optopt,
+						     report_usage);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "iopat report: no trace file given\n");
+		report_usage(stderr);
+		return 2;
+	}
+	r.hosts = calloc(argc - optind, sizeof(*r.hosts));
+	if (!r.hosts) {
+		fprintf(stderr, "iopat report: out of memory\n");
+		return 1;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (report_read_host(&r.hosts[r.nhosts], argv[i], &r.opts))
+			goto done;
+		r.nhosts++;
+	}
+	report_combine(&r);
+	opt = outfile_open(&out, outpath, stdout);
+	if (opt) {
+		fprintf(stderr, "iopat report: cannot write %s: %s\n", outpath, strerror(-opt));
+		goto done;
+	}
+	fmt->render(out.fp, &r);
+	opt = outfile_commit(&out);
+	if (opt && opt != -EPIPE) {
+		fprintf(stderr, "iopat report: cannot write %s: %s\n",
+			outpath ? outpath : "stdout", strerror(-opt));
+		goto done;
+	}
+	ret = 0;
+done:
+	outfile_abort(&out);
+	report_free(&r);
+	return ret;
+}
+
+/* ---- text ---- */
+
+static const char *clean(char *buf, size_t len, const char *s, int width)
+{
+	sanitize_text(buf, len, s ? s : "", s ? strlen(s) : 0, width, 0);
+	return buf;
+}
+
+static void text_workload(FILE *out, const struct report_host *h,
+			  const struct report_workload *w)
+{
+	char name[256], rb[32], wb[32], rw[32], rate[32], cmd[512];
+	double life = w->end_s - w->start_s;
+	uint64_t ops = w->io.read_ops + w->io.write_ops;
+	uint64_t seq = w->io.seq_read_ops + w->io.seq_write_ops;
+
+	fprintf(out, "  %-7u %-24s %10s %10s %7s %10s %5.1f%%  %-8s %4.2f  %s\n", w->pid,
+		clean(name, sizeof(name), w->name, 24),
+		units_bytes(rb, sizeof(rb), w->io.read_bytes),
+		units_bytes(wb, sizeof(wb), w->io.write_bytes),
+		rw_ratio_str(rw, sizeof(rw), w->io.read_bytes, w->io.write_bytes),
+		units_count(rate, sizeof(rate), life > 0 ? ops / life : 0),
+		ops ? 100.0 * seq / ops : 0, stage_names[w->v.stage], w->v.confidence,
+		tier_names[w->v.tier]);
+	if (w->cmdline && w->cmdline[0])
+		fprintf(out, "          cmd: %s\n", clean(cmd, sizeof(cmd), w->cmdline, 100));
+	if (w->nmembers > 1)
+		fprintf(out, "          %zu processes\n", w->nmembers);
+	for (int i = 0; i < w->v.nreasons; i++)
+		fprintf(out, "          - %s\n", w->v.reasons[i]);
+	if (w->v.tier_reason[0])
+		fprintf(out, "          tier: %s\n", w->v.tier_reason);
+	(void)h;
+}
+
+static void text_stage_line(FILE *out, const double *stage, const double *tier)
+{
+	double all = 0;
+	char b[32];
+
+	for (int s = 0; s < NSTAGES; s++)
+		all += stage[s];
+	fprintf(out, "  by stage:");
+	for (int s = 0; s < NSTAGES; s++)
+		if (stage[s] > 0)
+			fprintf(out, " %s %s (%.0f%%)", stage_names[s], units_bytes(b, sizeof(b), stage[s]),
+				all ? 100 * stage[s] / all : 0);
+	fprintf(out, "\n  by tier: ");
+	for (int t = 0; t < NTIERS; t++)
+		fprintf(out, " %s %s (%.0f%%)", tier_names[t], units_bytes(b, sizeof(b), tier[t]),
+			all ? 100 * tier[t] / all : 0);
+	fprintf(out, "\n");
+}
+
+static void text_dirs(FILE *out, const struct report_host *h, unsigned int depth)
+{
+	char p[512], rb[32], wb[32], ws[32];
+	size_t shown = h->heat.n < 20 ? h->heat.n : 20;
+
+	fprintf(out, "\nDirectories (depth %u, %zu in all)\n", depth, h->heat.n);
+	if (!h->heat.n) {
+		fprintf(out, "  none\n");
+		return;
+	}
+	fprintf(out, "  %-40s %10s %10s %8s %11s %6s %9s %-4s %-4s %s\n", "PATH", "READ", "WRITTEN",
+		"RE-READ", "WORKING SET", "FILES", "IDLE", "HEAT", "TIER", "REASON");
+	for (size_t i = 0; i < shown; i++) {
+		const struct heat_dir *d = &h->heat.dirs[i];
+
+		fprintf(out, "  %-40s %10s %10s %7.1fx %11s %6llu %7.1f s %-4s %-4s %s\n",
+			clean(p, sizeof(p), d->path, 40), units_bytes(rb, sizeof(rb), d->read_bytes),
+			units_bytes(wb, sizeof(wb), d->write_bytes), d->reread,
+			units_bytes(ws, sizeof(ws), d->unique_bytes), (unsigned long long)d->files,
+			d->idle_s, heat_names[d->heat], tier_names[d->tier], d->reason);
+	}
+	if (shown < h->heat.n)
+		fprintf(out, "  ... %zu more (json has all)\n", h->heat.n - shown);
+}
+
+static void text_sizing(FILE *out, const struct sizing_result *s)
+{
+	char a[32], b[32], c[32], d[32];
+
+	fprintf(out, "\nFast-tier sizing (over %llu intervals of the trace)\n",
+		(unsigned long long)s->intervals);
+	fprintf(out, "  hot working set  %s in %zu director%s\n",
+		units_bytes(a, sizeof(a), s->hot_working_set_bytes), s->hot_dirs,
+		s->hot_dirs == 1 ? "y" : "ies");
+	fprintf(out, "  IOPS             p99 %s (read %s, write %s), max %s\n",
+		units_count(a, sizeof(a), s->fig[SIZING_TOTAL_IOPS].p99),
+		units_count(b, sizeof(b), s->fig[SIZING_READ_IOPS].p99),
+		units_count(c, sizeof(c), s->fig[SIZING_WRITE_IOPS].p99),
+		units_count(d, sizeof(d), s->fig[SIZING_TOTAL_IOPS].max));
+	fprintf(out, "  throughput       p99 %s (read %s, write %s), max %s\n",
+		units_rate(a, sizeof(a), s->fig[SIZING_TOTAL_BPS].p99),
+		units_rate(b, sizeof(b), s->fig[SIZING_READ_BPS].p99),
+		units_rate(c, sizeof(c), s->fig[SIZING_WRITE_BPS].p99),
+		units_rate(d, sizeof(d), s->fig[SIZING_TOTAL_BPS].max));
+}
+
+static void text_gaps(FILE *out, const struct report_host *h)
+{
+	char from[40], to[40];
+	uint64_t lost = drops_total(h->rp.drops);
+
+	fprintf(out, "\nCompleteness\n");
+	if (!lost && !h->rs.bad_chunks && !h->rs.truncated && h->rp.ended) {
+		fprintf(out, "  complete: no events lost, every chunk intact\n");
+		return;
+	}
+	if (lost)
+		fprintf(out, "  %llu events lost in %zu period%s:\n", (unsigned long long)lost,
+			h->rp.ngaps, h->rp.ngaps == 1 ? "" : "s");
+	for (size_t i = 0; i < h->rp.ngaps && i < 20; i++) {
+		const struct replay_gap *g = &h->rp.gaps[i];
+
+		fprintf(out, "    %8.3f s to %8.3f s (%s to %s): %llu (%s)\n",
+			report_rel_s(h, g->from_ns), report_rel_s(h, g->to_ns),
+			report_wall_time(from, sizeof(from), h, g->from_ns),
+			report_wall_time(to, sizeof(to), h, g->to_ns), (unsigned long long)g->count,
+			g->reason < IOPAT_NDROPS ? drop_names[g->reason] : "?");
+	}
+	if (h->rs.bad_chunks)
+		fprintf(out, "  %llu damaged chunk%s skipped (see the warnings)\n",
+			(unsigned long long)h->rs.bad_chunks, h->rs.bad_chunks == 1 ? "" : "s");
+	if (h->rs.truncated || !h->rp.ended)
+		fprintf(out, "  the recording did not end cleanly: the report covers what was "
+			"written\n");
+}
+
+static void text_host(FILE *out, const struct report *r, const struct report_host *h)
+{
+	char a[64], b[32], c[32], host[128];
+	const char *by = group_by_names[r->opts.group];
+
+	fprintf(out, "iopat report: %s\n", clean(host, sizeof(host), h->file, 100));
+	fprintf(out, "  host %s, kernel %s, iopat %s\n",
+		clean(host, sizeof(host), h->rp.host ? h->rp.host : "?", 60),
+		h->rp.kernel ? h->rp.kernel : "?", h->rp.version ? h->rp.version : "?");
+	fprintf(out, "  recorded %.1f s from %s, %llu events, filters: %s\n", h->duration_s,
+		report_wall_time(a, sizeof(a), h, h->t0_ns), (unsigned long long)h->rp.events,
+		h->rp.filters ? h->rp.filters : "?");
+	fprintf(out, "  read %s, written %s (system calls); device read %s, written %s\n",
+		units_bytes(a, sizeof(a), h->total.read_bytes),
+		units_bytes(b, sizeof(b), h->total.write_bytes),
+		units_bytes(c, sizeof(c), h->total.dev_read_bytes),
+		units_bytes(host, sizeof(host), h->total.dev_write_bytes));
+	if (h->writeback.dev_write_bytes || h->writeback.dev_read_bytes)
+		fprintf(out, "  writeback (kernel threads): device write %s, read %s\n",
+			units_bytes(a, sizeof(a), h->writeback.dev_write_bytes),
+			units_bytes(b, sizeof(b), h->writeback.dev_read_bytes));
+	fprintf(out, "\nWorkloads (by %s)\n", by);
+	fprintf(out, "  %-7s %-24s %10s %10s %7s %10s %6s  %-8s %4s  %s\n", "PID", "NAME", "READ",
+		"WRITTEN", "R:W", "IOPS", "SEQ", "STAGE", "CONF", "TIER");
+	for (size_t i = 0; i < h->nw; i++)
+		text_workload(out, h, &h->w[i]);
+	if (!h->nw)
+		fprintf(out, "  none\n");
+	fprintf(out, "\n");
+	text_stage_line(out, h->stage_bytes, h->tier_bytes);
+	text_dirs(out, h, r->opts.depth);
+	text_sizing(out, &h->sizing);
+	text_gaps(out, h);
+}
+
+static void render_text(FILE *out, const struct report *r)
+{
+	char a[32], b[32], c[32];
+
+	for (size_t i = 0; i < r->nhosts; i++) {
+		if (i)
+			fprintf(out, "\n\n");
+		text_host(out, r, &r->hosts[i]);
+	}
+	if (r->nhosts < 2)
+		return;
+	fprintf(out, "\n\nCombined (%zu traces)\n", r->nhosts);
+	fprintf(out, "  read %s, written %s, %llu events, %llu lost\n",
+		units_bytes(a, sizeof(a), r->total.read_bytes),
+		units_bytes(b, sizeof(b), r->total.write_bytes), (unsigned long long)r->events,
+		(unsigned long long)r->dropped);
+	text_stage_line(out, r->stage_bytes, r->tier_bytes);
+	fprintf(out, "  fast tier, each host its own: hot working sets %s, p99 IOPS %s, "
+		"p99 throughput %s (sums of the hosts')\n",
+		units_bytes(a, sizeof(a), r->hot_working_set_bytes),
+		units_count(b, sizeof(b), r->p99_iops_sum),
+		units_rate(c, sizeof(c), r->p99_bytes_per_s_sum));
+}
+
+const struct report_format report_format_text = { "text", render_text };
+
+/* ---- json ---- */
+
+static void json_stage_tier(struct json_writer *jw, const double *stage, const double *tier)
+{
+	jw_key(jw, "stage_bytes");
+	jw_object_start(jw);
+	for (int s = 0; s < NSTAGES; s++)
+		jw_uint_field(jw, stage_names[s], (uint64_t)stage[s]);
+	jw_object_end(jw);
+	jw_key(jw, "tier_bytes");
+	jw_object_start(jw);
+	for (int t = 0; t < NTIERS; t++)
+		jw_uint_field(jw, tier_names[t], (uint64_t)tier[t]);
+	jw_object_end(jw);
+}
+
+static void json_workload(struct json_writer *jw, const struct report *r,
+			  const struct report_workload *w)
+{
+	jw_object_start(jw);
+	json_process_head(jw, w->pid, w->ppid, w->name, 0, w->exited, w->gpu, &w->v);
+	if (r->opts.group != GROUP_PID) {
+		jw_string_field(jw, "job", w->label ? w->label : "");
+		jw_key(jw, "members");
+		jw_array_start(jw);
+		for (size_t i = 0; i < w->nmembers; i++)
+			jw_uint(jw, w->members[i]);
+		jw_array_end(jw);
+	}
+	jw_string_field(jw, "exe", w->exe ? w->exe : "");
+	jw_string_field(jw, "cmdline", w->cmdline ? w->cmdline : "");
+	jw_string_field(jw, "cgroup", w->cgroup ? w->cgroup : "");
+	jw_double_field(jw, "start_s", w->start_s, 3);
+	jw_double_field(jw, "end_s", w->end_s, 3);
+	jw_double_field(jw, "duty_cycle", w->duty, 3);
+	json_io_counters(jw, &w->io);
+	json_size_hist(jw, "read_size_hist", w->io.read_size_hist);
+	json_size_hist(jw, "write_size_hist", w->io.write_size_hist);
+	json_write_bursts(jw, &w->bursts);
+	jw_object_end(jw);
+}
+
+static void json_gaps(struct json_writer *jw, const struct report_host *h)
+{
+	jw_key(jw, "incomplete");
+	jw_array_start(jw);
+	for (size_t i = 0; i < h->rp.ngaps; i++) {
+		const struct replay_gap *g = &h->rp.gaps[i];
+
+		jw_object_start(jw);
+		jw_double_field(jw, "from_s", report_rel_s(h, g->from_ns), 3);
+		jw_double_field(jw, "to_s", report_rel_s(h, g->to_ns), 3);
+		jw_uint_field(jw, "events_lost", g->count);
+		jw_string_field(jw, "reason", g->reason < IOPAT_NDROPS ? drop_names[g->reason] : "?");
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+}
+
+static void json_host(struct json_writer *jw, const struct report *r,
+		      const struct report_host *h)
+{
+	char when[64];
+
+	jw_object_start(jw);
+	jw_string_field(jw, "file", h->file);
+	jw_string_field(jw, "host", h->rp.host ? h->rp.host : "");
+	jw_string_field(jw, "kernel", h->rp.kernel ? h->rp.kernel : "");
+	jw_string_field(jw, "iopat_version", h->rp.version ? h->rp.version : "");
+	jw_string_field(jw, "filters", h->rp.filters ? h->rp.filters : "");
+	jw_string_field(jw, "start_time", report_wall_time(when, sizeof(when), h, h->t0_ns));
+	jw_double_field(jw, "duration_s", h->duration_s, 3);
+	jw_uint_field(jw, "events", h->rp.events);
+	jw_bool_field(jw, "complete", h->rp.ended && !h->rs.bad_chunks && !h->rs.truncated &&
+				      !drops_total(h->rp.drops));
+	jw_uint_field(jw, "damaged_chunks", h->rs.bad_chunks);
+	jw_bool_field(jw, "ended_cleanly", h->rp.ended && !h->rs.truncated);
+	json_drops(jw, h->rp.drops);
+	jw_key(jw, "totals");
+	jw_object_start(jw);
+	json_io_counters(jw, &h->total);
+	jw_object_end(jw);
+	jw_key(jw, "writeback");
+	jw_object_start(jw);
+	jw_uint_field(jw, "dev_read_bytes", h->writeback.dev_read_bytes);
+	jw_uint_field(jw, "dev_write_bytes", h->writeback.dev_write_bytes);
+	jw_object_end(jw);
+	jw_string_field(jw, "group", group_by_names[r->opts.group]);
+	jw_key(jw, "workloads");
+	jw_array_start(jw);
+	for (size_t i = 0; i < h->nw; i++)
+		json_workload(jw, r, &h->w[i]);
+	jw_array_end(jw);
+	json_stage_tier(jw, h->stage_bytes, h->tier_bytes);
+	json_dirs(jw, &h->heat, r->opts.depth);
+	json_sizing(jw, &h->sizing);
+	json_gaps(jw, h);
+	jw_object_end(jw);
+}
+
+static void render_json(FILE *out, const struct report *r)
+{
+	struct json_writer jw;
+
+	jw_init(&jw, out, true);
+	jw_object_start(&jw);
+	jw_key(&jw, "hosts");
+	jw_array_start(&jw);
+	for (size_t i = 0; i < r->nhosts; i++)
+		json_host(&jw, r, &r->hosts[i]);
+	jw_array_end(&jw);
+	jw_key(&jw, "combined");
+	jw_object_start(&jw);
+	jw_uint_field(&jw, "traces", r->nhosts);
+	jw_uint_field(&jw, "events", r->events);
+	jw_uint_field(&jw, "events_lost", r->dropped);
+	jw_key(&jw, "totals");
+	jw_object_start(&jw);
+	json_io_counters(&jw, &r->total);
+	jw_object_end(&jw);
+	json_stage_tier(&jw, r->stage_bytes, r->tier_bytes);
+	jw_uint_field(&jw, "hot_working_set_bytes", r->hot_working_set_bytes);
+	jw_double_field(&jw, "p99_iops_sum", r->p99_iops_sum, 1);
+	jw_double_field(&jw, "p99_bytes_per_s_sum", r->p99_bytes_per_s_sum, 1);
+	jw_object_end(&jw);
+	jw_object_end(&jw);
+	fputc('\n', out);
+}
+
+const struct report_format report_format_json = { "json", render_json };

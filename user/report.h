@@ -1,0 +1,110 @@
+/* `iopat report`: what one or many traces say, per host and combined,
+ * and the output formats that render it (ops table). */
+#ifndef IOPAT_REPORT_H
+#define IOPAT_REPORT_H
+
+#include <stdio.h>
+#include "bursts.h"
+#include "classify.h"
+#include "dirheat.h"
+#include "group.h"
+#include "replay.h"
+#include "sizing.h"
+#include "timeseries.h"
+#include "trace_reader.h"
+
+#define REPORT_PROC_POINTS 512	/* chart points per workload */
+#define REPORT_HOST_POINTS (1u << 17)	/* per-second host samples kept */
+
+/* One process, or one group of processes (--group). */
+struct report_workload {
+	uint32_t pid;		/* the process, or the group's leader */
+	uint32_t ppid;
+	char name[GROUP_LABEL_LEN];	/* comm, or the group's name */
+	const char *label;	/* job root / cgroup path / comm (groups) */
+	uint32_t *members;	/* pids, groups only */
+	size_t nmembers;
+	bool exited, gpu;
+	uint32_t exit_code;
+	const char *exe, *cmdline, *cgroup;	/* from the trace; may be NULL */
+	double start_s, end_s;	/* from the host's start */
+	double duty;		/* share of its time points with I/O */
+	struct io_totals io;
+	struct verdict v;
+	struct burst_result bursts;
+	struct timeseries ts;	/* system-call bytes and ops over time */
+};
+
+struct report_dev {
+	uint32_t dev;
+	struct io_totals io;
+};
+
+struct report_host {
+	const char *file;
+	struct replay rp;
+	struct trace_reader_stats rs;
+	unsigned long warnings;
+	uint64_t t0_ns, t1_ns;	/* CLOCK_MONOTONIC of the host */
+	double duration_s;
+	struct io_totals total;	/* every process, not writeback */
+	struct io_totals writeback;	/* kernel-thread block I/O */
+	struct report_workload *w;	/* sorted by bytes moved */
+	size_t nw;
+	struct report_dev *devs;
+	size_t ndevs;
+	struct dirheat heat;
+	struct sizing_result sizing;
+	struct timeseries ts;	/* the host, one point per second */
+	double stage_bytes[NSTAGES], tier_bytes[NTIERS];
+	/* while reading: per pid, the series */
+	struct idxmap ts_idx;
+	struct timeseries *pts;
+	uint32_t *pts_pid;
+	size_t cap_pts;
+	uint32_t last_pid;
+	long last_ts;
+};
+
+struct report_opts {
+	enum group_by group;
+	unsigned int depth;
+	struct classify_params classify;
+	struct heat_params heat;
+	struct burst_params bursts;
+};
+
+struct report {
+	struct report_opts opts;
+	struct report_host *hosts;
+	size_t nhosts;
+	/* all hosts together */
+	struct io_totals total;
+	double stage_bytes[NSTAGES], tier_bytes[NTIERS];
+	uint64_t hot_working_set_bytes, events, dropped;
+	double p99_iops_sum, p99_bytes_per_s_sum;
+};
+
+/* Read one trace into host (streams it; memory grows with processes,
+ * files and directories, not events). 0, or 1 after a printed message
+ * when nothing in the file is readable. */
+int report_read_host(struct report_host *h, const char *file, const struct report_opts *o);
+/* Sums over hosts, once every host is read. */
+void report_combine(struct report *r);
+void report_free(struct report *r);
+
+/* Seconds of the host's monotonic clock from its start. */
+double report_rel_s(const struct report_host *h, uint64_t ns);
+/* "2026-11-30 01:24:03 UTC" for a monotonic time of the host, or "-"
+ * when the trace has no boot time. */
+char *report_wall_time(char *buf, size_t len, const struct report_host *h, uint64_t ns);
+
+struct report_format {
+	const char *name;
+	void (*render)(FILE *out, const struct report *r);
+};
+
+extern const struct report_format report_format_text, report_format_json,
+	report_format_md, report_format_html;
+
+#endif
