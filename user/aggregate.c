@@ -176,6 +176,41 @@ static int cmp_slot(const void *a, const void *b)
 	return cmp_file_key(&x->key, &y->key);
 }
 
+struct exit_time {
+	uint32_t tgid;
+	uint64_t exit_ns;
+};
+
+static int cmp_exit_time(const void *a, const void *b)
+{
+	return cmp_u32(((const struct exit_time *)a)->tgid, ((const struct exit_time *)b)->tgid);
+}
+
+/* No file entry was touched after its process exited: a slot flushed
+ * later (by another process on that CPU) does not make it so. */
+static void bound_last_access(struct raw_snapshot *s)
+{
+	struct exit_time *t, key, *e;
+	size_t n = 0;
+
+	if (!s->nfiles || !s->nprocs)
+		return;
+	t = malloc(s->nprocs * sizeof(*t));
+	if (!t)
+		return;
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].exited)
+			t[n++] = (struct exit_time){ s->procs[i].tgid, s->procs[i].exit_ns };
+	qsort(t, n, sizeof(*t), cmp_exit_time);
+	for (size_t i = 0; n && i < s->nfiles; i++) {
+		key.tgid = s->file_keys[i].tgid;
+		e = bsearch(&key, t, n, sizeof(*t), cmp_exit_time);
+		if (e && s->file_stats[i].last_ns > e->exit_ns)
+			s->file_stats[i].last_ns = e->exit_ns;
+	}
+	free(t);
+}
+
 void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots,
 			    size_t nslots)
 {
@@ -184,12 +219,10 @@ void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots
 	qsort(slots, nslots, sizeof(*slots), cmp_slot);
 	while (used < nslots && slots[used].used)
 		used++;
-	if (!used)
-		return;
 	for (size_t i = 0; i < used; i++)
 		proc_add_pending(s, &slots[i]);
 	/* few slots, many files: search the slots, not the files */
-	for (size_t i = 0; i < s->nfiles; i++) {
+	for (size_t i = 0; used && i < s->nfiles; i++) {
 		struct iopat_hot_slot key, *h;
 
 		key.used = 1;
@@ -199,7 +232,13 @@ void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots
 			continue;
 		for (int d = 0; d < IOPAT_NDIR; d++)
 			dir_add_pending(&s->file_stats[i].dir[d], &h->dir[d]);
+		/* an access since the last flush, at the latest now, and the
+		 * file's size then */
+		if (s->file_stats[i].last_ns < s->taken_ns)
+			s->file_stats[i].last_ns = s->taken_ns;
+		s->file_stats[i].size = h->size;
 	}
+	bound_last_access(s);
 }
 
 static int cmp_row_pid(const void *a, const void *b)

@@ -79,7 +79,10 @@ int raw_snapshot_add_proc(struct raw_snapshot *s, const struct iopat_proc *p);
 
 /* Add the pending counts of the per-CPU hot slots to the process entries
  * and file entries with the same keys. Slots whose keys have no entry are
- * ignored (the entry was removed after being reported). Sorts slots. */
+ * ignored (the entry was removed after being reported). Sorts slots.
+ * A file entry's last_ns (set when a slot is flushed) becomes an upper
+ * bound on its last access: taken_ns when a slot holds counts for it, and
+ * never later than its process's exit; its size is the slot's then. */
 void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots,
 			    size_t nslots);
 

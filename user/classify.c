@@ -52,16 +52,12 @@ const size_t classify_nparams = sizeof(classify_param_defs) / sizeof(classify_pa
 
 void classify_params_default(struct classify_params *p)
 {
-	for (size_t i = 0; i < classify_nparams; i++)
-		*(double *)((char *)p + classify_param_defs[i].offset) = classify_param_defs[i].def;
+	params_default(p, classify_param_defs, classify_nparams);
 }
 
 const struct param_def *classify_param_find(const char *name)
 {
-	for (size_t i = 0; i < classify_nparams; i++)
-		if (!strcmp(classify_param_defs[i].name, name))
-			return &classify_param_defs[i];
-	return NULL;
+	return params_find(classify_param_defs, classify_nparams, name);
 }
 
 void features_from_totals(struct features *f, const struct io_totals *io,
@@ -179,14 +175,31 @@ static void choose_tier(const struct features *f, const struct classify_params *
 	}
 }
 
+/* The evidence of checkpoints: their share and size, and their bursts. */
+static void checkpoint_reasons(const struct features *f, struct verdict *v, double ws)
+{
+	char a[32];
+
+	size_str(a, sizeof(a), f->dom_write_size);
+	reason(v, "checkpoint-like writes: %.1f%% of bytes, %s sequential", 100 * ws, a);
+	if (f->write_bursts > 0) {
+		size_str(a, sizeof(a), f->burst_bytes);
+		reason(v, "checkpoints: %.0f write bursts every %.1f s, %s each", f->write_bursts,
+		       f->burst_period_s, a);
+	}
+}
+
 void classify(const struct features *f, const struct classify_params *p, struct verdict *v)
 {
 	double total = f->read_bytes + f->write_bytes;
 	double ws = total > 0 ? f->write_bytes / total : 0;
 	bool output = ws >= p->output_share_min;
 	bool large_seq_reads = f->dom_read_size >= p->large_io && f->seq_read_pct >= p->seq_min_pct;
-	bool checkpoints = output && f->dom_write_size >= p->large_io &&
-			   f->seq_write_pct >= p->seq_min_pct;
+	bool seq_writes = f->seq_write_pct >= p->seq_min_pct;
+	bool large_seq_writes = f->dom_write_size >= p->large_io && seq_writes;
+	/* periodic bursts of sequential writes are checkpoints whatever the
+	 * size of each write */
+	bool checkpoints = output && (large_seq_writes || (f->write_bursts > 0 && seq_writes));
 	bool pauses = f->duty_cycle >= 0 && f->duty_cycle < p->busy_duty;
 	char a[32], b[32];
 
@@ -232,11 +245,8 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		} else if (checkpoints || f->gpu) {
 			v->stage = STAGE_TRAIN;
 			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
-			if (checkpoints) {
-				size_str(a, sizeof(a), f->dom_write_size);
-				reason(v, "checkpoint-like writes: %.1f%% of bytes, %s sequential",
-				       100 * ws, a);
-			}
+			if (checkpoints)
+				checkpoint_reasons(f, v, ws);
 		} else if (output) {
 			v->stage = STAGE_EXTRACT;
 			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min) * 0.9;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "aggregate.h"
+#include "params.h"
 
 enum stage {
 	STAGE_IDLE,
@@ -47,9 +48,14 @@ struct features {
 	double fsyncs;
 	double duty_cycle;	/* share of samples with I/O, 0..1; < 0: unknown */
 	bool gpu;		/* a GPU device is open */
+	/* periodic write bursts (bursts.h); 0 when none or not sampled */
+	double write_bursts;	/* how many */
+	double burst_period_s;	/* mean spacing of their starts */
+	double burst_bytes;	/* mean bytes written per burst */
 };
 
-/* The threshold table. Each field has a row in classify_param_defs. */
+/* The threshold table. Each field has a row in classify_param_defs
+ * (struct param_def: params.h). */
 struct classify_params {
 	double idle_bytes;
 	double write_only_share;
@@ -62,14 +68,6 @@ struct classify_params {
 	double seq_min_pct;
 	double large_io;
 	double small_io;
-};
-
-struct param_def {
-	const char *name;
-	size_t offset;		/* in struct classify_params */
-	double def, min, max;
-	const char *unit;
-	const char *doc;
 };
 
 extern const struct param_def classify_param_defs[];

@@ -6,5 +6,6 @@ int do_stat(int argc, char **argv);
 int do_top(int argc, char **argv);
 int do_record(int argc, char **argv);
 int do_export(int argc, char **argv);
+int do_report(int argc, char **argv);
 
 #endif

@@ -142,3 +142,61 @@ void json_group_fields(struct json_writer *jw, enum group_by by, const struct gr
 		jw_uint(jw, set->members[g->first + i]);
 	jw_array_end(jw);
 }
+
+void json_dirs(struct json_writer *jw, const struct dirheat *h)
+{
+	jw_uint_field(jw, "dir_depth", h->depth);
+	jw_key(jw, "dirs");
+	jw_array_start(jw);
+	for (size_t i = 0; i < h->n; i++) {
+		const struct heat_dir *d = &h->dirs[i];
+
+		jw_object_start(jw);
+		jw_string_field(jw, "path", d->path);
+		jw_uint_field(jw, "read_bytes", d->read_bytes);
+		jw_uint_field(jw, "write_bytes", d->write_bytes);
+		jw_uint_field(jw, "unique_bytes", d->unique_bytes);
+		jw_uint_field(jw, "unique_read_bytes", d->unique_read_bytes);
+		jw_double_field(jw, "reread", d->reread, 2);
+		jw_uint_field(jw, "files", d->files);
+		jw_double_field(jw, "last_access_s", d->idle_s, 3);
+		jw_string_field(jw, "heat", heat_names[d->heat]);
+		jw_string_field(jw, "tier", tier_names[d->tier]);
+		jw_string_field(jw, "reason", d->reason);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+}
+
+void json_sizing(struct json_writer *jw, const struct sizing_result *s)
+{
+	char k[64];
+
+	jw_key(jw, "sizing");
+	jw_object_start(jw);
+	jw_uint_field(jw, "hot_working_set_bytes", s->hot_working_set_bytes);
+	jw_uint_field(jw, "hot_dirs", s->hot_dirs);
+	jw_uint_field(jw, "intervals", s->intervals);
+	jw_double_field(jw, "intervals_s", s->seconds, 6);
+	for (int i = 0; i < NSIZING_FIGURES; i++) {
+		snprintf(k, sizeof(k), "%s_p99", sizing_figure_names[i]);
+		jw_double_field(jw, k, s->fig[i].p99, 1);
+		snprintf(k, sizeof(k), "%s_max", sizing_figure_names[i]);
+		jw_double_field(jw, k, s->fig[i].max, 1);
+	}
+	jw_object_end(jw);
+}
+
+void json_write_bursts(struct json_writer *jw, const struct burst_result *b)
+{
+	jw_key(jw, "write_bursts");
+	jw_object_start(jw);
+	jw_uint_field(jw, "count", b->count);
+	jw_bool_field(jw, "periodic", b->periodic);
+	jw_double_field(jw, "period_s", b->period_s, 3);
+	jw_double_field(jw, "mean_bytes", b->mean_bytes, 0);
+	jw_double_field(jw, "write_share", b->write_share, 3);
+	jw_double_field(jw, "resolution_s", b->resolution_s, 3);
+	jw_string_field(jw, "reason", b->reason);
+	jw_object_end(jw);
+}

@@ -3,8 +3,11 @@
 #define IOPAT_IO_JSON_H
 
 #include "aggregate.h"
+#include "bursts.h"
 #include "classify.h"
 #include "group.h"
+#include "dirheat.h"
+#include "sizing.h"
 #include "json_writer.h"
 
 extern const char *const drop_names[IOPAT_NDROPS];
@@ -29,5 +32,15 @@ void json_process_head(struct json_writer *jw, uint32_t pid, uint32_t ppid, cons
  * writeback row's is 0 or "[writeback]") and `members` (pids). */
 void json_group_fields(struct json_writer *jw, enum group_by by, const struct group_set *set,
 		       const struct group_row *g);
+/* `"dir_depth": N, "dirs": [{"path", "read_bytes", "write_bytes",
+ * "unique_bytes", "unique_read_bytes", "reread", "files", "last_access_s",
+ * "heat", "tier", "reason"}, ...]` of a labelled dirheat. */
+void json_dirs(struct json_writer *jw, const struct dirheat *h);
+/* `"sizing": {"hot_working_set_bytes", "hot_dirs", "intervals",
+ * "intervals_s", "read_iops_p99", "read_iops_max", ...}` */
+void json_sizing(struct json_writer *jw, const struct sizing_result *s);
+/* `"write_bursts": {"count", "periodic", "period_s", "mean_bytes",
+ * "write_share", "resolution_s", "reason"}` */
+void json_write_bursts(struct json_writer *jw, const struct burst_result *b);
 
 #endif

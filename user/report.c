@@ -12,11 +12,12 @@
 #include "outfile.h"
 #include "report.h"
 #include "sanitize.h"
+#include "top_model.h"
 #include "trace_cli.h"
 #include "units.h"
 
 static const struct report_format *const formats[] = {
-	&report_format_text, &report_format_md, &report_format_json, &report_format_html,
+	&report_format_text, &report_format_json,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -46,9 +47,7 @@ static void report_opts_default(struct report_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->group = GROUP_JOB;
 	o->depth = 2;
-	classify_params_default(&o->classify);
-	heat_params_default(&o->heat);
-	burst_params_default(&o->bursts);
+	config_params_default(&o->params);
 }
 
 int do_report(int argc, char **argv)
@@ -106,8 +105,7 @@ int do_report(int argc, char **argv)
 			r.opts.depth = depth;
 			break;
 		case 'C':
-			if (config_load_all(optarg, &r.opts.classify, &r.opts.heat, &r.opts.bursts,
-					    err, sizeof(err))) {
+			if (config_load_all(optarg, &r.opts.params, err, sizeof(err))) {
 				fprintf(stderr, "iopat report: %s\n", err);
 				return 2;
 			}
@@ -440,7 +438,7 @@ static void json_host(struct json_writer *jw, const struct report *r,
 		json_workload(jw, r, &h->w[i]);
 	jw_array_end(jw);
 	json_stage_tier(jw, h->stage_bytes, h->tier_bytes);
-	json_dirs(jw, &h->heat, r->opts.depth);
+	json_dirs(jw, &h->heat);
 	json_sizing(jw, &h->sizing);
 	json_gaps(jw, h);
 	jw_object_end(jw);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "bursts.h"
 #include "classify.h"
+#include "config.h"
 #include "dirheat.h"
 #include "group.h"
 #include "replay.h"
@@ -69,9 +70,7 @@ struct report_host {
 struct report_opts {
 	enum group_by group;
 	unsigned int depth;
-	struct classify_params classify;
-	struct heat_params heat;
-	struct burst_params bursts;
+	struct config_params params;	/* [classify], [heat], [bursts] */
 };
 
 struct report {
@@ -104,7 +103,6 @@ struct report_format {
 	void (*render)(FILE *out, const struct report *r);
 };
 
-extern const struct report_format report_format_text, report_format_json,
-	report_format_md, report_format_html;
+extern const struct report_format report_format_text, report_format_json;
 
 #endif

@@ -116,7 +116,7 @@ static int build_heat(struct report_host *h, const struct report_opts *o)
 		if (dirheat_add(&h->heat, &hf))
 			return -ENOMEM;
 	}
-	dirheat_label(&h->heat, &o->heat, h->t0_ns, h->t1_ns);
+	dirheat_label(&h->heat, &o->params.heat, h->t0_ns, h->t1_ns);
 	return 0;
 }
 
@@ -184,7 +184,7 @@ static int workload_series(struct report_host *h, struct report_workload *w,
 			return -ENOMEM;
 		}
 	}
-	bursts_detect(&b, &o->bursts, &w->bursts);
+	bursts_detect(&b, &o->params.bursts, &w->bursts);
 	bursts_free(&b);
 	w->duty = alive ? (double)busy / alive : -1;
 	return 0;
@@ -200,7 +200,7 @@ static void workload_classify(struct report_host *h, struct report_workload *w,
 	f.write_bursts = w->bursts.periodic ? w->bursts.count : 0;
 	f.burst_period_s = w->bursts.period_s;
 	f.burst_bytes = w->bursts.mean_bytes;
-	classify(&f, &o->classify, &w->v);
+	classify(&f, &o->params.classify, &w->v);
 }
 
 /* Identity of a workload from its leading process. */

@@ -1,3 +1,5 @@
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include "sanitize.h"
@@ -44,4 +46,19 @@ int sanitize_text(char *dst, size_t dstlen, const char *src, size_t srclen,
 	}
 	dst[o] = '\0';
 	return cols;
+}
+
+void sanitize_fputs(const char *s, FILE *out)
+{
+	size_t len = strlen(s);
+	char *clean = malloc(len + 1);
+
+	if (!clean) {
+		fputs("?", out);
+		return;
+	}
+	/* plain ASCII: one byte out for each byte in */
+	sanitize_text(clean, len + 1, s, len, INT_MAX, 0);
+	fputs(clean, out);
+	free(clean);
 }

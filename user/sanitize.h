@@ -5,6 +5,7 @@
 #define IOPAT_SANITIZE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Copy at most srclen bytes of src into dst (dstlen bytes, NUL-terminated),
  * keeping printable characters and replacing every other byte or sequence
@@ -13,5 +14,9 @@
  * are used. Returns the number of columns used. */
 int sanitize_text(char *dst, size_t dstlen, const char *src, size_t srclen,
 		  int max_cols, int utf8);
+
+/* Write s to out as sanitize_text() with plain ASCII would, whatever its
+ * length (a path, a command line argument). */
+void sanitize_fputs(const char *s, FILE *out);
 
 #endif

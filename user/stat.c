@@ -23,12 +23,14 @@
 static void stat_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat stat [--json] [-o FILE] [--group BY] [-v] [--] CMD [ARGS...]\n\n"
+		"usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
+		"                  [-v] [--] CMD [ARGS...]\n\n"
 		"Run CMD, trace its file and block I/O and that of all its descendants\n"
 		"until the last one exits, then print a summary (to stderr by default).\n\n"
 		"  -j, --json        one JSON object instead of text\n"
 		"  -o, --output FILE write the summary to FILE\n"
-		"      --config FILE classifier thresholds ([classify] section, see README)\n"
+		"      --depth N     group files by directory N levels below / (default 2)\n"
+		"      --config FILE thresholds ([classify], [heat], [bursts]; see README)\n"
 		"  -g, --group BY    the per-process table by pid (default), job (a process\n"
 		"                    and its descendants), cgroup or comm (name)\n"
 		"  -v, --verbose     show libbpf messages\n"
@@ -62,6 +64,9 @@ void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,
 	if (secs < 0.5)
 		return;
 	io_totals_sub(&d, now, &rs->last);
+	sizing_add(&rs->sizing, &(struct sizing_sample){
+		.seconds = secs, .read_ops = d.read_ops, .write_ops = d.write_ops,
+		.read_bytes = d.read_bytes, .write_bytes = d.write_bytes });
 #define PEAK(f) p->f = d.f / secs > p->f ? d.f / secs : p->f
 	PEAK(read_bytes);
 	PEAK(write_bytes);
@@ -91,16 +96,82 @@ static void sum_traced(const struct proc_table *t, struct io_totals *sum,
 	}
 }
 
-static int sample(struct collector *c, struct raw_snapshot *raw, struct proc_table *procs,
-		  struct io_totals *sum, struct io_totals *wb)
+static int sample(struct collector *c, struct raw_snapshot *raw, bool with_files,
+		  struct proc_table *procs, struct io_totals *sum, struct io_totals *wb)
 {
-	int err = collector_read(c, raw, false);
+	int err = collector_read(c, raw, with_files);
 
 	if (!err)
 		err = aggregate_by_pid(raw, procs);
 	if (!err)
 		sum_traced(procs, sum, wb);
 	return err;
+}
+
+/* What the 100 ms samples of a run accumulate. */
+struct run_sampler {
+	uint64_t t0, last_ns;	/* start of the run, time of the last sample */
+	uint64_t ticks, busy_ticks;
+	struct io_totals last;
+	struct rate_sampler rates;	/* every tenth sample */
+	struct bursts bursts;
+};
+
+/* Writes since the last sample, as one interval of the burst series. */
+static void run_sampler_writes(struct run_sampler *r, const struct io_totals *sum,
+			       uint64_t now_ns)
+{
+	if (r->ticks && now_ns > r->last_ns)
+		bursts_add(&r->bursts, (r->last_ns - r->t0) / 1e9, (now_ns - r->last_ns) / 1e9,
+			   (double)(sum->write_bytes - r->last.write_bytes));
+}
+
+/* One 100 ms sample: duty cycle (samples with any I/O), write bursts. */
+static void run_sampler_tick(struct run_sampler *r, const struct io_totals *sum,
+			     uint64_t now_ns)
+{
+	run_sampler_writes(r, sum, now_ns);
+	if (r->ticks++ && !io_totals_same_io(sum, &r->last))
+		r->busy_ticks++;
+	r->last = *sum;
+	r->last_ns = now_ns;
+}
+
+static void run_sampler_free(struct run_sampler *r)
+{
+	sizing_free(&r->rates.sizing);
+	bursts_free(&r->bursts);
+}
+
+static const char *file_path(void *collector, uint32_t dev, uint64_t ino)
+{
+	return collector_file_path(collector, dev, ino);
+}
+
+/* Directory heat from the final snapshot's file entries, the fast-tier
+ * sizing and the write bursts of the run. */
+static int judge_file_sets(struct stat_result *r, const struct raw_snapshot *raw,
+			   struct collector *c, struct run_sampler *rsm,
+			   const struct config_params *params)
+{
+	size_t hot_dirs;
+	uint64_t ws;
+	int err;
+
+	/* a run shorter than a rate interval: the whole run is one interval */
+	if (!rsm->rates.peaks.seconds && r->duration_s > 0)
+		sizing_add(&rsm->rates.sizing, &(struct sizing_sample){
+			.seconds = r->duration_s, .read_ops = r->totals.read_ops,
+			.write_ops = r->totals.write_ops, .read_bytes = r->totals.read_bytes,
+			.write_bytes = r->totals.write_bytes });
+	err = dirheat_add_snapshot(&r->heat, raw, file_path, c);
+	if (err)
+		return err;
+	dirheat_label(&r->heat, &params->heat, r->start_ns, r->end_ns);
+	ws = dirheat_fast_working_set(&r->heat, &hot_dirs);
+	sizing_result(&rsm->rates.sizing, ws, hot_dirs, &r->sizing);
+	bursts_detect(&rsm->bursts, &params->bursts, &r->bursts);
+	return 0;
 }
 
 static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r)
@@ -159,6 +230,11 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 
 	r->gpu = ngpu > 0;
 	features_from_totals(&f, &r->totals, r->duration_s, r->duty_cycle, r->gpu);
+	if (r->bursts.periodic) {
+		f.write_bursts = r->bursts.count;
+		f.burst_period_s = r->bursts.period_s;
+		f.burst_bytes = r->bursts.mean_bytes;
+	}
 	classify(&f, params, &r->verdict);
 	r->proc_verdicts = calloc(r->procs.n ? r->procs.n : 1, sizeof(*r->proc_verdicts));
 	if (!r->proc_verdicts)
@@ -275,6 +351,24 @@ static int exit_code_of(int status)
 	return 1;
 }
 
+#define DEPTH_MAX 4096
+
+/* --depth: a whole number from 1 to DEPTH_MAX. */
+static int parse_depth(const char *s, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > DEPTH_MAX)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
 int do_stat(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -283,19 +377,19 @@ int do_stat(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "depth", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct collector_opts copts = { .filter_tracked = true };
-	struct classify_params params;
-	struct io_totals last_sum = {};
-	uint64_t ticks = 0, busy_ticks = 0;
+	struct config_params params;
+	struct run_sampler rsm = {};
+	unsigned int depth = 2;
 	uint32_t *gpu_pids = NULL;
 	size_t ngpu = 0;
 	char cfg_err[256];
 	struct stat_result res = {};
 	struct raw_snapshot raw = {};
-	struct rate_sampler rs = {};
 	struct io_totals sum, wb;
 	struct collector *col = NULL;
 	const char *outpath = NULL;
@@ -307,13 +401,13 @@ int do_stat(int argc, char **argv)
 	uint64_t t0, next_tick;
 	pid_t child;
 
-	classify_params_default(&params);
+	config_params_default(&params);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+jo:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C':
-			if (config_load(optarg, &params, cfg_err, sizeof(cfg_err))) {
+			if (config_load_all(optarg, &params, cfg_err, sizeof(cfg_err))) {
 				fprintf(stderr, "iopat stat: %s\n", cfg_err);
 				return 2;
 			}
@@ -322,6 +416,13 @@ int do_stat(int argc, char **argv)
 			if (group_by_parse(optarg, &res.group)) {
 				fprintf(stderr, "iopat stat: unknown grouping '%s': pid, job, cgroup"
 					" or comm\n", optarg);
+				return 2;
+			}
+			break;
+		case 'D':
+			if (parse_depth(optarg, &depth)) {
+				fprintf(stderr, "iopat stat: --depth: '%s' is not a whole number "
+					"from 1 to %d\n", optarg, DEPTH_MAX);
 				return 2;
 			}
 			break;
@@ -344,6 +445,8 @@ int do_stat(int argc, char **argv)
 			else if (optopt == 'g')
 				fprintf(stderr, "iopat stat: option --group needs pid, job, cgroup"
 					" or comm\n");
+			else if (optopt == 'D')
+				fprintf(stderr, "iopat stat: option --depth needs a number\n");
 			else
 				fprintf(stderr, "iopat stat: unknown option '%s'\n", argv[optind - 1]);
 			stat_usage(stderr);
@@ -357,6 +460,7 @@ int do_stat(int argc, char **argv)
 	}
 	res.argv = argv + optind;
 	res.argc = argc - optind;
+	dirheat_init(&res.heat, depth);
 
 	/* Open the output first: a bad path must not cost a traced run. */
 	opt = outfile_open(&out, outpath, stderr);
@@ -383,6 +487,7 @@ int do_stat(int argc, char **argv)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	t0 = mono_ns();
+	rsm.t0 = res.start_ns = t0;
 	child = fork();
 	if (child < 0) {
 		fprintf(stderr, "iopat stat: fork: %s\n", strerror(errno));
@@ -423,13 +528,10 @@ int do_stat(int argc, char **argv)
 		bool done = false;
 
 		if (now >= next_tick) {
-			if (sample(col, &raw, &res.procs, &sum, &wb) == 0) {
-				/* duty cycle: 100 ms samples with any I/O */
-				if (ticks++ && !io_totals_same_io(&sum, &last_sum))
-					busy_ticks++;
-				last_sum = sum;
-				if (ticks % 10 == 1) {
-					rate_sampler_tick(&rs, &sum, raw.taken_ns);
+			if (sample(col, &raw, false, &res.procs, &sum, &wb) == 0) {
+				run_sampler_tick(&rsm, &sum, raw.taken_ns);
+				if (rsm.ticks % 10 == 1) {
+					rate_sampler_tick(&rsm.rates, &sum, raw.taken_ns);
 					note_gpu_users(&res.procs, &gpu_pids, &ngpu);
 				}
 			}
@@ -454,29 +556,32 @@ int do_stat(int argc, char **argv)
 		if (done)
 			break;
 	}
-	res.duration_s = (mono_ns() - t0) / 1e9;
+	res.end_ns = mono_ns();
+	res.duration_s = (res.end_ns - t0) / 1e9;
 	/* I/O the processes started may still be in flight (readahead, async
 	 * writes): give it up to two seconds to complete before the last read */
 	for (int i = 0; i < 200 && collector_inflight(col); i++)
 		usleep(10000);
 
-	if (sample(col, &raw, &res.procs, &res.totals, &res.writeback)) {
+	if (sample(col, &raw, true, &res.procs, &res.totals, &res.writeback)) {
 		fprintf(stderr, "iopat stat: cannot read the kernel maps: %s\n", strerror(errno));
 		goto cleanup;
 	}
 	collector_finish(col, &raw);
 	/* the last partial second counts when it was at least half a second */
-	rate_sampler_tick(&rs, &res.totals, raw.taken_ns);
+	rate_sampler_tick(&rsm.rates, &res.totals, raw.taken_ns);
+	run_sampler_writes(&rsm, &res.totals, raw.taken_ns);
 	drop_writeback_row(&res.procs);
-	if (collect_devices(&raw, &res)) {
+	if (collect_devices(&raw, &res) || judge_file_sets(&res, &raw, col, &rsm, &params)) {
 		fprintf(stderr, "iopat stat: out of memory\n");
 		goto cleanup;
 	}
-	res.peaks = rs.peaks;
+	res.peaks = rsm.rates.peaks;
 	memcpy(res.drops, raw.drops, sizeof(res.drops));
 	res.hooks = collector_hooks(col);
-	res.duty_cycle = ticks > 1 ? (double)busy_ticks / (ticks - 1) : 1;
-	if (classify_run(&res, &params, gpu_pids, ngpu) || group_run(&res, &params)) {
+	res.duty_cycle = rsm.ticks > 1 ? (double)rsm.busy_ticks / (rsm.ticks - 1) : 1;
+	if (classify_run(&res, &params.classify, gpu_pids, ngpu) ||
+	    group_run(&res, &params.classify)) {
 		fprintf(stderr, "iopat stat: out of memory\n");
 		goto cleanup;
 	}
@@ -510,6 +615,8 @@ cleanup:
 	free(res.proc_verdicts);
 	free(res.group_verdicts);
 	group_set_free(&res.groups);
+	dirheat_free(&res.heat);
+	run_sampler_free(&rsm);
 	free(gpu_pids);
 	return ret;
 }

@@ -5,8 +5,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "aggregate.h"
+#include "bursts.h"
 #include "classify.h"
 #include "group.h"
+#include "dirheat.h"
+#include "sizing.h"
 
 /* Per-second peaks of the totals, over whole seconds of the run. */
 struct rate_peaks {
@@ -49,17 +52,24 @@ struct stat_result {
 	enum group_by group;
 	struct group_set groups;
 	struct proc_verdict *group_verdicts;	/* one per group row */
+	/* file sets and the fast tier, over the run */
+	uint64_t start_ns, end_ns;	/* CLOCK_MONOTONIC */
+	struct dirheat heat;		/* labelled, by bytes moved */
+	struct sizing_result sizing;	/* over the rate sampler's intervals */
+	struct burst_result bursts;	/* over the 100 ms samples */
 };
 
 void stat_print_text(FILE *out, const struct stat_result *r);
 void stat_print_json(FILE *out, const struct stat_result *r);
 
-/* Per-second rate sampling of a running total. */
+/* Per-second rate sampling of a running total: peaks, and every
+ * interval's syscall-level rates for the sizing percentiles. */
 struct rate_sampler {
 	struct io_totals last;
 	uint64_t last_ns;
 	bool started;
 	struct rate_peaks peaks;
+	struct sizing sizing;
 };
 
 void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,

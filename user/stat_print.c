@@ -2,12 +2,16 @@
 #include <math.h>
 #include <string.h>
 #include "devnames.h"
+#include "heat_print.h"
 #include "hist.h"
 #include "io_json.h"
 #include "json_writer.h"
 #include "sanitize.h"
 #include "stat.h"
 #include "units.h"
+
+/* Directories in the text summary (JSON has all). */
+#define STAT_TEXT_DIRS 10
 
 static double per_s(double v, double secs)
 {
@@ -147,6 +151,9 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	jw_uint_field(&jw, "dev_write_ops", r->writeback.dev_write_ops);
 	jw_object_end(&jw);
 
+	json_dirs(&jw, &r->heat);
+	json_sizing(&jw, &r->sizing);
+	json_write_bursts(&jw, &r->bursts);
 	json_drops(&jw, r->drops);
 	jw_object_end(&jw);
 }
@@ -292,8 +299,10 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	char a[32], b[32], c[32], name[64];
 
 	fprintf(out, "\n iopat stat:");
-	for (int i = 0; i < r->argc; i++)
-		fprintf(out, " %s", r->argv[i]);
+	for (int i = 0; i < r->argc; i++) {
+		fputc(' ', out);
+		sanitize_fputs(r->argv[i], out);
+	}
 	fprintf(out, "\n\n  exit code %d   duration %.3f s   processes %zu   files %llu\n",
 		r->exit_code, d, r->procs.n, (unsigned long long)t->files);
 
@@ -335,6 +344,10 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 
 	text_size_hist(out, "read sizes (syscall level)", t->read_size_hist);
 	text_size_hist(out, "write sizes (syscall level)", t->write_size_hist);
+
+	heat_print_dirs(out, &r->heat, STAT_TEXT_DIRS);
+	heat_print_sizing(out, &r->sizing);
+	heat_print_bursts(out, &r->bursts);
 
 	if (r->group == GROUP_PID)
 		text_procs(out, r);

@@ -254,6 +254,12 @@ SEQ_MIN=80
 	num_ge "$(tot seq_write_pct)" $SEQ_MIN totals.seq_write_pct
 	check_reread 2.9 3.1
 	check_stage train
+	# the three checkpoints are periodic write bursts, named in the reasons
+	note "write_bursts: $(jq -c .write_bursts "$OUT")"
+	num_eq "$(jget "$OUT" .write_bursts.count)" 3 write_bursts.count
+	jq -e .write_bursts.periodic "$OUT" >/dev/null || fail "write bursts not periodic"
+	jq -e '[.reasons[] | select(startswith("checkpoints: 3 write bursts every"))] | length == 1' \
+		"$OUT" >/dev/null || fail "checkpoints not named: $(jq -c .reasons "$OUT")"
 }
 
 # ------------------------------------------------------------------ deploy

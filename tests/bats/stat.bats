@@ -392,3 +392,116 @@ fio_file() {
 	num_eq "$(jget "$OUT" .totals.write_bytes)" 40960 totals.write_bytes
 	num_eq "$(jget "$OUT" .totals.write_ops)" 10 totals.write_ops
 }
+
+# ------------------------------------------------ directory heat and sizing
+
+# depth_below DIR: the --depth that groups files one level below DIR.
+depth_below() {
+	local real
+	real=$(realpath "$1")
+	echo $(($(printf %s "$real" | tr -cd / | wc -c) + 1))
+}
+
+# dir_entry PATH: the .dirs entry of PATH in $OUT, compact; fails when absent.
+dir_entry() {
+	local e
+	e=$(jq -c --arg p "$1" '.dirs[] | select(.path == $p)' "$OUT")
+	[ -n "$e" ] || fail "no .dirs entry for $1; paths: $(jq -c '[.dirs[].path]' "$OUT")"
+	echo "$e"
+}
+
+@test "directory heat: a re-read directory is hot, one written once is cold" {
+	local real hot cold fast_ws
+	mkdir -p "$TESTDIR/hot" "$TESTDIR/cold"
+	make_file "$TESTDIR/hot/data" 4
+	real=$(realpath "$TESTDIR")
+	# Recency is not under test here: with cold_idle_share = 1 only a
+	# directory untouched for the whole run is cold for being idle.
+	printf '[heat]\ncold_idle_share = 1\n' >"$TESTDIR/heat.ini"
+	run "$IOPAT" stat --json -o "$OUT" --depth "$(depth_below "$TESTDIR")" \
+		--config "$TESTDIR/heat.ini" -- sh -c '
+		dd if=/dev/zero of="$1/cold/out" bs=1M count=8 status=none
+		for i in 1 2 3 4; do cat "$1/hot/data" >/dev/null; done' sh "$TESTDIR"
+	assert_success
+	hot=$(dir_entry "$real/hot")
+	cold=$(dir_entry "$real/cold")
+	note "hot: $hot"
+	note "cold: $cold"
+	# 4 MiB read four times by four processes: one file, re-read 4x
+	num_eq "$(jq .read_bytes <<<"$hot")" $((16 << 20)) hot.read_bytes
+	num_eq "$(jq .unique_read_bytes <<<"$hot")" $((4 << 20)) hot.unique_read_bytes
+	num_eq "$(jq .files <<<"$hot")" 1 hot.files
+	num_eq "$(jq .reread <<<"$hot")" 4 hot.reread
+	assert_equal "$(jq -r '.heat + " " + .tier' <<<"$hot")" "hot fast"
+	assert_equal "$(jq -r .reason <<<"$hot")" "re-read 4.0x"
+	# 8 MiB written once, never read
+	num_eq "$(jq .write_bytes <<<"$cold")" $((8 << 20)) cold.write_bytes
+	num_eq "$(jq .read_bytes <<<"$cold")" 0 cold.read_bytes
+	assert_equal "$(jq -r '.heat + " " + .tier' <<<"$cold")" "cold big"
+	jq -r .reason <<<"$cold" | grep -q "written once" || fail "cold reason: $cold"
+	# the fast tier holds the hot directories' working sets
+	fast_ws=$(jq '[.dirs[] | select(.tier == "fast") | .unique_bytes] | add' "$OUT")
+	num_eq "$(jget "$OUT" .sizing.hot_working_set_bytes)" "$fast_ws" sizing.hot_working_set_bytes
+	num_ge "$fast_ws" $((4 << 20)) "working set of the fast directories"
+	# one interval (a short run): its rates are the run's counts over it
+	if [ "$(jget "$OUT" .sizing.intervals)" -eq 1 ]; then
+		within_pct "$(jq '.sizing.read_iops_max * .sizing.intervals_s' "$OUT")" \
+			"$(jget "$OUT" .totals.read_ops)" 1
+		within_pct "$(jq '.sizing.write_bytes_per_s_max * .sizing.intervals_s' "$OUT")" \
+			"$(jget "$OUT" .totals.write_bytes)" 1
+	fi
+}
+
+@test "directory heat: text table, paths through the sanitiser" {
+	local d=$TESTDIR/$'bad\033[31mdir' err
+	mkdir -p "$d"
+	make_file "$d/data" 4
+	run --separate-stderr "$IOPAT" stat --depth "$(depth_below "$TESTDIR")" -- \
+		sh -c 'cat "$1" "$1" >/dev/null' sh "$d/data"
+	assert_success
+	err=$stderr
+	echo "$err" | grep -q "directories (depth" || fail "no directory table: $err"
+	echo "$err" | grep -q "fast-tier sizing" || fail "no sizing block: $err"
+	echo "$err" | grep -Eq "working set +4\.00 MiB" || fail "working set: $err"
+	echo "$err" | grep -q $'\033' && fail "an escape sequence reached the terminal"
+	echo "$err" | grep -q 'bad?\[31mdir' || fail "sanitised path not shown: $err"
+}
+
+@test "fast-tier sizing: p99 and max over per-second intervals agree with the peaks" {
+	local f
+	fio_file 32 --ioengine=psync --rw=randrw --rwmixread=80 --time_based --runtime=2
+	note "sizing: $(jq -c .sizing "$OUT")"
+	num_ge "$(jget "$OUT" .sizing.intervals)" 2 sizing.intervals
+	for f in read_iops write_iops read_bytes_per_s write_bytes_per_s; do
+		# the same intervals give the peaks in totals
+		within_pct "$(jget "$OUT" ".sizing.${f}_max")" "$(jget "$OUT" ".totals.${f}_peak")" 0.01
+		num_le "$(jget "$OUT" ".sizing.${f}_p99")" "$(jget "$OUT" ".sizing.${f}_max")" "${f}_p99"
+	done
+	for f in total_iops total_bytes_per_s; do
+		num_le "$(jget "$OUT" ".sizing.${f}_p99")" "$(jget "$OUT" ".sizing.${f}_max")" "${f}_p99"
+	done
+	# a total within each interval: at least either side's peak, at most both
+	num_ge "$(jget "$OUT" .sizing.total_iops_max)" "$(jget "$OUT" .sizing.read_iops_max)" total_iops_max
+	# (each figure is rounded to 0.1 in the JSON)
+	num_le "$(jget "$OUT" .sizing.total_iops_max)" \
+		"$(jq '.sizing.read_iops_max + .sizing.write_iops_max + 0.2' "$OUT")" total_iops_max
+	# the 32 MiB file is read over and over: the whole of it is hot
+	num_eq "$(jget "$OUT" .sizing.hot_working_set_bytes)" $((32 << 20)) hot_working_set_bytes
+}
+
+@test "--depth: bad values exit 2 with one line" {
+	local v
+	for v in 0 -1 x 2x 4097 ""; do
+		run --separate-stderr "$IOPAT" stat --depth "$v" -- true
+		assert_equal "$status" 2
+		assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
+		[[ $stderr == *--depth* ]] || fail "message does not name --depth: $stderr"
+	done
+}
+
+@test "--config: a bad [heat] key stops stat with file, line and key" {
+	printf '[heat]\nhot_reread = 2\nhot_rereed = 3\n' >"$TESTDIR/bad.ini"
+	run --separate-stderr "$IOPAT" stat --config "$TESTDIR/bad.ini" -- true
+	assert_equal "$status" 2
+	[[ $stderr == *bad.ini:3:*hot_rereed* ]] || fail "message: $stderr"
+}

@@ -116,6 +116,43 @@ static void hot_slots_add_pending_counts_to_their_entries(void **state)
 	raw_snapshot_free(&s);
 }
 
+/* last_ns is set when a slot is flushed: pending counts mean an access
+ * up to the snapshot, and nothing after the process's exit. */
+static void last_access_is_bounded(void **state)
+{
+	struct raw_snapshot s = {};
+	struct iopat_hot_slot slots[2] = {};
+	struct iopat_proc p = { .tgid = 7, .exited = 1, .exit_ns = 500 };
+
+	s.taken_ns = 1000;
+	assert_int_equal(raw_snapshot_add_proc(&s, &p), 0);
+	p = (struct iopat_proc){ .tgid = 8 };
+	assert_int_equal(raw_snapshot_add_proc(&s, &p), 0);
+	/* 7's file A flushed at 900 by another process's slot: after the exit */
+	add_file(&s, 7, 1, 1, IOPAT_KIND_STORAGE, 10, 1);
+	s.file_stats[0].last_ns = 900;
+	/* 7's file B and 8's file C still in slots, last flushed at 100 */
+	add_file(&s, 7, 1, 2, IOPAT_KIND_STORAGE, 10, 1);
+	add_file(&s, 8, 1, 3, IOPAT_KIND_STORAGE, 10, 1);
+	/* 8's file D, flushed at 200, not in a slot */
+	add_file(&s, 8, 1, 4, IOPAT_KIND_STORAGE, 10, 1);
+	s.file_stats[1].last_ns = s.file_stats[2].last_ns = 100;
+	s.file_stats[3].last_ns = 200;
+	slots[0] = (struct iopat_hot_slot){ .used = 1, .key = { .tgid = 7, .dev = 1, .ino = 2 },
+					    .size = 4096 };
+	slots[0].dir[IOPAT_READ].ops = 1;
+	slots[1] = (struct iopat_hot_slot){ .used = 1, .key = { .tgid = 8, .dev = 1, .ino = 3 } };
+	slots[1].dir[IOPAT_READ].ops = 1;
+	raw_snapshot_merge_hot(&s, slots, 2);
+	assert_int_equal(s.file_stats[0].last_ns, 500);
+	assert_int_equal(s.file_stats[1].last_ns, 500);
+	assert_int_equal(s.file_stats[2].last_ns, 1000);
+	assert_int_equal(s.file_stats[3].last_ns, 200);
+	/* the slot knows the file's size at its last op */
+	assert_int_equal(s.file_stats[1].size, 4096);
+	raw_snapshot_free(&s);
+}
+
 static void device_entries_count_per_process(void **state)
 {
 	struct raw_snapshot s = {};
@@ -163,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_come_from_the_process_table),
 		cmocka_unit_test(hot_slots_add_pending_counts_to_their_entries),
+		cmocka_unit_test(last_access_is_bounded),
 		cmocka_unit_test(device_entries_count_per_process),
 		cmocka_unit_test(totals_add_sub_and_zero),
 	};

@@ -1,5 +1,6 @@
 /* Classifier: every rule, every boundary of the threshold table, idle. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -126,6 +127,50 @@ static void train_rereads_and_writes_checkpoints(void **state)
 	assert_int_not_equal(stage_of(&f), STAGE_TRAIN);
 }
 
+static bool has_reason(const struct verdict *v, const char *text)
+{
+	for (int i = 0; i < v->nreasons; i++)
+		if (strstr(v->reasons[i], text))
+			return true;
+	return false;
+}
+
+/* Periodic write bursts (bursts.h) name a trainer's checkpoints, and make
+ * sequential writes of any size checkpoints. */
+static void periodic_write_bursts_are_checkpoints(void **state)
+{
+	struct features f = base();
+	struct verdict v;
+
+	f.reread = 3;
+	with_writes(&f, 0.05, 4096, 100);	/* small writes: not checkpoint-like */
+	assert_int_equal(stage_of(&f), STAGE_EXTRACT);
+	f.write_bursts = 4;
+	f.burst_period_s = 10.2;
+	f.burst_bytes = 64 * MiB;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_TRAIN);
+	assert_true(has_reason(&v, "checkpoints: 4 write bursts every 10.2 s, 64.00 MiB each"));
+	/* bursts of random writes are not checkpoints */
+	f.seq_write_pct = P.seq_min_pct - 1;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_EXTRACT);
+	assert_false(has_reason(&v, "write bursts"));
+	f.seq_write_pct = P.seq_min_pct;
+	assert_int_equal(stage_of(&f), STAGE_TRAIN);
+	/* large sequential checkpoints: both lines of evidence */
+	with_writes(&f, 0.05, 1 * MiB, 100);
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_TRAIN);
+	assert_true(has_reason(&v, "checkpoint-like writes"));
+	assert_true(has_reason(&v, "4 write bursts every 10.2 s"));
+	/* too little output to be checkpoints: no bursts named */
+	with_writes(&f, P.output_share_min / 2, 4096, 100);
+	classify(&f, &P, &v);
+	assert_false(has_reason(&v, "write bursts"));
+	assert_int_not_equal(v.stage, STAGE_EXTRACT);
+}
+
 static void train_with_gpu_and_no_writes(void **state)
 {
 	struct features f = base();
@@ -245,6 +290,7 @@ int main(void)
 		cmocka_unit_test(generative_deploy_writes_more_than_it_reads),
 		cmocka_unit_test(process_is_one_to_one),
 		cmocka_unit_test(train_rereads_and_writes_checkpoints),
+		cmocka_unit_test(periodic_write_bursts_are_checkpoints),
 		cmocka_unit_test(train_with_gpu_and_no_writes),
 		cmocka_unit_test(model_rereads_a_small_set_or_pauses),
 		cmocka_unit_test(extract_reads_large_writes_little),

@@ -91,6 +91,99 @@ static void syntax_error_and_wrong_section(void **state)
 	assert_non_null(strstr(err, "must hold"));
 }
 
+static int load_all(const char *text, struct config_params *p, char *err)
+{
+	int r;
+
+	config_params_default(p);
+	write_ini(text);
+	r = config_load_all(path, p, err, 256);
+	unlink(path);
+	return r;
+}
+
+static void heat_and_bursts_sections(void **state)
+{
+	struct config_params p;
+	char err[256];
+
+	assert_int_equal(load_all("[heat]\nhot_reread = 3\ncold_idle_share=0.8\n"
+				  "[bursts]\nburst_min_count = 5\n[classify]\nbusy_duty = 0.5\n",
+				  &p, err), 0);
+	assert_true(p.heat.hot_reread == 3);
+	assert_true(p.heat.cold_idle_share == 0.8);
+	assert_true(p.bursts.burst_min_count == 5);
+	assert_true(p.classify.busy_duty == 0.5);
+	/* untouched keys keep their defaults */
+	assert_true(p.heat.hot_read_share ==
+		    params_find(heat_param_defs, heat_nparams, "hot_read_share")->def);
+	assert_true(p.bursts.burst_ratio ==
+		    params_find(burst_param_defs, burst_nparams, "burst_ratio")->def);
+}
+
+static void heat_and_bursts_errors_name_file_line_key(void **state)
+{
+	struct config_params p, before;
+	char err[256];
+
+	config_params_default(&before);
+	assert_int_equal(load_all("[heat]\nhot_reread = 2\nreread_min = 2\n", &p, err), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, ":3:"));
+	assert_non_null(strstr(err, "unknown key 'reread_min' in [heat]"));
+	assert_memory_equal(&p, &before, sizeof(p));
+	assert_int_equal(load_all("[bursts]\n\nperiod_cv_max = 11\n", &p, err), -1);
+	assert_non_null(strstr(err, ":3:"));
+	assert_non_null(strstr(err, "period_cv_max"));
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(load_all("[heat]\ncold_idle_share = -0.1\n", &p, err), -1);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(load_all("[heat]\nhot_reread = 1.5x\n", &p, err), -1);
+	assert_non_null(strstr(err, "not a number"));
+	assert_int_equal(load_all("[bursts]\nburst_min_count = 1\n", &p, err), -1);
+	assert_non_null(strstr(err, "burst_min_count"));
+	assert_memory_equal(&p, &before, sizeof(p));
+}
+
+/* A command that uses only [classify] still checks the other sections. */
+static void classify_only_load_checks_every_section(void **state)
+{
+	struct classify_params p;
+	char err[256];
+
+	assert_int_equal(load("[heat]\nhot_reread = 2\n[classify]\nreread_min = 3\n", &p, err),
+			 0);
+	assert_true(p.reread_min == 3);
+	assert_int_equal(load("[heat]\nbogus = 2\n", &p, err), -1);
+	assert_non_null(strstr(err, "bogus"));
+}
+
+/* Every table: one row per field of its struct, defaults in range. */
+static void check_table(const struct param_def *defs, size_t n, void *params, size_t size)
+{
+	memset(params, 0xff, size);
+	params_default(params, defs, n);
+	assert_int_equal(n * sizeof(double), size);
+	for (size_t i = 0; i < n; i++) {
+		const struct param_def *d = &defs[i];
+
+		assert_true(d->def >= d->min && d->def <= d->max);
+		assert_true(*params_field(params, d) == d->def);
+		assert_ptr_equal(params_find(defs, n, d->name), d);
+		assert_true(d->doc[0] && d->unit[0]);
+	}
+	assert_null(params_find(defs, n, "no_such_key"));
+}
+
+static void tables_match_their_structs(void **state)
+{
+	struct config_params p;
+
+	check_table(classify_param_defs, classify_nparams, &p.classify, sizeof(p.classify));
+	check_table(heat_param_defs, heat_nparams, &p.heat, sizeof(p.heat));
+	check_table(burst_param_defs, burst_nparams, &p.bursts, sizeof(p.bursts));
+}
+
 static void missing_file(void **state)
 {
 	struct classify_params p;
@@ -124,6 +217,10 @@ int main(void)
 		cmocka_unit_test(unknown_key_names_file_line_key),
 		cmocka_unit_test(out_of_range_and_not_a_number),
 		cmocka_unit_test(syntax_error_and_wrong_section),
+		cmocka_unit_test(heat_and_bursts_sections),
+		cmocka_unit_test(heat_and_bursts_errors_name_file_line_key),
+		cmocka_unit_test(classify_only_load_checks_every_section),
+		cmocka_unit_test(tables_match_their_structs),
 		cmocka_unit_test(missing_file),
 		cmocka_unit_test(number_parser),
 	};

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <locale.h>
 #include <cmocka.h>
@@ -49,12 +50,37 @@ static void utf8_kept_only_in_utf8_locale(void **state)
 	assert_int_equal(sanitize_text(out, sizeof(out), "a\xe6\x97\xa5", 4, 2, 1), 1);
 }
 
+/* Whole strings of any length, one byte out per byte in. */
+static void fputs_has_no_length_limit(void **state)
+{
+	size_t n = 10000;
+	char *in = malloc(n + 1), *got = NULL;
+	size_t got_len = 0;
+	FILE *f = open_memstream(&got, &got_len);
+
+	assert_non_null(in);
+	assert_non_null(f);
+	memset(in, 'p', n);
+	in[n] = '\0';
+	memcpy(in + 9000, "\033[2J\n", 5);
+	sanitize_fputs(in, f);
+	fclose(f);
+	assert_int_equal(got_len, n);
+	assert_null(strchr(got, '\033'));
+	assert_null(strchr(got, '\n'));
+	assert_memory_equal(got + 9000, "?[2J?", 5);
+	assert_int_equal(got[n - 1], 'p');
+	free(in);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escapes_and_controls_are_replaced),
 		cmocka_unit_test(width_is_budgeted),
 		cmocka_unit_test(utf8_kept_only_in_utf8_locale),
+		cmocka_unit_test(fputs_has_no_length_limit),
 	};
 
 	return cmocka_run_group_tests_name("sanitize", tests, NULL, NULL);
