@@ -25,7 +25,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit bats bench deps install vmlinux
+.PHONY: all clean test unit bats bench deps install vmlinux fuzz fuzz-corpus
 
 # Debian packages needed to build, test and benchmark.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -113,6 +113,37 @@ test: deps
 
 bench: deps all
 	tests/bench.sh
+
+# The trace reader under libFuzzer with ASan and UBSan (clang); not part
+# of `make test`. New inputs go to build/fuzz/corpus, crashes, leaks and
+# hangs to build/fuzz-crashes/.
+FUZZ_SECONDS ?= 300
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	       -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -Itests/fuzz
+FUZZ_SRCS := user/trace_reader.c user/trace_writer.c user/replay.c user/aggregate.c \
+	     user/idxmap.c user/hist.c
+
+$(FUZZ_DIR)/fuzz_trace_reader: tests/fuzz/fuzz_trace_reader.c tests/fuzz/chunk.h $(FUZZ_SRCS) \
+			       $(wildcard user/*.h) include/iopat.h include/iopat_trace.h
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) -lz -lzstd -o $@
+
+$(FUZZ_DIR)/make_corpus: tests/fuzz/make_corpus.c tests/fuzz/chunk.h tests/unit/trace_ev.h \
+			 $(BUILD)/trace_writer.o
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -Itests/unit $< $(BUILD)/trace_writer.o -lz -lzstd -o $@
+
+fuzz: $(FUZZ_DIR)/fuzz_trace_reader $(FUZZ_DIR)/make_corpus
+	@mkdir -p $(FUZZ_DIR)/corpus $(BUILD)/fuzz-crashes
+	$< -max_len=65536 -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz-crashes/ $(FUZZ_DIR)/corpus tests/fuzz/corpus
+
+# Rewrite the generated part of the committed seed corpus.
+fuzz-corpus: $(FUZZ_DIR)/make_corpus
+	$< tests/fuzz/corpus
 
 install: $(BUILD)/iopat
 	install -D -m 0755 $(BUILD)/iopat $(DESTDIR)$(PREFIX)/bin/iopat

@@ -69,6 +69,16 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+void trace_file_header(uint8_t *hdr)
+{
+	memcpy(hdr, IOPAT_TRACE_MAGIC, 8);
+	hdr[8] = IOPAT_TRACE_VERSION & 0xff;
+	hdr[9] = IOPAT_TRACE_VERSION >> 8;
+	hdr[10] = IOPAT_TRACE_FILE_HEADER_SIZE;
+	hdr[11] = 0;
+	put_le32(hdr + 12, crc32(0, hdr, 12));
+}
+
 int trace_writer_open(struct trace_writer **out, int fd, size_t chunk_bytes)
 {
 	struct trace_writer *w = calloc(1, sizeof(*w));
@@ -90,12 +100,7 @@ int trace_writer_open(struct trace_writer **out, int fd, size_t chunk_bytes)
 		err = -ENOMEM;
 		goto fail;
 	}
-	memcpy(hdr, IOPAT_TRACE_MAGIC, 8);
-	hdr[8] = IOPAT_TRACE_VERSION & 0xff;
-	hdr[9] = IOPAT_TRACE_VERSION >> 8;
-	hdr[10] = IOPAT_TRACE_FILE_HEADER_SIZE;
-	hdr[11] = 0;
-	put_le32(hdr + 12, crc32(0, hdr, 12));
+	trace_file_header(hdr);
 	err = write_all(fd, hdr, sizeof(hdr));
 	if (err)
 		goto fail;

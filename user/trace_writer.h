@@ -7,6 +7,10 @@
 
 struct trace_writer;
 
+/* The IOPAT_TRACE_FILE_HEADER_SIZE bytes a trace of this version starts
+ * with. */
+void trace_file_header(uint8_t *hdr);
+
 /* fd: a new, empty file opened for writing. chunk_bytes: raw bytes that
  * close a chunk (0: 1 MiB). 0 or -errno (the file is then empty). */
 int trace_writer_open(struct trace_writer **out, int fd, size_t chunk_bytes);

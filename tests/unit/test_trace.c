@@ -15,6 +15,7 @@
 #include "trace_writer.h"
 #include "trace_reader.h"
 #include "varint.h"
+#include "trace_ev.h"
 #include <zlib.h>
 #include "iopat.h"
 
@@ -39,24 +40,6 @@ static int mem_fd(void)
 
 	assert_true(fd >= 0);
 	return fd;
-}
-
-static struct trace_event ev(uint64_t ts, uint32_t pid, int level, int op, uint32_t target,
-			     uint64_t off, uint64_t bytes)
-{
-	struct trace_event e = {
-		.ts_ns = ts, .pid = pid, .tid = pid, .level = level, .op = op,
-		.off = off, .bytes = bytes,
-	};
-
-	if (level == IOPAT_LEVEL_DEVICE) {
-		e.dev = target;
-		e.lat_ns = 1000 + off / 512;
-	} else {
-		e.file_id = target;
-	}
-	e.result = trace_event_default_result(&e);
-	return e;
 }
 
 /* A trace with one of each record and a few thousand events. */
