@@ -251,6 +251,8 @@ struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid)
 {
 	struct proc_row key = { .pid = pid };
 
+	if (!t->n)
+		return NULL;
 	return bsearch(&key, t->rows, t->n, sizeof(*t->rows), cmp_row_pid);
 }
 
@@ -374,7 +376,8 @@ int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out)
 		err = add_pid(out, s->procs[i].tgid);
 	if (err)
 		return err;
-	qsort(out->rows, out->n, sizeof(*out->rows), cmp_row_pid);
+	if (out->n)
+		qsort(out->rows, out->n, sizeof(*out->rows), cmp_row_pid);
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct iopat_proc *p = &s->procs[i];
 		struct proc_row *row = proc_table_find(out, p->tgid);

@@ -351,17 +351,22 @@ int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
 	size_t np = rp->proc_idx.n, nd = rp->dev_idx.n;
 
 	raw_snapshot_reset(s);
-	if (raw_snapshot_reserve_procs(s, np, &keys, &vals))
-		return -ENOMEM;
-	for (size_t i = 0; i < np; i++)
-		((__u32 *)keys)[i] = rp->procs[i].tgid;
-	memcpy(vals, rp->procs, np * sizeof(*rp->procs));
-	s->nprocs = np;
-	if (raw_snapshot_reserve_devs(s, nd, &keys, &vals))
-		return -ENOMEM;
-	memcpy(keys, rp->dev_keys, nd * sizeof(*rp->dev_keys));
-	memcpy(vals, rp->devs, nd * sizeof(*rp->devs));
-	s->ndevs = nd;
+	/* a trace without events has no arrays to copy from */
+	if (np) {
+		if (raw_snapshot_reserve_procs(s, np, &keys, &vals))
+			return -ENOMEM;
+		for (size_t i = 0; i < np; i++)
+			((__u32 *)keys)[i] = rp->procs[i].tgid;
+		memcpy(vals, rp->procs, np * sizeof(*rp->procs));
+		s->nprocs = np;
+	}
+	if (nd) {
+		if (raw_snapshot_reserve_devs(s, nd, &keys, &vals))
+			return -ENOMEM;
+		memcpy(keys, rp->dev_keys, nd * sizeof(*rp->dev_keys));
+		memcpy(vals, rp->devs, nd * sizeof(*rp->devs));
+		s->ndevs = nd;
+	}
 	memcpy(s->drops, rp->drops, sizeof(s->drops));
 	s->taken_ns = rp->last_ns;
 	return 0;
