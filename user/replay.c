@@ -142,42 +142,38 @@ static void apply_proc(struct replay *rp, const struct trace_proc *tp)
 	info->gpu |= tp->flags & IOPAT_PROC_GPU;
 }
 
+/* The entry of file id, created empty when new: a file an event names
+ * but the trace never described (its FILE record was in a lost chunk) is
+ * counted under an empty path. Entries are kept in order of first sight,
+ * so memory follows the files a trace names, not the size of their ids. */
+static struct replay_file *file_of(struct replay *rp, uint32_t id)
+{
+	int added;
+	long i = idxmap_get(&rp->file_idx, id, &added);
+
+	if (i < 0 || ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), i)) {
+		rp->oom = -ENOMEM;
+		return NULL;
+	}
+	rp->nfiles = rp->file_idx.n;
+	return &rp->files[i];
+}
+
 static void apply_file(struct replay *rp, const struct trace_file *tf)
 {
-	struct replay_file *f;
+	struct replay_file *f = file_of(rp, tf->file_id);
 
-	if (tf->file_id > (1u << 28) ||
-	    ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), tf->file_id)) {
-		rp->oom = rp->oom ? rp->oom : -ENOMEM;
+	if (!f)
 		return;
-	}
-	f = &rp->files[tf->file_id];
 	f->dev = tf->dev;
 	f->ino = tf->ino;
 	f->kind = tf->kind;
 	set_str(rp, &f->path, tf->path, false);
-	if (tf->file_id >= rp->nfiles)
-		rp->nfiles = tf->file_id + 1;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
-}
-
-/* A file an event names but the trace never described (its FILE record
- * was in a lost chunk): counted under an empty path. */
-static struct replay_file *file_of(struct replay *rp, uint32_t id)
-{
-	if (id >= rp->nfiles) {
-		if (id > (1u << 28) ||
-		    ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), id)) {
-			rp->oom = -ENOMEM;
-			return NULL;
-		}
-		rp->nfiles = id + 1;
-	}
-	return &rp->files[id];
 }
 
 static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct trace_event *e)
@@ -374,7 +370,9 @@ int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
 
 const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id)
 {
-	return id < rp->nfiles ? &rp->files[id] : NULL;
+	long i = idxmap_find(&rp->file_idx, id);
+
+	return i < 0 ? NULL : &rp->files[i];
 }
 
 const struct replay_proc_info *replay_proc_info(const struct replay *rp, uint32_t pid)
@@ -403,6 +401,7 @@ void replay_free(struct replay *rp)
 	idxmap_free(&rp->proc_idx);
 	idxmap_free(&rp->dev_idx);
 	idxmap_free(&rp->pf_idx);
+	idxmap_free(&rp->file_idx);
 	free(rp->procs);
 	free(rp->info);
 	free(rp->dev_keys);

@@ -59,7 +59,8 @@ struct replay {
 	struct idxmap pf_idx;
 	struct replay_pf *pfs;
 	size_t cap_pfs;
-	/* files, by id */
+	/* files, in order of first sight; file_idx: file id -> index */
+	struct idxmap file_idx;
 	struct replay_file *files;
 	size_t nfiles, cap_files;
 	/* header */

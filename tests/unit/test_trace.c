@@ -322,6 +322,38 @@ static void apply(struct replay *rp, int tag, const void *body, size_t len)
 	replay_apply(rp, &rec);
 }
 
+/* File ids are the recorder's, but a damaged or hostile trace may name
+ * any: memory follows the files named, not the largest id. */
+static void replay_huge_file_ids(void **state)
+{
+	struct trace_file f = { .file_id = UINT32_MAX, .dev = 7, .ino = 8 };
+	struct trace_event e = ev(1000, 42, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, UINT32_MAX, 0,
+				  4096);
+	const struct replay_file *rf;
+	struct replay rp;
+
+	replay_init(&rp);
+	f.path = trace_str_of("/far");
+	apply(&rp, IOPAT_TAG_FILE, &f, sizeof(f));
+	apply(&rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	e = ev(2000, 42, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 1u << 31, 0, 512);
+	apply(&rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	e = ev(3000, 42, IOPAT_LEVEL_CACHE, IOPAT_OP_READ, 1u << 30, 0, 4096);
+	apply(&rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	assert_int_equal(rp.oom, 0);
+	assert_int_equal(rp.nfiles, 3);
+	rf = replay_file_get(&rp, UINT32_MAX);
+	assert_non_null(rf);
+	assert_string_equal(rf->path, "/far");
+	assert_int_equal(rf->ino, 8);
+	assert_int_equal(rf->bytes[IOPAT_READ], 4096);
+	assert_int_equal(replay_file_get(&rp, 1u << 31)->bytes[IOPAT_READ], 512);
+	assert_int_equal(replay_file_get(&rp, 1u << 30)->cache_miss_bytes, 4096);
+	assert_null(replay_file_get(&rp, 0));
+	assert_int_equal(replay_proc(&rp, 42)->io.bytes[IOPAT_READ], 4608);
+	replay_free(&rp);
+}
+
 /* A trace of headers only: an empty snapshot and table. */
 static void replay_without_events(void **state)
 {
@@ -376,6 +408,7 @@ int main(void)
 		cmocka_unit_test(flipped_bit_skips_one_chunk),
 		cmocka_unit_test(damaged_header_resyncs),
 		cmocka_unit_test(bad_files_are_refused),
+		cmocka_unit_test(replay_huge_file_ids),
 		cmocka_unit_test(replay_without_events),
 		cmocka_unit_test(varints_round_trip),
 	};
