@@ -104,7 +104,7 @@ static int check_file_header(struct trace_reader *r, char *err, size_t errlen)
 {
 	const uint8_t *h;
 	size_t have = in_fill(r, IOPAT_TRACE_FILE_HEADER_SIZE);
-	unsigned int version;
+	unsigned int version, size;
 
 	h = r->in + r->in_pos;
 	if (have == 0) {
@@ -130,12 +130,20 @@ static int check_file_header(struct trace_reader *r, char *err, size_t errlen)
 		snprintf(err, errlen, "file header checksum mismatch at offset 12");
 		return -EINVAL;
 	}
-	if (version == 0 || h[10] < IOPAT_TRACE_FILE_HEADER_SIZE) {
+	size = h[10] | h[11] << 8;
+	if (version == 0 || size < IOPAT_TRACE_FILE_HEADER_SIZE) {
 		snprintf(err, errlen, "bad file header at offset 8 (version %u, size %u)",
-			 version, h[10]);
+			 version, size);
 		return -EINVAL;
 	}
-	r->in_pos += h[10];	/* later versions may have a longer header */
+	/* later versions may have a longer header */
+	have = in_fill(r, size);
+	if (have < size) {
+		snprintf(err, errlen, "file header cut short at offset %zu (its size is %u)",
+			 have, size);
+		return -EINVAL;
+	}
+	r->in_pos += size;
 	return 0;
 }
 

@@ -282,6 +282,15 @@ static void damaged_header_resyncs(void **state)
 	close(fd);
 }
 
+/* Set the checksum of a file header after a change. */
+static void seal_file_header(uint8_t *h)
+{
+	uLong crc = crc32(0, h, 12);
+
+	for (int i = 0; i < 4; i++)
+		h[12 + i] = crc >> (8 * i);
+}
+
 static void bad_files_are_refused(void **state)
 {
 	struct warnings w = {0};
@@ -300,17 +309,38 @@ static void bad_files_are_refused(void **state)
 	write_sample(fd, 0, &n);
 	{
 		uint8_t h[16];
-		uLong crc;
 
 		assert_int_equal(pread(fd, h, 16, 0), 16);
 		h[8] = v;
-		crc = crc32(0, h, 12);
-		for (int i = 0; i < 4; i++)
-			h[12 + i] = crc >> (8 * i);
+		seal_file_header(h);
 		assert_int_equal(pwrite(fd, h, 16, 0), 16);
 	}
 	open_mem(fd, &w, -EINVAL);
 	close(fd);
+}
+
+/* A header whose size field (16 bits) points past the end of the file. */
+static void header_longer_than_file_is_refused(void **state)
+{
+	unsigned int sizes[] = { 200, 16 + (1 << 8) };
+	struct trace_reader *r;
+	uint8_t h[16];
+
+	for (int i = 0; i < 2; i++) {
+		int fd = mem_fd();
+		char err[256] = "";
+
+		trace_file_header(h);
+		h[10] = sizes[i] & 0xff;
+		h[11] = sizes[i] >> 8;
+		seal_file_header(h);
+		assert_int_equal(write(fd, h, 16), 16);
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+		assert_int_equal(trace_reader_open_fd(&r, fd, NULL, NULL, err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "cut short"));
+		close(fd);
+	}
 }
 
 /* Replay one record: body is its event, meta, file... */
@@ -408,6 +438,7 @@ int main(void)
 		cmocka_unit_test(flipped_bit_skips_one_chunk),
 		cmocka_unit_test(damaged_header_resyncs),
 		cmocka_unit_test(bad_files_are_refused),
+		cmocka_unit_test(header_longer_than_file_is_refused),
 		cmocka_unit_test(replay_huge_file_ids),
 		cmocka_unit_test(replay_without_events),
 		cmocka_unit_test(varints_round_trip),
