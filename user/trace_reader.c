@@ -253,8 +253,10 @@ static int load_chunk(struct trace_reader *r)
 		comp = get_le32(h + 8);
 		raw = get_le32(h + 12);
 		seq = get_le32(h + 4);
-		if (r->seq_known && seq != r->next_seq)
+		if (r->seq_known && seq > r->next_seq)
 			warnf(r, off, "chunks %u to %u are missing", r->next_seq, seq - 1);
+		else if (r->seq_known && seq < r->next_seq)
+			warnf(r, off, "chunk %u out of order: after chunk %u", seq, r->next_seq - 1);
 		r->seq_known = true;
 		r->next_seq = seq + 1;
 		have = in_fill(r, hs + comp);

@@ -343,6 +343,27 @@ static void header_longer_than_file_is_refused(void **state)
 	}
 }
 
+/* Two recordings in one file: the second one's chunks are read, and its
+ * restarted sequence is not taken for four billion missing chunks. */
+static void concatenated_traces(void **state)
+{
+	int fd = mem_fd();
+	struct warnings w = {0};
+	struct trace_reader *r;
+	uint64_t n, got;
+	bool ended;
+
+	write_sample(fd, 4096, &n);
+	write_sample(fd, 4096, &n);
+	r = open_mem(fd, &w, 0);
+	got = count_events(r, &ended);
+	assert_int_equal(got, 2 * n);
+	assert_int_equal(w.n, 2);
+	assert_non_null(strstr(w.last, "chunk 0 out of order"));
+	trace_reader_close(r);
+	close(fd);
+}
+
 /* Replay one record: body is its event, meta, file... */
 static void apply(struct replay *rp, int tag, const void *body, size_t len)
 {
@@ -439,6 +460,7 @@ int main(void)
 		cmocka_unit_test(damaged_header_resyncs),
 		cmocka_unit_test(bad_files_are_refused),
 		cmocka_unit_test(header_longer_than_file_is_refused),
+		cmocka_unit_test(concatenated_traces),
 		cmocka_unit_test(replay_huge_file_ids),
 		cmocka_unit_test(replay_without_events),
 		cmocka_unit_test(varints_round_trip),
