@@ -22,8 +22,9 @@ struct trace_reader {
 	size_t in_cap, in_pos, in_len;
 	uint64_t in_off;
 	bool in_eof;
-	/* the decoded chunk */
+	/* the decoded chunk, in a buffer as large as the largest so far */
 	uint8_t *raw;
+	size_t raw_cap;
 	const uint8_t *rp, *rend;
 	uint64_t chunk_off;
 	uint32_t chunk_seq, next_seq, rec_index;
@@ -154,14 +155,14 @@ int trace_reader_open_fd(struct trace_reader **out, int fd, trace_warn_fn warn, 
 	int ret;
 
 	*out = NULL;
-	if (!r || !(r->in = malloc(IN_MIN)) || !(r->raw = malloc(IOPAT_TRACE_MAX_RAW)) ||
+	if (!r || !(r->in = malloc(IN_MIN)) || !(r->raw = malloc(IN_MIN)) ||
 	    !(r->zd = ZSTD_createDCtx())) {
 		snprintf(err, errlen, "out of memory");
 		trace_reader_close(r);
 		return -ENOMEM;
 	}
 	r->fd = fd;
-	r->in_cap = IN_MIN;
+	r->in_cap = r->raw_cap = IN_MIN;
 	r->warn = warn;
 	r->ctx = ctx;
 	ret = check_file_header(r, err, errlen);
@@ -275,7 +276,18 @@ static int load_chunk(struct trace_reader *r)
 			r->st.bad_chunks++;
 			continue;
 		}
-		got = ZSTD_decompressDCtx(r->zd, r->raw, IOPAT_TRACE_MAX_RAW, h + hs, comp);
+		if (raw > r->raw_cap) {
+			uint8_t *n = realloc(r->raw, raw);
+
+			if (!n) {
+				warnf(r, off, "chunk %u skipped: no memory to decompress it", seq);
+				r->st.bad_chunks++;
+				continue;
+			}
+			r->raw = n;
+			r->raw_cap = raw;
+		}
+		got = ZSTD_decompressDCtx(r->zd, r->raw, raw, h + hs, comp);
 		if (ZSTD_isError(got) || got != raw) {
 			warnf(r, off, "chunk %u does not decompress, skipped", seq);
 			r->st.bad_chunks++;

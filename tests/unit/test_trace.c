@@ -197,6 +197,38 @@ static void round_trip_every_record(void **state)
 	close(fd);
 }
 
+/* Chunks of up to 1 MiB of records, larger than the reader starts with. */
+static void large_chunk_round_trip(void **state)
+{
+	int fd = mem_fd();
+	struct warnings w = {0};
+	struct trace_reader *r;
+	struct trace_writer *tw;
+	struct trace_reader_stats st;
+	struct trace_record rec;
+	uint64_t n = 0;
+
+	assert_int_equal(trace_writer_open(&tw, fd, 0), 0);
+	for (uint32_t i = 0; i < 200000; i++) {
+		struct trace_event e = ev(1000 + i * 7919ull, 100 + i % 3, IOPAT_LEVEL_SYSCALL,
+					  IOPAT_OP_READ, i % 5, i * 65536ull, 4096);
+
+		assert_int_equal(trace_writer_event(tw, &e), 0);
+	}
+	assert_int_equal(trace_writer_close(tw), 0);
+	r = open_mem(fd, &w, 0);
+	while (trace_reader_next(r, &rec) == 1) {
+		assert_int_equal(rec.ev.off, n * 65536);
+		n++;
+	}
+	trace_reader_stats(r, &st);
+	assert_int_equal(n, 200000);
+	assert_true(st.chunks >= 2);
+	assert_int_equal(w.n, 0);
+	trace_reader_close(r);
+	close(fd);
+}
+
 /* Count the events a reader gives. */
 static uint64_t count_events(struct trace_reader *r, bool *ended)
 {
@@ -455,6 +487,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip_every_record),
+		cmocka_unit_test(large_chunk_round_trip),
 		cmocka_unit_test(cut_file_keeps_whole_chunks),
 		cmocka_unit_test(flipped_bit_skips_one_chunk),
 		cmocka_unit_test(damaged_header_resyncs),
