@@ -149,13 +149,18 @@ static void apply_proc(struct replay *rp, const struct trace_proc *tp)
 static struct replay_file *file_of(struct replay *rp, uint32_t id)
 {
 	int added;
-	long i = idxmap_get(&rp->file_idx, id, &added);
+	long i;
 
+	if (rp->last_file && rp->last_file_id == id)
+		return &rp->files[rp->last_file - 1];
+	i = idxmap_get(&rp->file_idx, id, &added);
 	if (i < 0 || ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), i)) {
 		rp->oom = -ENOMEM;
 		return NULL;
 	}
 	rp->nfiles = rp->file_idx.n;
+	rp->last_file_id = id;
+	rp->last_file = i + 1;
 	return &rp->files[i];
 }
 

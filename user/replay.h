@@ -63,6 +63,9 @@ struct replay {
 	struct idxmap file_idx;
 	struct replay_file *files;
 	size_t nfiles, cap_files;
+	/* the file looked up last (events run on one file): id, index + 1 */
+	uint32_t last_file_id;
+	size_t last_file;
 	/* header */
 	char *host, *kernel, *hooks, *filters, *version;
 	uint64_t boot_time_ns, start_ns;
