@@ -410,12 +410,17 @@ struct {
 	__type(value, struct iopat_rq);
 } rqs SEC(".maps");
 
-static __always_inline void count_drop(__u32 reason)
+static __always_inline void count_drop_n(__u32 reason, __u64 n)
 {
 	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
 
 	if (slot)
-		*slot += 1;
+		*slot += n;
+}
+
+static __always_inline void count_drop(__u32 reason)
+{
+	count_drop_n(reason, 1);
 }
 
 /* An insert that failed for any reason but "already there" is a loss:
