@@ -749,3 +749,19 @@ int BPF_PROG(iopat_process_exit, struct task_struct *p)
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), p->group_leader->comm);
 	return 0;
 }
+
+/* A process moved to another cgroup (a container runtime placing it, a
+ * systemd scope): group it under the new one. Cgroup v2 ids are the
+ * kernfs ids bpf_get_current_cgroup_id() returns. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(iopat_cgroup_attach, struct cgroup *dst, const char *path,
+	     struct task_struct *task, bool threadgroup)
+{
+	__u32 tgid = task->tgid;
+	struct iopat_proc *e = bpf_map_lookup_elem(&procs, &tgid);
+
+	/* only the v2 hierarchy (id 0): ids of v1 ones mean something else */
+	if (e && dst->root->hierarchy_id == 0)
+		e->cgroup_id = dst->kn->id;
+	return 0;
+}
