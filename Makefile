@@ -41,7 +41,7 @@ PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/group.c user/params.c \
 	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
-	     user/paths.c user/trace_writer.c user/trace_reader.c \
+	     user/paths.c user/trace_writer.c user/trace_reader.c user/markup.c \
 	     user/idxmap.c user/replay.c user/timeseries.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/tui_detail.c user/devnames.c user/group_resolve.c user/hooks.c user/procfs.c \
