@@ -31,7 +31,7 @@ endif
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libncurses-dev bats bats-assert bats-support libcmocka-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
-	bpftrace tmux util-linux e2fsprogs procps
+	bpftrace tmux util-linux e2fsprogs procps libxml2-utils
 
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h

@@ -281,7 +281,10 @@ static void sizing_row(struct doc *d, const char *what, const struct sizing_resu
 		const struct sizing_stat *f = &s->fig[first + i];
 		double x = max ? f->max : f->p99;
 
-		doc_cell(d, "%s", rates ? units_rate(v, sizeof(v), x) : units_count(v, sizeof(v), x));
+		if (rates)
+			doc_cell(d, "%s", units_rate(v, sizeof(v), x));
+		else
+			doc_cell(d, "%s", units_count(v, sizeof(v), x));
 	}
 }
 
@@ -309,8 +312,9 @@ static void sizing(struct doc *d, const struct sizing_result *s)
 static void gaps_table(struct doc *d, const struct report_host *h)
 {
 	static const struct doc_col cols[] = {
-		{ "from", DOC_RIGHT }, { "to", DOC_RIGHT }, { "from (wall clock)", DOC_LEFT },
-		{ "to (wall clock)", DOC_LEFT }, { "events lost", DOC_RIGHT }, { "reason", DOC_LEFT },
+		{ "from", DOC_RIGHT }, { "to", DOC_RIGHT },
+		{ "from (wall clock)", DOC_LEFT }, { "to (wall clock)", DOC_LEFT },
+		{ "events lost", DOC_RIGHT }, { "reason", DOC_LEFT },
 	};
 	char from[40], to[40];
 	size_t shown = h->rp.ngaps < DOC_GAPS_MAX ? h->rp.ngaps : DOC_GAPS_MAX;
@@ -351,7 +355,8 @@ static void completeness(struct doc *d, const struct report_host *h)
 			 (unsigned long long)h->rs.bad_chunks, h->rs.bad_chunks == 1 ? "" : "s",
 			 h->warnings, h->warnings == 1 ? "" : "s");
 	if (h->rs.truncated || !h->rp.ended)
-		doc_para(d, "The recording did not end cleanly: the report covers what was written.");
+		doc_para(d, "The recording did not end cleanly: the report covers what was "
+			 "written.");
 }
 
 static void host_section(struct doc *d, const struct report *r, const struct report_host *h)

@@ -40,7 +40,8 @@ static const char style[] =
 	".num{text-align:right;white-space:nowrap}\n"
 	"figure{margin:14px 0}\n"
 	"figcaption{font-weight:600;margin-bottom:4px}\n"
-	".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:8px 16px}\n"
+	".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
+	"gap:8px 16px}\n"
 	"svg.chart{display:block;max-width:100%;height:auto}\n"
 	"svg text{font:11px system-ui,sans-serif;fill:#333}\n"
 	"svg text.empty{font-size:14px;fill:#999}\n"
@@ -214,6 +215,14 @@ static void throughput_add(struct throughput *t, const struct report_workload *w
 	t->n++;
 }
 
+/* A short solid or dashed line and what it stands for. */
+static void line_key(FILE *out, bool dashed, const char *what)
+{
+	fprintf(out, "<li><svg width=\"28\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"28\" "
+		"y2=\"5\" stroke=\"#555\" stroke-width=\"2\"%s/></svg> %s</li>\n",
+		dashed ? " stroke-dasharray=\"6 4\"" : "", what);
+}
+
 static void throughput_legend(FILE *out, const struct report_host *h, size_t n)
 {
 	fputs("<ul class=\"legend\">\n", out);
@@ -223,11 +232,10 @@ static void throughput_legend(FILE *out, const struct report_host *h, size_t n)
 		legend_item(out, palette[k], label ? label : h->w[k].name);
 		free(label);
 	}
-	fputs("</ul>\n<ul class=\"legend\">\n<li><svg width=\"28\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"28\" y2=\"5\" "
-	      "stroke=\"#555\" stroke-width=\"2\"/></svg> read</li>\n"
-	      "<li><svg width=\"28\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"28\" y2=\"5\" "
-	      "stroke=\"#555\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/></svg> written</li>\n"
-	      "</ul>\n", out);
+	fputs("</ul>\n<ul class=\"legend\">\n", out);
+	line_key(out, false, "read");
+	line_key(out, true, "written");
+	fputs("</ul>\n", out);
 }
 
 static void throughput_figure(FILE *out, const struct report_host *h)

@@ -271,8 +271,9 @@ static void line_series(FILE *out, const struct frame *f, const struct svg_line_
 
 	fputs("<g><title>", out);
 	html_escape(out, s->title, 0);
-	fprintf(out, "</title>\n<polyline fill=\"none\" stroke-width=\"1.8\" stroke=\"%s\"%s points=\"",
+	fprintf(out, "</title>\n<polyline fill=\"none\" stroke-width=\"1.8\" stroke=\"%s\"%s",
 		s->color, s->dashed ? " stroke-dasharray=\"6 4\"" : "");
+	fputs(" points=\"", out);
 	for (size_t i = 0; i < s->n; i++) {
 		line_point(out, f, c, s, i, &x, &y);
 		num(out, x);
@@ -329,26 +330,34 @@ static void column_label(FILE *out, double x, double y, const char *label, bool 
 	fputs("</text>\n", out);
 }
 
+/* Category i's columns, side by side in the middle of its slot gw wide. */
+static void column_group(FILE *out, const struct frame *f, const struct svg_column_chart *c,
+			 size_t i, double gw)
+{
+	size_t n = c->nseries < SVG_MAX_SEGMENTS ? c->nseries : SVG_MAX_SEGMENTS;
+	double bw = n ? fmin(gw * 0.8 / n, COLUMN_MAX_W) : 0;
+	double x = f->x + gw * i + (gw - bw * n) / 2;
+
+	for (size_t s = 0; s < n; s++, x += bw) {
+		double v = c->values[s][i];
+		struct frame r = { x, 0, bw, f->h * frac(v, c->y.top) };
+
+		r.y = f->y + f->h - r.h;
+		if (r.h > 0)
+			rect(out, &r, c->colors[s], c->categories[i], c->names[s], c->y.kind, v);
+	}
+	column_label(out, f->x + gw * (i + 0.5), f->y + f->h, c->categories[i], gw < 48);
+}
+
 void svg_column_chart(FILE *out, const struct svg_column_chart *c)
 {
 	struct frame f = plot_frame(c->width, c->height, 80, 10, 12, 54);
 	double gw = c->ncat ? f.w / c->ncat : f.w;
-	double bw = c->nseries ? fmin(gw * 0.8 / c->nseries, COLUMN_MAX_W) : 0;
-	double pad = (gw - bw * c->nseries) / 2;
 
 	svg_open(out, c->width, c->height, c->label);
 	axis_left(out, &f, &c->y);
-	for (size_t i = 0; i < c->ncat; i++) {
-		for (size_t s = 0; s < c->nseries && s < SVG_MAX_SEGMENTS; s++) {
-			double v = c->values[s][i];
-			struct frame r = { f.x + gw * i + pad + bw * s, 0, bw, f.h * frac(v, c->y.top) };
-
-			r.y = f.y + f.h - r.h;
-			if (r.h > 0)
-				rect(out, &r, c->colors[s], c->categories[i], c->names[s], c->y.kind, v);
-		}
-		column_label(out, f.x + gw * (i + 0.5), f.y + f.h, c->categories[i], gw < 48);
-	}
+	for (size_t i = 0; i < c->ncat; i++)
+		column_group(out, &f, c, i, gw);
 	axis_lines(out, &f);
 	if (!c->ncat)
 		no_data(out, &f);
@@ -368,10 +377,11 @@ static void bar_row(FILE *out, const struct frame *f, const struct svg_bar_chart
 	html_escape(out, row->label, 0);
 	fputs("</title></text>\n", out);
 	for (size_t s = 0; s < c->nseg && s < SVG_MAX_SEGMENTS; s++) {
-		struct frame r = { x, y, f->w * frac(row->value[s], c->x.top), BAR_HEIGHT };
+		double v = row->value[s];
+		struct frame r = { x, y, f->w * frac(v, c->x.top), BAR_HEIGHT };
 
 		if (r.w > 0)
-			rect(out, &r, c->colors[s], row->label, c->names[s], c->x.kind, row->value[s]);
+			rect(out, &r, c->colors[s], row->label, c->names[s], c->x.kind, v);
 		x += r.w;
 	}
 	if (row->note) {

@@ -108,7 +108,9 @@ static void axis_degenerate_input(void **state)
 
 static char *render_lines(const struct svg_series *s, size_t n, double x_max, double y_max)
 {
-	struct svg_line_chart c = { .width = 600, .height = 300, .label = "t", .series = s, .n = n };
+	struct svg_line_chart c = {
+		.width = 600, .height = 300, .label = "t", .series = s, .n = n,
+	};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
