@@ -51,20 +51,6 @@ struct {
 } last_file SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct iopat_rq);
-} rqs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, IOPAT_NDROPS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -77,14 +63,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct iopat_proc_event);
 } scratch_proc SEC(".maps");
-
-static __always_inline void count_drop(__u32 reason)
-{
-	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
-
-	if (slot)
-		*slot += 1;
-}
 
 static __always_inline bool comm_matches(void)
 {
@@ -298,23 +276,10 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 
 static __always_inline int rq_attribute(struct request *rq)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct iopat_rq r = {};
-	__u64 key = (__u64)rq;
-	__u32 op = rq->cmd_flags & REQ_OP_MASK;
+	__u32 tgid = rq_submitter();
 
-	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
-		return 0;
-	if (task->flags & PF_KTHREAD) {
-		r.tgid = IOPAT_PID_WRITEBACK;
-	} else {
-		r.tgid = task->tgid;
-		if (!task_is_recorded(r.tgid))
-			return 0;
-	}
-	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
-	if (bpf_map_update_elem(&rqs, &key, &r, BPF_ANY))
-		count_drop(IOPAT_DROP_RQ_MAP);
+	if (tgid == IOPAT_PID_WRITEBACK || task_is_recorded(tgid))
+		rq_note(rq, tgid);
 	return 0;
 }
 

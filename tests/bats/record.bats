@@ -129,10 +129,13 @@ events_written() {
 
 @test "damaged traces: cut, flipped bit, empty, wrong magic, future version" {
 	make_file "$TESTDIR/data" 16
+	# four seconds: a chunk every second, so damage can hit one of several
 	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=randread --bs=4k \
-		--size=16M --ioengine=psync
+		--size=16M --ioengine=psync --time_based --runtime=4 --rate_iops=4000
 	local size
 	size=$(stat -c %s "$TRACE")
+	run "$IOPAT" export "$TRACE" --format jsonl
+	num_ge "$(grep -c '"type":"event"' <<<"$output")" 10000 "events recorded"
 	# cut short: the chunks before the cut still report, with a warning
 	cp "$TRACE" "$TESTDIR/cut"
 	truncate -s $((size - 100)) "$TESTDIR/cut"
