@@ -71,25 +71,15 @@ void md_escape(FILE *out, const char *s)
 
 static void html_ascii(FILE *out, char c)
 {
-	switch (c) {
-	case '&':
-		fputs("&amp;", out);
-		break;
-	case '<':
-		fputs("&lt;", out);
-		break;
-	case '>':
-		fputs("&gt;", out);
-		break;
-	case '"':
-		fputs("&quot;", out);
-		break;
-	case '\'':
-		fputs("&#39;", out);
-		break;
-	default:
+	static const char *const refs[128] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+		['\''] = "&#39;",
+	};
+
+	if (refs[(unsigned char)c])
+		fputs(refs[(unsigned char)c], out);
+	else
 		fputc(c, out);
-	}
 }
 
 void html_escape(FILE *out, const char *s, size_t max_chars)
