@@ -17,7 +17,7 @@
 #include "units.h"
 
 static const struct report_format *const formats[] = {
-	&report_format_text, &report_format_json,
+	&report_format_text, &report_format_md, &report_format_json, &report_format_html,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
