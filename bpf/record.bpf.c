@@ -103,10 +103,8 @@ static __always_inline struct iopat_rec_cpu *rec_cpu_get(void)
 }
 
 /* task_is_recorded() for the current task, remembered per CPU. */
-static __always_inline bool current_is_recorded(struct iopat_rec_cpu *c)
+static __always_inline bool current_is_recorded(struct iopat_rec_cpu *c, __u64 id)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
 	if (!filter_tracked && !filter_comm)
 		return (id >> 32) != self_tgid;
 	if (c->task_id != id || c->task_gen != track_gen) {
@@ -192,10 +190,10 @@ static __always_inline void path_note(struct iopat_rec_cpu *c, __u32 dev, __u64 
 
 /* Add an event to this CPU's batch; the batch goes out when full, or
  * when its first event is EVENT_BATCH_AGE_NS old. */
-static __always_inline void event_send(struct iopat_rec_cpu *c, __u8 level, __u8 op, __u8 kind,
-				       __u32 dev, __u64 ino, __u64 off, __u64 bytes, __s32 result)
+static __always_inline void event_send(struct iopat_rec_cpu *c, __u64 id, __u8 level, __u8 op,
+				       __u8 kind, __u32 dev, __u64 ino, __u64 off, __u64 bytes,
+				       __s32 result)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ts = event_time(c);
 	struct iopat_event *e;
 	__u32 n = c->batch.n;
@@ -232,6 +230,7 @@ static __always_inline void record_file_io(struct file *f, __u8 level, int op, _
 	struct iopat_file_key key = {};
 	struct iopat_rec_cpu *c;
 	struct inode *inode;
+	__u64 id;
 	int kind;
 
 	if (!f)
@@ -241,12 +240,13 @@ static __always_inline void record_file_io(struct file *f, __u8 level, int op, _
 		return;
 	kind = inode_kind(inode);
 	c = rec_cpu_get();
-	if (kind < 0 || !c || !current_is_recorded(c))
+	id = bpf_get_current_pid_tgid();
+	if (kind < 0 || !c || !current_is_recorded(c, id))
 		return;
 	path_note(c, key.dev, key.ino, inode, f, kind);
 	if (off == NO_OFFSET)
 		off = ret > 0 ? f->f_pos - ret : f->f_pos;
-	event_send(c, level, op, kind, key.dev, key.ino, off, ret > 0 ? ret : 0, ret);
+	event_send(c, id, level, op, kind, key.dev, key.ino, off, ret > 0 ? ret : 0, ret);
 }
 
 static __always_inline int record_fd(int fd, int dir, __u64 off, long ret)
@@ -329,7 +329,7 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 	struct address_space *mapping;
 	struct iopat_rec_cpu *c;
 	struct inode *inode;
-	__u64 bytes;
+	__u64 bytes, id;
 	int kind;
 
 	if (in_write_syscall())
@@ -342,11 +342,12 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 		return 0;
 	kind = inode_kind(inode);
 	c = rec_cpu_get();
-	if (kind < 0 || !c || !current_is_recorded(c))
+	id = bpf_get_current_pid_tgid();
+	if (kind < 0 || !c || !current_is_recorded(c, id))
 		return 0;
 	path_note(c, key.dev, key.ino, inode, NULL, kind);
 	bytes = folio_bytes(folio);
-	event_send(c, IOPAT_LEVEL_CACHE, IOPAT_OP_READ, kind, key.dev, key.ino,
+	event_send(c, id, IOPAT_LEVEL_CACHE, IOPAT_OP_READ, kind, key.dev, key.ino,
 		   (__u64)folio->index << 12, bytes, bytes);
 	return 0;
 }
