@@ -392,6 +392,68 @@ static __always_inline int io_uring_rw_dir(struct io_kiocb *req)
 	return -1;
 }
 
+/* ---- maps both objects have ---- */
+
+/* Loss counters (enum iopat_drop), per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IOPAT_NDROPS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Block requests in flight, by struct request address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct iopat_rq);
+} rqs SEC(".maps");
+
+static __always_inline void count_drop_n(__u32 reason, __u64 n)
+{
+	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
+
+	if (slot)
+		*slot += n;
+}
+
+static __always_inline void count_drop(__u32 reason)
+{
+	count_drop_n(reason, 1);
+}
+
+/* An insert that failed for any reason but "already there" is a loss:
+ * a full map (-E2BIG) or, for maps allocated on demand, no memory. */
+static __always_inline bool insert_failed(long err)
+{
+	return err && err != -EEXIST;
+}
+
+/* Who a block request submitted now belongs to: the current process, or
+ * IOPAT_PID_WRITEBACK for kernel threads (background writeback, loop and
+ * RAID workers). */
+static __always_inline __u32 rq_submitter(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->flags & PF_KTHREAD ? IOPAT_PID_WRITEBACK : task->tgid;
+}
+
+/* Note a read or write request's submitter in `rqs`, at submission. */
+static __always_inline void rq_note(struct request *rq, __u32 tgid)
+{
+	struct iopat_rq r = { .tgid = tgid };
+	__u64 key = (__u64)rq;
+	__u32 op = rq->cmd_flags & REQ_OP_MASK;
+
+	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
+		return;
+	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
+	if (insert_failed(bpf_map_update_elem(&rqs, &key, &r, BPF_ANY)))
+		count_drop(IOPAT_DROP_RQ_MAP);
+}
+
 /* ---- file paths ---- */
 
 #define NAME_MAX 255

@@ -49,13 +49,6 @@ struct {
 } tracked SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct iopat_rq);
-} rqs SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -64,13 +57,6 @@ struct {
 
 /* Bumped whenever the tracked set changes, so cached slots are refilled. */
 volatile __u64 track_gen;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, IOPAT_NDROPS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
 
 /* Paths of newly seen files, for user space (once per file). */
 struct {
@@ -115,21 +101,6 @@ struct {
 	__type(value, struct iopat_proc);
 } scratch_proc SEC(".maps");
 
-
-static __always_inline void count_drop(__u32 reason)
-{
-	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
-
-	if (slot)
-		*slot += 1;
-}
-
-/* An insert that failed for any reason but "already there" is a loss:
- * a full map (-E2BIG) or, for maps allocated on demand, no memory. */
-static __always_inline bool insert_failed(long err)
-{
-	return err && err != -EEXIST;
-}
 
 
 static __always_inline bool pid_is_tracked(__u32 tgid)
@@ -588,29 +559,13 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 /* ---- block layer ---- */
 
 
-/* Attribute a request to the task that submits it. Kernel threads
- * (background writeback, loop/RAID workers) go to IOPAT_PID_WRITEBACK. */
+/* Attribute a request to the task that submits it, in its context. */
 static __always_inline int rq_attribute(struct request *rq)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct iopat_rq r = {};
-	__u64 key = (__u64)rq;
-	__u32 op = rq->cmd_flags & REQ_OP_MASK;
-	__u32 tgid;
+	__u32 tgid = rq_submitter();
 
-	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
-		return 0;
-	if (task->flags & PF_KTHREAD) {
-		tgid = IOPAT_PID_WRITEBACK;
-	} else {
-		tgid = bpf_get_current_pid_tgid() >> 32;
-		if (!pid_is_tracked(tgid))
-			return 0;
-	}
-	r.tgid = tgid;
-	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
-	if (insert_failed(bpf_map_update_elem(&rqs, &key, &r, BPF_ANY)))
-		count_drop(IOPAT_DROP_RQ_MAP);
+	if (tgid == IOPAT_PID_WRITEBACK || pid_is_tracked(tgid))
+		rq_note(rq, tgid);
 	return 0;
 }
 
@@ -792,5 +747,21 @@ int BPF_PROG(iopat_process_exit, struct task_struct *p)
 	e->exit_ns = bpf_ktime_get_ns();
 	e->exit_code = p->exit_code;
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), p->group_leader->comm);
+	return 0;
+}
+
+/* A process moved to another cgroup (a container runtime placing it, a
+ * systemd scope): group it under the new one. Cgroup v2 ids are the
+ * kernfs ids bpf_get_current_cgroup_id() returns. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(iopat_cgroup_attach, struct cgroup *dst, const char *path,
+	     struct task_struct *task, bool threadgroup)
+{
+	__u32 tgid = task->tgid;
+	struct iopat_proc *e = bpf_map_lookup_elem(&procs, &tgid);
+
+	/* only the v2 hierarchy (id 0): ids of v1 ones mean something else */
+	if (e && dst->root->hierarchy_id == 0)
+		e->cgroup_id = dst->kn->id;
 	return 0;
 }

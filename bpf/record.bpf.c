@@ -22,6 +22,9 @@ const volatile bool filter_comm = false;	/* only tasks named comm_filter */
 const volatile char comm_filter[IOPAT_COMM_LEN] = {};
 const volatile __u32 self_tgid = 0;		/* the recorder: never recorded */
 
+#define EVENT_CLOCK_REUSE 16	/* events stamped per clock read, at most */
+#define EVENT_BATCH_AGE_NS 100000000ULL	/* a batch goes out within 100 ms */
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 64 << 20);	/* set by user space before load */
@@ -42,27 +45,16 @@ struct {
 	__type(value, __u8);
 } seen_files SEC(".maps");
 
-/* The last file each CPU sent an event for: a repeat needs no lookup. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct iopat_file_key);
-} last_file SEC(".maps");
+	__type(value, struct iopat_rec_cpu);
+} cpu_state SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct iopat_rq);
-} rqs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, IOPAT_NDROPS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
+/* Bumped when the tracked set changes or a process execs (a new name for
+ * -c): the per-CPU answers are asked again. */
+volatile __u64 track_gen;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -77,14 +69,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct iopat_proc_event);
 } scratch_proc SEC(".maps");
-
-static __always_inline void count_drop(__u32 reason)
-{
-	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);
-
-	if (slot)
-		*slot += 1;
-}
 
 static __always_inline bool comm_matches(void)
 {
@@ -111,65 +95,132 @@ static __always_inline bool task_is_recorded(__u32 tgid)
 	return comm_matches();
 }
 
-/* Send the path of a file the first time any process uses it. */
-static __noinline int path_send(__u32 dev, __u64 ino, struct inode *inode, struct file *f,
-				__u32 kind)
+static __always_inline struct iopat_rec_cpu *rec_cpu_get(void)
 {
-	struct iopat_file_key key = { .dev = dev, .ino = ino };
-	struct iopat_file_key *last;
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_state, &zero);
+}
+
+/* task_is_recorded() for the current task, remembered per CPU. */
+static __always_inline bool current_is_recorded(struct iopat_rec_cpu *c, __u64 id)
+{
+	if (!filter_tracked && !filter_comm)
+		return (id >> 32) != self_tgid;
+	if (c->task_id != id || c->task_gen != track_gen) {
+		c->task_id = id;
+		c->task_gen = track_gen;
+		c->task_ok = task_is_recorded(id >> 32);
+	}
+	return c->task_ok;
+}
+
+/* The time of an event. The clock is read when the jiffy has changed or
+ * after EVENT_CLOCK_REUSE events on this CPU: a dense stream of events is
+ * stamped to within a few microseconds, a sparse one exactly, at a
+ * fraction of a clock read per event. */
+static __always_inline __u64 event_time(struct iopat_rec_cpu *c)
+{
+	__u64 j = bpf_jiffies64();
+
+	if (j != c->jiffies || c->ts_uses >= EVENT_CLOCK_REUSE) {
+		c->ts = bpf_ktime_get_ns();
+		c->jiffies = j;
+		c->ts_uses = 0;
+	}
+	c->ts_uses++;
+	return c->ts;
+}
+
+/* Send the batch of this CPU's events as one ring-buffer record, always
+ * of the full size (the record's n says how many are events). */
+static __always_inline void batch_send(struct iopat_rec_cpu *c)
+{
+	__u32 n = c->batch.n;
+
+	if (!n)
+		return;
+	if (bpf_ringbuf_output(&events, &c->batch, sizeof(c->batch), BPF_RB_NO_WAKEUP))
+		count_drop_n(IOPAT_DROP_RINGBUF, n);
+	c->batch.n = 0;
+}
+
+/* Send the path of a file that no event has named yet (slow path). */
+static __noinline int path_send(struct iopat_rec_cpu *c, struct iopat_file_key *key,
+				struct inode *inode, struct file *f, __u32 kind)
+{
 	struct iopat_path_rec *r;
 	__u32 zero = 0;
 	__u8 one = 1;
 
-	last = bpf_map_lookup_elem(&last_file, &zero);
-	if (!last || (last->dev == dev && last->ino == ino && last->tgid))
-		return 0;
-	last->dev = dev;
-	last->ino = ino;
-	last->tgid = 1;	/* slot in use */
-	if (!inode || bpf_map_update_elem(&seen_files, &key, &one, BPF_NOEXIST))
+	if (!c || !inode || bpf_map_update_elem(&seen_files, key, &one, BPF_NOEXIST))
 		return 0;
 	r = bpf_map_lookup_elem(&scratch_path, &zero);
 	if (!r)
 		return 0;
 	r->type = IOPAT_REC_PATH;
-	r->dev = dev;
-	r->ino = ino;
+	r->dev = key->dev;
+	r->ino = key->ino;
 	r->kind = kind;
 	path_walk(r, f ? BPF_CORE_READ(f, f_path.dentry) : inode_alias(inode),
 		  f ? BPF_CORE_READ(f, f_path.mnt) : NULL);
 	if (bpf_ringbuf_output(&events, r, __builtin_offsetof(struct iopat_path_rec, names) +
 			       (r->len & (IOPAT_PATH_NAMES - 1 + 256)), BPF_RB_NO_WAKEUP)) {
-		bpf_map_delete_elem(&seen_files, &key);
-		last->tgid = 0;
+		bpf_map_delete_elem(&seen_files, key);
+		c->last_file.tgid = 0;
 		count_drop(IOPAT_DROP_RINGBUF);
 	}
 	return 0;
 }
 
-static __always_inline void event_send(__u8 level, __u8 op, __u8 kind, __u32 dev, __u64 ino,
-				       __u64 off, __u64 bytes, __s32 result)
+/* The path of a file goes out the first time any process uses it; a
+ * repeat of this CPU's last file costs no lookup. */
+static __always_inline void path_note(struct iopat_rec_cpu *c, __u32 dev, __u64 ino,
+				      struct inode *inode, struct file *f, __u32 kind)
 {
-	struct iopat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	__u64 id = bpf_get_current_pid_tgid();
+	struct iopat_file_key key = { .dev = dev, .ino = ino };
 
-	if (!e) {
-		count_drop(IOPAT_DROP_RINGBUF);
+	if (c->last_file.dev == dev && c->last_file.ino == ino && c->last_file.tgid)
 		return;
+	c->last_file.dev = dev;
+	c->last_file.ino = ino;
+	c->last_file.tgid = 1;	/* slot in use */
+	path_send(c, &key, inode, f, kind);
+}
+
+/* Add an event to this CPU's batch; the batch goes out when full, or
+ * when its first event is EVENT_BATCH_AGE_NS old. */
+static __always_inline void event_send(struct iopat_rec_cpu *c, __u64 id, __u8 level, __u8 op,
+				       __u8 kind, __u32 dev, __u64 ino, __u64 off, __u64 bytes,
+				       __s32 result)
+{
+	__u64 ts = event_time(c);
+	struct iopat_event *e;
+	__u32 n = c->batch.n;
+
+	if (n && ts - c->batch.ev[0].ts_ns > EVENT_BATCH_AGE_NS) {
+		batch_send(c);
+		n = 0;
 	}
+	if (n >= IOPAT_EVENT_BATCH)
+		return;
+	e = &c->batch.ev[n];
+	c->batch.type = IOPAT_REC_BATCH;
 	e->type = IOPAT_REC_EVENT;
 	e->level = level;
 	e->op = op;
 	e->kind = kind;
 	e->result = result;
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = ts;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->dev = dev;
 	e->bytes = bytes;
 	e->ino = ino;
 	e->off = off;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	c->batch.n = n + 1;
+	if (n + 1 == IOPAT_EVENT_BATCH)
+		batch_send(c);
 }
 
 /* An I/O on an open file by the current task. ret: bytes, or -errno. */
@@ -177,7 +228,9 @@ static __always_inline void record_file_io(struct file *f, __u8 level, int op, _
 					   long ret)
 {
 	struct iopat_file_key key = {};
+	struct iopat_rec_cpu *c;
 	struct inode *inode;
+	__u64 id;
 	int kind;
 
 	if (!f)
@@ -186,12 +239,14 @@ static __always_inline void record_file_io(struct file *f, __u8 level, int op, _
 	if (inode_key(inode, &key))
 		return;
 	kind = inode_kind(inode);
-	if (kind < 0 || !task_is_recorded(bpf_get_current_pid_tgid() >> 32))
+	c = rec_cpu_get();
+	id = bpf_get_current_pid_tgid();
+	if (kind < 0 || !c || !current_is_recorded(c, id))
 		return;
-	path_send(key.dev, key.ino, inode, f, kind);
+	path_note(c, key.dev, key.ino, inode, f, kind);
 	if (off == NO_OFFSET)
 		off = ret > 0 ? f->f_pos - ret : f->f_pos;
-	event_send(level, op, kind, key.dev, key.ino, off, ret > 0 ? ret : 0, ret);
+	event_send(c, id, level, op, kind, key.dev, key.ino, off, ret > 0 ? ret : 0, ret);
 }
 
 static __always_inline int record_fd(int fd, int dir, __u64 off, long ret)
@@ -272,8 +327,9 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 {
 	struct iopat_file_key key = {};
 	struct address_space *mapping;
+	struct iopat_rec_cpu *c;
 	struct inode *inode;
-	__u64 bytes;
+	__u64 bytes, id;
 	int kind;
 
 	if (in_write_syscall())
@@ -285,11 +341,13 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 	if (inode_key(inode, &key))
 		return 0;
 	kind = inode_kind(inode);
-	if (kind < 0 || !task_is_recorded(bpf_get_current_pid_tgid() >> 32))
+	c = rec_cpu_get();
+	id = bpf_get_current_pid_tgid();
+	if (kind < 0 || !c || !current_is_recorded(c, id))
 		return 0;
-	path_send(key.dev, key.ino, inode, NULL, kind);
+	path_note(c, key.dev, key.ino, inode, NULL, kind);
 	bytes = folio_bytes(folio);
-	event_send(IOPAT_LEVEL_CACHE, IOPAT_OP_READ, kind, key.dev, key.ino,
+	event_send(c, id, IOPAT_LEVEL_CACHE, IOPAT_OP_READ, kind, key.dev, key.ino,
 		   (__u64)folio->index << 12, bytes, bytes);
 	return 0;
 }
@@ -298,23 +356,10 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 
 static __always_inline int rq_attribute(struct request *rq)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct iopat_rq r = {};
-	__u64 key = (__u64)rq;
-	__u32 op = rq->cmd_flags & REQ_OP_MASK;
+	__u32 tgid = rq_submitter();
 
-	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
-		return 0;
-	if (task->flags & PF_KTHREAD) {
-		r.tgid = IOPAT_PID_WRITEBACK;
-	} else {
-		r.tgid = task->tgid;
-		if (!task_is_recorded(r.tgid))
-			return 0;
-	}
-	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
-	if (bpf_map_update_elem(&rqs, &key, &r, BPF_ANY))
-		count_drop(IOPAT_DROP_RQ_MAP);
+	if (tgid == IOPAT_PID_WRITEBACK || task_is_recorded(tgid))
+		rq_note(rq, tgid);
 	return 0;
 }
 
@@ -426,6 +471,7 @@ int BPF_PROG(record_process_fork, struct task_struct *parent, struct task_struct
 			return 0;
 		if (bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY))
 			count_drop(IOPAT_DROP_TRACK_MAP);
+		__sync_fetch_and_add(&track_gen, 1);
 	}
 	if (!comm_matches())
 		return 0;
@@ -446,6 +492,8 @@ int BPF_PROG(record_process_exec, struct task_struct *task, pid_t old_pid,
 	unsigned long start, end;
 	long n;
 
+	if (filter_comm)
+		__sync_fetch_and_add(&track_gen, 1);	/* a new name */
 	if (!task_is_recorded(task->tgid))
 		return 0;
 	p = proc_event(IOPAT_PROC_EXEC, task->tgid);

@@ -183,6 +183,7 @@ enum iopat_rec_type {
 	IOPAT_REC_PATH = 1,
 	IOPAT_REC_EVENT = 2,
 	IOPAT_REC_PROC = 3,
+	IOPAT_REC_BATCH = 4,
 };
 
 struct iopat_path_rec {
@@ -212,6 +213,33 @@ struct iopat_event {
 		__u64 lat_ns;	/* device: issue to completion */
 	};
 	__u64 off;		/* bytes; device: sector * 512 */
+};
+
+/* `record`: events sent together (IOPAT_EVENT_BATCH at most). */
+#define IOPAT_EVENT_BATCH 32
+
+struct iopat_event_batch {
+	__u8 type;		/* IOPAT_REC_BATCH */
+	__u8 pad[3];
+	__u32 n;		/* events in ev */
+	struct iopat_event ev[IOPAT_EVENT_BATCH];
+};
+
+/* `record`: per-CPU state of the event path: the last answers that need
+ * a map lookup or a clock read, and the batch of events not yet sent
+ * (read by user space once the programs are detached). */
+struct iopat_rec_cpu {
+	/* whether the last task seen is recorded (for track_gen) */
+	__u64 task_id;		/* pid_tgid, 0: none */
+	__u64 task_gen;
+	__u32 task_ok;
+	__u32 ts_uses;		/* events stamped with ts since it was read */
+	/* the clock: ts was read at jiffies */
+	__u64 ts;
+	__u64 jiffies;
+	/* the last file an event was sent for: its path has been sent */
+	struct iopat_file_key last_file;
+	struct iopat_event_batch batch;
 };
 
 /* `record`: a process forked, exec'd or exited. */

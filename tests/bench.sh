@@ -248,7 +248,9 @@ run_under_bpftrace() {
 	return $rc
 }
 
-# run_one JOB MODE: prints the read ops/s of one run.
+# run_one JOB MODE: prints the read ops/s of one run and fio's CPU time
+# (user + system) per operation in ns: what tracing adds to each call,
+# less sensitive than throughput to other tenants of the machine.
 run_one() {
 	local job=$1 mode=$2 out args
 	mapfile -t args < <(job_args "$job")
@@ -257,8 +259,15 @@ run_one() {
 	# fio's report goes through a pipe: never a file the tracer would see.
 	"mode_$mode" "${args[@]}" | cat >"$out" ||
 		die "job $job mode $mode failed: $(cat "$out")"
-	jq -er '.jobs[0].read.iops' "$out" ||
+	jq -er '.jobs[0] | "\(.read.iops) \((.usr_cpu + .sys_cpu) / 100 * .job_runtime * 1e6 / .read.total_ios)"' "$out" ||
 		die "no iops in fio output for $job/$mode"
+}
+
+# per_round MODE_RUNS PLAIN_RUNS EXPR: EXPR ($1 the mode's run, $2 the
+# plain run of the same round) per round, median, as "x.y %".
+per_round() {
+	paste -d' ' <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) |
+		awk "\$2 > 0 { print $3 }" | median | awk '{ printf "%.1f %%", $1 }'
 }
 
 median() {
@@ -284,13 +293,14 @@ for job in $BENCH_JOBS; do
 done
 
 RECORD_LOG=$WORK/record.log
-declare -A RESULTS
+declare -A RESULTS CPU
 for job in $BENCH_JOBS; do
 	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
 		for mode in $BENCH_MODES; do
 			echo "bench: $job round $r/$BENCH_ROUNDS mode $mode" >&2
-			v=$(run_one "$job" "$mode")
+			read -r v cpu < <(run_one "$job" "$mode")
 			RESULTS[$job/$mode]+="$v "
+			CPU[$job/$mode]+="$cpu "
 			if [ "$mode" = record ]; then
 				# "wrote N events to F (S, B bytes/event), dropped D"
 				tail -n1 "$RECORD_LOG" | sed -n \
@@ -312,8 +322,8 @@ command -v bpftrace >/dev/null && echo "- bpftrace: $(bpftrace --version 2>&1 | 
 echo "- iopat: $iopat_rev"
 echo "- CPUs: $(nproc); runtime ${BENCH_RUNTIME} s per run; $BENCH_ROUNDS rounds, median shown"
 echo
-echo "| job | mode | median ops/s | overhead vs plain (median per round) | runs (ops/s) |"
-echo "| --- | --- | ---: | ---: | --- |"
+echo "| job | mode | median ops/s | overhead vs plain (median per round) | CPU per op (median) | CPU per op vs plain (median per round) | runs (ops/s) |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
 for job in $BENCH_JOBS; do
 	plain=
 	if [[ " $BENCH_MODES " == *" plain "* ]]; then
@@ -322,17 +332,20 @@ for job in $BENCH_JOBS; do
 	for mode in $BENCH_MODES; do
 		runs=${RESULTS[$job/$mode]}
 		med=$(tr ' ' '\n' <<<"$runs" | grep . | median)
+		cpu=$(tr ' ' '\n' <<<"${CPU[$job/$mode]}" | grep . | median)
 		if [ -n "$plain" ] && [ "$mode" != plain ]; then
 			# each run against the plain run of its own round, then the
 			# median: slow drifts of a shared machine cancel out
-			ovh=$(paste -d' ' <(tr ' ' '\n' <<<"${RESULTS[$job/$mode]}" | grep .) \
-				<(tr ' ' '\n' <<<"${RESULTS[$job/plain]}" | grep .) |
-				awk '$2 > 0 { print (1 - $1 / $2) * 100 }' | median |
-				awk '{ printf "%.1f %%", $1 }')
+			ovh=$(per_round "${RESULTS[$job/$mode]}" "${RESULTS[$job/plain]}" \
+				'(1 - $1 / $2) * 100')
+			cpuovh=$(per_round "${CPU[$job/$mode]}" "${CPU[$job/plain]}" \
+				'($1 / $2 - 1) * 100')
 		else
 			ovh="—"
+			cpuovh="—"
 		fi
-		printf '| %s | %s | %.0f | %s | %s |\n' "$job" "$mode" "$med" "$ovh" \
+		printf '| %s | %s | %.0f | %s | %.0f ns | %s | %s |\n' "$job" "$mode" "$med" "$ovh" \
+			"$cpu" "$cpuovh" \
 			"$(awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }' <<<"$runs")"
 	done
 done

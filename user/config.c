@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <ini.h>
 #include "config.h"
+#include "units.h"
 
 struct config_ctx {
 	FILE *fp;
@@ -49,30 +50,6 @@ void config_params_default(struct config_params *p)
 			       *sections[i].ndefs);
 }
 
-int config_parse_number(const char *s, double *out)
-{
-	static const char *const suffix = "KMGT";
-	char *end;
-	double v;
-	const char *u;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v))
-		return -1;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end && (u = strchr(suffix, toupper((unsigned char)*end)))) {
-		v *= pow(1024, (double)(u - suffix) + 1);
-		end++;
-		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
-			end += strlen(end);
-	}
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* fgets that counts lines, so errors can name them. */
 static char *config_reader(char *str, int num, void *stream)
@@ -109,7 +86,7 @@ static int config_handler(void *user, const char *section, const char *name,
 		c->failed = 1;
 		return 0;
 	}
-	if (config_parse_number(value, &v)) {
+	if (units_parse_number(value, &v)) {
 		snprintf(c->err, c->errlen, "%s:%d: key '%s': '%s' is not a number", c->path,
 			 c->line, name, value);
 		c->failed = 1;

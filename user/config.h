@@ -33,8 +33,5 @@ int config_load_all(const char *path, struct config_params *p, char *err, size_t
  * sections are checked, not kept. */
 int config_load(const char *path, struct classify_params *p, char *err, size_t errlen);
 
-/* "1.5", "64KiB", "4G": a number with an optional binary suffix (K, M, G,
- * T, optionally followed by "iB" or "B"). 0 or -1. */
-int config_parse_number(const char *s, double *out);
 
 #endif

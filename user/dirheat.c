@@ -438,3 +438,18 @@ uint64_t dirheat_fast_working_set(const struct dirheat *h, size_t *fast_dirs)
 		*fast_dirs = n;
 	return ws;
 }
+
+int dirheat_parse_depth(const char *s, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > DIRHEAT_DEPTH_MAX)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}

@@ -129,4 +129,9 @@ uint64_t dirheat_fast_working_set(const struct dirheat *h, size_t *fast_dirs);
  * strlen(path) + 2 bytes; returns the length written. */
 size_t dirheat_dir_of(const char *path, unsigned int depth, char *out);
 
+#define DIRHEAT_DEPTH_MAX 4096
+
+/* --depth: a whole number from 1 to DIRHEAT_DEPTH_MAX. 0 or -1. */
+int dirheat_parse_depth(const char *s, unsigned int *out);
+
 #endif

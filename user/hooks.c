@@ -26,6 +26,8 @@ static const struct hook hooks[] = {
 	{ "sched_process_fork", "process_fork", true, "" },
 	{ "sched_process_exec", "process_exec", false, "process names are the pre-exec ones" },
 	{ "sched_process_exit", "process_exit", true, "" },
+	{ "cgroup_attach_task", "cgroup_attach", false,
+	  "a process moved to another cgroup stays under its first one" },
 };
 
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))

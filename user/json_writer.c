@@ -61,8 +61,7 @@ void jw_object_end(struct json_writer *jw) { jw_close(jw, '}'); }
 void jw_array_start(struct json_writer *jw) { jw_open(jw, '['); }
 void jw_array_end(struct json_writer *jw) { jw_close(jw, ']'); }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
 	size_t len;
 	uint32_t cp;

@@ -42,4 +42,8 @@ void jw_bool_field(struct json_writer *jw, const char *key, bool v);
  * hold 6 * n + 1 bytes. Bytes that are not valid UTF-8 become U+FFFD. */
 size_t json_escape(char *out, const char *s, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), 0 if
+ * invalid (overlong forms, surrogates, past U+10FFFF). */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
 #endif

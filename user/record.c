@@ -190,8 +190,9 @@ static void on_proc_event(struct recorder *r, const struct iopat_proc_event *e, 
 
 		if (!pid_known(r, e->pid))
 			return;	/* never did I/O: nothing to close */
+		/* the pid stays known: events of its last moments may still be
+		 * in a CPU's batch; a new process with that pid forks first */
 		note_error(r, trace_writer_exit(r->w, &x));
-		pid_set_known(r, e->pid, false);
 		for (size_t i = 0; i < r->ngpu_watch; i++)
 			if (r->gpu_watch[i] == e->pid)
 				gpu_watch_remove(r, i);
@@ -243,6 +244,35 @@ static void on_io_event(struct recorder *r, const struct iopat_event *k)
 	note_error(r, trace_writer_event(r->w, &e));
 }
 
+static void on_batch(struct recorder *r, const struct iopat_event_batch *b, size_t size)
+{
+	size_t n;
+
+	if (size < offsetof(struct iopat_event_batch, ev))
+		return;
+	n = (size - offsetof(struct iopat_event_batch, ev)) / sizeof(b->ev[0]);
+	if (n > b->n)
+		n = b->n;
+	for (size_t i = 0; i < n; i++)
+		on_io_event(r, &b->ev[i]);
+}
+
+/* After the programs are detached: the events still in each CPU's batch. */
+static void drain_cpu_batches(struct recorder *r)
+{
+	struct iopat_rec_cpu *cpus = calloc(r->ncpus, sizeof(*cpus));
+	__u32 zero = 0;
+
+	if (!cpus) {
+		note_error(r, -ENOMEM);
+		return;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.cpu_state), &zero, cpus) == 0)
+		for (int i = 0; i < r->ncpus && !r->err && !r->size_reached; i++)
+			on_batch(r, &cpus[i].batch, sizeof(cpus[i].batch));
+	free(cpus);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct recorder *r = ctx;
@@ -258,6 +288,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	case IOPAT_REC_EVENT:
 		if (size >= sizeof(struct iopat_event))
 			on_io_event(r, data);
+		break;
+	case IOPAT_REC_BATCH:
+		on_batch(r, data, size);
 		break;
 	case IOPAT_REC_PROC:
 		if (size >= offsetof(struct iopat_proc_event, args))
@@ -611,6 +644,7 @@ int do_record(int argc, char **argv)
 	/* stop the kernel side, then take what it sent before it stopped */
 	record_bpf__detach(r.skel);
 	recorder_drain(&r);
+	drain_cpu_batches(&r);
 	dropped = check_drops(&r, clock_ns(CLOCK_MONOTONIC));
 	if (!r.err) {
 		struct trace_end e = { clock_ns(CLOCK_MONOTONIC), trace_writer_events(r.w), dropped };

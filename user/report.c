@@ -17,7 +17,7 @@
 #include "units.h"
 
 static const struct report_format *const formats[] = {
-	&report_format_text, &report_format_json,
+	&report_format_text, &report_format_md, &report_format_json, &report_format_html,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -65,9 +65,8 @@ int do_report(int argc, char **argv)
 	struct report r = {};
 	struct outfile out = {};
 	const char *outpath = NULL;
-	char err[256], *end;
+	char err[256];
 	int opt, ret = 1;
-	long depth;
 
 	report_opts_default(&r.opts);
 	optind = 1;
@@ -96,13 +95,11 @@ int do_report(int argc, char **argv)
 			}
 			break;
 		case 'D':
-			errno = 0;
-			depth = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || depth < 1 || depth > 64) {
-				fprintf(stderr, "iopat report: bad depth '%s' (1 to 64)\n", optarg);
+			if (dirheat_parse_depth(optarg, &r.opts.depth)) {
+				fprintf(stderr, "iopat report: --depth: '%s' is not a whole number "
+					"from 1 to %d\n", optarg, DIRHEAT_DEPTH_MAX);
 				return 2;
 			}
-			r.opts.depth = depth;
 			break;
 		case 'C':
 			if (config_load_all(optarg, &r.opts.params, err, sizeof(err))) {

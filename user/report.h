@@ -103,6 +103,7 @@ struct report_format {
 	void (*render)(FILE *out, const struct report *r);
 };
 
-extern const struct report_format report_format_text, report_format_json;
+extern const struct report_format report_format_text, report_format_md, report_format_json,
+	report_format_html;
 
 #endif

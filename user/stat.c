@@ -2,16 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
+#include "child.h"
 #include "collector.h"
 #include "commands.h"
 #include "config.h"
@@ -323,50 +321,9 @@ static void drop_writeback_row(struct proc_table *t)
 	t->n = w;
 }
 
-/* Child side: wait for the go byte, then exec. Exec errors go back
- * through err_fd (close-on-exec, so a successful exec closes it). */
-static void child_exec(int go_fd, int err_fd, const sigset_t *oldmask, char **argv)
+static int track_child(void *ctx, pid_t pid)
 {
-	char go;
-	int e;
-
-	if (read(go_fd, &go, 1) != 1)
-		_exit(126);
-	sigprocmask(SIG_SETMASK, oldmask, NULL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	execvp(argv[0], argv);
-	e = errno;
-	if (write(err_fd, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(e == ENOENT ? 127 : 126);
-}
-
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
-#define DEPTH_MAX 4096
-
-/* --depth: a whole number from 1 to DEPTH_MAX. */
-static int parse_depth(const char *s, unsigned int *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > DEPTH_MAX)
-		return -1;
-	*out = (unsigned int)v;
-	return 0;
+	return collector_track(ctx, pid);
 }
 
 int do_stat(int argc, char **argv)
@@ -394,12 +351,10 @@ int do_stat(int argc, char **argv)
 	struct collector *col = NULL;
 	const char *outpath = NULL;
 	bool json = false;
-	sigset_t mask, oldmask;
-	int go[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	int sfd = -1, opt, ret = 1, status, exec_errno = 0;
+	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
+	int opt, ret = 1;
 	struct outfile out = {};
 	uint64_t t0, next_tick;
-	pid_t child;
 
 	config_params_default(&params);
 	optind = 1;
@@ -420,9 +375,9 @@ int do_stat(int argc, char **argv)
 			}
 			break;
 		case 'D':
-			if (parse_depth(optarg, &depth)) {
+			if (dirheat_parse_depth(optarg, &depth)) {
 				fprintf(stderr, "iopat stat: --depth: '%s' is not a whole number "
-					"from 1 to %d\n", optarg, DEPTH_MAX);
+					"from 1 to %d\n", optarg, DIRHEAT_DEPTH_MAX);
 				return 2;
 			}
 			break;
@@ -471,61 +426,21 @@ int do_stat(int argc, char **argv)
 	if (collector_open(&col, &copts))
 		goto cleanup;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGQUIT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, &oldmask);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0 || pipe2(go, O_CLOEXEC) || pipe2(ep, O_CLOEXEC)) {
+	if (child_signals_open(&ch)) {
 		fprintf(stderr, "iopat stat: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	/* Orphaned descendants are re-parented to us, so we can wait for all. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-
 	t0 = mono_ns();
 	rsm.t0 = res.start_ns = t0;
-	child = fork();
-	if (child < 0) {
-		fprintf(stderr, "iopat stat: fork: %s\n", strerror(errno));
-		goto cleanup;
-	}
-	if (child == 0) {
-		close(go[1]);
-		close(ep[0]);
-		child_exec(go[0], ep[1], &oldmask, res.argv);
-	}
-	close(go[0]);
-	close(ep[1]);
-	go[0] = ep[1] = -1;
-	if (collector_track(col, child)) {
-		fprintf(stderr, "iopat stat: cannot track pid %d: %s\n", child, strerror(errno));
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		goto cleanup;
-	}
-	if (write(go[1], "g", 1) != 1) {
-		fprintf(stderr, "iopat stat: cannot start %s: %s\n", res.argv[0], strerror(errno));
-		goto cleanup;
-	}
-	if (read(ep[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
-		fprintf(stderr, "iopat stat: %s: %s\n", res.argv[0], strerror(exec_errno));
-		waitpid(child, NULL, 0);
-		ret = exec_errno == ENOENT ? 127 : 126;
+	opt = child_start(&ch, res.argv, "iopat stat", track_child, col);
+	if (opt) {
+		ret = opt;
 		goto cleanup;
 	}
 
-	res.exit_code = -1;
 	next_tick = t0;
 	for (;;) {
-		struct signalfd_siginfo si;
-		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 		uint64_t now = mono_ns();
-		pid_t w;
-		bool done = false;
 
 		if (now >= next_tick) {
 			if (sample(col, &raw, false, &res.procs, &sum, &wb) == 0) {
@@ -538,24 +453,10 @@ int do_stat(int argc, char **argv)
 			next_tick += 100000000ULL;
 			continue;
 		}
-		if (poll(&pfd, 1, (int)((next_tick - now) / 1000000) + 1) <= 0)
-			continue;
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP) {
-			kill(child, si.ssi_signo);
-			continue;
-		}
-		if (si.ssi_signo != SIGCHLD)
-			continue;	/* SIGINT/SIGQUIT reach CMD from the terminal */
-		while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-			if (w == child)
-				res.exit_code = exit_code_of(status);
-		if (w < 0 && errno == ECHILD)
-			done = true;
-		if (done)
+		if (child_poll(&ch, (int)((next_tick - now) / 1000000) + 1) == CHILD_EV_EXITED)
 			break;
 	}
+	res.exit_code = ch.exit_code;
 	res.end_ns = mono_ns();
 	res.duration_s = (res.end_ns - t0) / 1e9;
 	/* I/O the processes started may still be in flight (readahead, async
@@ -600,14 +501,7 @@ int do_stat(int argc, char **argv)
 	ret = res.exit_code;
 cleanup:
 	outfile_abort(&out);
-	if (sfd >= 0)
-		close(sfd);
-	for (int i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (ep[i] >= 0)
-			close(ep[i]);
-	}
+	child_close(&ch);
 	collector_close(col);
 	raw_snapshot_free(&raw);
 	proc_table_free(&res.procs);

@@ -21,6 +21,7 @@
 #include "hist.h"
 #include "io_json.h"
 #include "sanitize.h"
+#include "procfs.h"
 #include "replay.h"
 #include "top.h"
 #include "top_replay.h"
@@ -689,73 +690,9 @@ static int top_refresh_rows(struct top_state *st, const struct proc_table *prev,
 	return 0;
 }
 
-struct pid_pair {
-	uint32_t pid, ppid;
-	bool tracked;
-};
-
-static int cmp_pair(const void *a, const void *b)
+static int track_pid(void *ctx, uint32_t pid)
 {
-	uint32_t x = ((const struct pid_pair *)a)->pid, y = ((const struct pid_pair *)b)->pid;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Track the given pids and all their current descendants (later children
- * are added by the kernel side as they fork). */
-static int track_tree(struct collector *col, const uint32_t *pids, size_t n)
-{
-	struct pid_pair *all = NULL, key, *parent;
-	size_t nall = 0, cap = 0;
-	struct dirent *e;
-	bool grew = true;
-	DIR *d;
-
-	d = opendir("/proc");
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		uint32_t pid = strtoul(e->d_name, NULL, 10);
-
-		if (!pid)
-			continue;
-		if (nall == cap) {
-			void *p = realloc(all, (cap = cap ? cap * 2 : 1024) * sizeof(*all));
-
-			if (!p) {
-				closedir(d);
-				free(all);
-				return -ENOMEM;
-			}
-			all = p;
-		}
-		all[nall].pid = pid;
-		all[nall].ppid = 0;
-		proc_stat_read(pid, &all[nall].ppid, NULL, 0, NULL);
-		all[nall].tracked = false;
-		for (size_t k = 0; k < n; k++)
-			all[nall].tracked |= pids[k] == pid;
-		nall++;
-	}
-	closedir(d);
-	qsort(all, nall, sizeof(*all), cmp_pair);
-	while (grew) {
-		grew = false;
-		for (size_t i = 0; i < nall; i++) {
-			if (all[i].tracked)
-				continue;
-			key.pid = all[i].ppid;
-			parent = bsearch(&key, all, nall, sizeof(*all), cmp_pair);
-			if (parent && parent->tracked)
-				all[i].tracked = grew = true;
-		}
-	}
-	for (size_t k = 0; k < n; k++)
-		collector_track(col, pids[k]);
-	for (size_t i = 0; i < nall; i++)
-		if (all[i].tracked)
-			collector_track(col, all[i].pid);
-	free(all);
+	collector_track(ctx, pid);
 	return 0;
 }
 
@@ -987,7 +924,7 @@ int do_top(int argc, char **argv)
 		copts.filter_tracked = npids > 0;
 		if (collector_open(&col, &copts))
 			goto cleanup;
-		if (npids && track_tree(col, pids, npids)) {
+		if (npids && procfs_for_each_descendant(pids, npids, track_pid, col)) {
 			fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
 			goto cleanup;
 		}

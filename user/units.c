@@ -1,4 +1,7 @@
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -60,31 +63,40 @@ double units_pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-int units_parse_size(const char *s, uint64_t *out)
+int units_parse_number(const char *s, double *out)
 {
-	static const char prefixes[] = "KMGTP";
-	const char *p;
+	static const char *const suffix = "KMGTP";
 	char *end;
-	double v, mult = 1;
+	double v;
+	const char *u;
 
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -1;
+	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || !(v >= 0) || v > 1e18)
+	if (errno || end == s || !isfinite(v))
 		return -1;
-	if (*end && (p = strchr(prefixes, toupper((unsigned char)*end)))) {
-		mult = (double)(1ULL << (10 * (p - prefixes + 1)));
+	while (isspace((unsigned char)*end))
 		end++;
-		if (*end == 'i' && end[1] == 'B')
-			end += 2;
-		else if (*end == 'B' || *end == 'b')
-			end++;
-	} else if (*end == 'B' || *end == 'b') {
+	if (*end && (u = strchr(suffix, toupper((unsigned char)*end)))) {
+		v *= pow(1024, (double)(u - suffix) + 1);
+		end++;
+		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
+			end += strlen(end);
+	} else if (!strcasecmp(end, "B")) {
 		end++;
 	}
-	if (*end || v * mult > 1.8e19)
+	if (*end)
 		return -1;
-	*out = (uint64_t)(v * mult);
+	*out = v;
+	return 0;
+}
+
+int units_parse_size(const char *s, uint64_t *out)
+{
+	double v;
+
+	if (!s || *s == '-' || units_parse_number(s, &v) || v < 0 || v > 1.8e19)
+		return -1;
+	*out = (uint64_t)v;
 	return 0;
 }
 

@@ -19,8 +19,10 @@ void units_size_bucket(char *lo, char *hi, size_t len, unsigned int b);
 /* Percentage of part in whole, 0 when whole is 0. */
 double units_pct(uint64_t part, uint64_t whole);
 
-/* "4096", "64K", "1.5M", "2G", "10MiB" (binary prefixes, a B suffix is
- * optional) into bytes: 0, or -1 when s is not such a size. */
+/* "1.5", "64KiB", "1 M", "4G": a number with an optional binary prefix
+ * (K, M, G, T, P; optionally followed by "iB" or "B"). 0 or -1. */
+int units_parse_number(const char *s, double *out);
+/* The same for a size in bytes: not negative, whole bytes. 0 or -1. */
 int units_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -134,6 +134,33 @@ cgroup2_root() {
 		"$TOPJ" >/dev/null || fail "the cgroup's rows do not carry its id"
 }
 
+@test "top --json --group pid: a process moved to another cgroup is counted under the new one" {
+	local root
+	root=$(cgroup2_root)
+	CGDIR=$(mktemp -d "$root/iopat-bats.XXXXXX") || fail "cannot create a cgroup under $root"
+	make_file "$TESTDIR/mv" 8
+	top_start "$TOPJ" --json -d 0.5 -n 400 --group pid
+	fio --name=mv --filename="$TESTDIR/mv" --size=8M --rw=randread --bs=4k --rate_iops=400 \
+		--time_based --runtime=4 --thread --output-format=terse >/dev/null &
+	local pid=$! i
+	# moved once its I/O has been seen under the cgroup it started in
+	for ((i = 0; i < 100; i++)); do
+		jq -e -s "any(.[].processes[]; .pid == $pid)" "$TOPJ" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	echo "$pid" >"$CGDIR/cgroup.procs" || fail "cannot move $pid"
+	wait "$pid"
+	top_wait_more 2
+	top_stop
+	local before after id
+	id=$(stat -c %i "$CGDIR")
+	before=$(jq -s "[.[].processes[] | select(.pid == $pid) | .cgroup_id] | first" "$TOPJ")
+	after=$(jq -s "[.[].processes[] | select(.pid == $pid) | .cgroup_id] | last" "$TOPJ")
+	note "cgroup ids of $pid: first $before, last $after; $CGDIR is $id"
+	[ "$before" != "$id" ] || fail "started in the new cgroup already"
+	num_eq "$after" "$id" "cgroup_id after the move"
+}
+
 @test "top -b --group cgroup: the path ends the row; --group job shows PROCS" {
 	local root
 	root=$(cgroup2_root)

@@ -129,10 +129,13 @@ events_written() {
 
 @test "damaged traces: cut, flipped bit, empty, wrong magic, future version" {
 	make_file "$TESTDIR/data" 16
+	# four seconds: a chunk every second, so damage can hit one of several
 	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=randread --bs=4k \
-		--size=16M --ioengine=psync
+		--size=16M --ioengine=psync --time_based --runtime=4 --rate_iops=4000
 	local size
 	size=$(stat -c %s "$TRACE")
+	run "$IOPAT" export "$TRACE" --format jsonl
+	num_ge "$(grep -c '"type":"event"' <<<"$output")" 10000 "events recorded"
 	# cut short: the chunks before the cut still report, with a warning
 	cp "$TRACE" "$TESTDIR/cut"
 	truncate -s $((size - 100)) "$TESTDIR/cut"
@@ -275,4 +278,32 @@ events_written() {
 	run "$IOPAT" report "$TESTDIR/missing"
 	assert_failure 1
 	assert_output --partial "cannot open"
+}
+
+@test "top --from replays a recording: interval sums equal the report's totals" {
+	make_file "$TESTDIR/data" 16
+	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=randread --bs=4k \
+		--size=16M --ioengine=psync --time_based --runtime=3 --rate_iops=3000
+	run "$IOPAT" report --group pid --format json -o "$REPORT" "$TRACE"
+	assert_success
+	run "$IOPAT" top --from "$TRACE" --speed 100 -d 0.5 --json --group pid
+	assert_success
+	printf '%s\n' "${lines[@]}" | grep '^{' >"$TESTDIR/top.jsonl"
+	local n sum want
+	n=$(wc -l <"$TESTDIR/top.jsonl")
+	sum=$(jq -s '[.[].processes[].read_bytes] | add' "$TESTDIR/top.jsonl")
+	want=$(jget "$REPORT" .hosts[0].totals.read_bytes)
+	note "top --from: $n intervals, read_bytes $sum; report $want"
+	num_ge "$n" 6 "intervals (3 s in 0.5 s steps)"
+	num_eq "$sum" "$want" "read bytes over the intervals"
+	# the recording's clock, not this machine's: timestamps 0.5 s apart
+	local t1 t2
+	t1=$(date -d "$(jq -r .timestamp "$TESTDIR/top.jsonl" | sed -n 1p)" +%s.%N)
+	t2=$(date -d "$(jq -r .timestamp "$TESTDIR/top.jsonl" | sed -n 2p)" +%s.%N)
+	note "first timestamps: $t1 $t2"
+	num_eq "$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f", b - a }')" 0.5 "timestamp step"
+	run "$IOPAT" top --from "$TESTDIR/missing" -b
+	assert_failure 1
+	run "$IOPAT" top --from "$TRACE" --speed 0 -b
+	assert_failure 2
 }

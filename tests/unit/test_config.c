@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "config.h"
+#include "units.h"
 
 static char path[64];
 
@@ -198,16 +199,16 @@ static void number_parser(void **state)
 {
 	double v;
 
-	assert_int_equal(config_parse_number("1.5", &v), 0);
+	assert_int_equal(units_parse_number("1.5", &v), 0);
 	assert_true(v == 1.5);
-	assert_int_equal(config_parse_number("64KiB", &v), 0);
+	assert_int_equal(units_parse_number("64KiB", &v), 0);
 	assert_true(v == 65536);
-	assert_int_equal(config_parse_number("1 M", &v), 0);
+	assert_int_equal(units_parse_number("1 M", &v), 0);
 	assert_true(v == 1048576);
-	assert_int_equal(config_parse_number("2T", &v), 0);
-	assert_int_equal(config_parse_number("", &v), -1);
-	assert_int_equal(config_parse_number("5X", &v), -1);
-	assert_int_equal(config_parse_number("nan", &v), -1);
+	assert_int_equal(units_parse_number("2T", &v), 0);
+	assert_int_equal(units_parse_number("", &v), -1);
+	assert_int_equal(units_parse_number("5X", &v), -1);
+	assert_int_equal(units_parse_number("nan", &v), -1);
 }
 
 int main(void)

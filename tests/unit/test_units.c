@@ -37,9 +37,33 @@ static void percentages_guard_zero(void **state)
 	assert_true(units_pct(1, 4) == 25.0);
 }
 
+static void sizes_parse(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(units_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(units_parse_size("64K", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(units_parse_size("1.5M", &v), 0);
+	assert_int_equal(v, 1572864);
+	assert_int_equal(units_parse_size("2GiB", &v), 0);
+	assert_int_equal(v, 2ULL << 30);
+	assert_int_equal(units_parse_size("10MB", &v), 0);
+	assert_int_equal(v, 10ULL << 20);
+	assert_int_equal(units_parse_size("512B", &v), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(units_parse_size("-1", &v), -1);
+	assert_int_equal(units_parse_size("lots", &v), -1);
+	assert_int_equal(units_parse_size("", &v), -1);
+	assert_int_equal(units_parse_size("5X", &v), -1);
+	assert_int_equal(units_parse_size("1e30", &v), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sizes_parse),
 		cmocka_unit_test(bytes_use_binary_prefixes),
 		cmocka_unit_test(counts_and_times),
 		cmocka_unit_test(percentages_guard_zero),

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# Real-kernel tests of `iopat report -f md` and `-f html` over real
+# recordings: a table row per workload, hostile paths escaped, the HTML
+# self-contained and well-formed, empty traces render. Needs root; no
+# timing thresholds.
+
+load helpers
+
+setup() {
+	common_setup
+	TRACE=$TESTDIR/t.iotrace
+	# a directory whose name would break a Markdown table and inject HTML
+	EVIL="$TESTDIR/a|<b>x</b>"
+	EVIL_MD='a\|\<b\>x\</b\>'
+	EVIL_HTML='a|&lt;b&gt;x&lt;/b&gt;'
+}
+
+teardown() {
+	common_teardown
+}
+
+# record_evil [TRACE]: record `cat` reading a 4 MiB file in $EVIL.
+record_evil() {
+	local trace=${1:-$TRACE}
+	mkdir -p "$EVIL"
+	make_file "$EVIL/data" 4
+	"$IOPAT" record -o "$trace" -- cat "$EVIL/data" >/dev/null 2>"$TESTDIR/record.err" ||
+		fail "iopat record failed: $(cat "$TESTDIR/record.err")"
+	note "record: $(cat "$TESTDIR/record.err")"
+}
+
+# md_tables_intact FILE: every row of every table has as many cell
+# separators (| not escaped by a backslash) as the table's header.
+md_tables_intact() {
+	awk '
+	/^\|/ {
+		line = $0
+		gsub(/\\./, "", line)
+		n = gsub(/\|/, "", line)
+		if (!intable) {
+			want = n
+			intable = 1
+		} else if (n != want) {
+			printf "line %d: %d separators, header has %d: %s\n", NR, n, want, $0
+			bad = 1
+		}
+		next
+	}
+	{ intable = 0 }
+	END { exit bad }' "$1" || fail "a Markdown table is broken in $1"
+}
+
+# html_clean FILE: self-contained, well-formed, no non-finite numbers.
+html_clean() {
+	local f=$1
+	grep -q '<svg' "$f" || fail "no inline SVG chart in $f"
+	if grep -Eion 'https?://[^" <]*' "$f"; then
+		fail "network reference in $f"
+	fi
+	if grep -Eion '<(script|link|img|iframe|object|embed)[ >]|(src|href)=' "$f"; then
+		fail "external resource or script in $f"
+	fi
+	if grep -Eion '="[^"]*(nan|inf)[^"]*"|[> ]-?(nan|inf)[ <%]' "$f"; then
+		fail "nan or inf in $f"
+	fi
+	xmllint --noout "$f" || fail "$f is not well-formed"
+	tail -c 8 "$f" | grep -q '</html>' || fail "$f does not end with </html>"
+}
+
+@test "report -f md: a row for the workload; a hostile path cannot break a table" {
+	record_evil
+	run "$IOPAT" report -f md --depth 64 -o "$TESTDIR/r.md" "$TRACE"
+	assert_success
+	note "$(cat "$TESTDIR/r.md")"
+	grep -Eq '^\| [0-9]+ \| cat \| 4\.00 MiB \| 0 B \| R \|' "$TESTDIR/r.md" ||
+		fail "no workloads row for cat reading 4 MiB"
+	grep -Eq '^\| (ingest|process|extract|model|train|deploy|archive|idle) \| ' \
+		"$TESTDIR/r.md" || fail "no bytes-by-stage row"
+	grep -qF "$EVIL_MD" "$TESTDIR/r.md" || fail "the directory is not listed, escaped"
+	md_tables_intact "$TESTDIR/r.md"
+	if grep -nF '<b>' "$TESTDIR/r.md"; then
+		fail "raw markup from the path"
+	fi
+}
+
+@test "report -f html: self-contained, charts, hostile names only escaped" {
+	record_evil
+	run "$IOPAT" report -f html --depth 64 -o "$TESTDIR/r.html" "$TRACE"
+	assert_success
+	html_clean "$TESTDIR/r.html"
+	grep -qF "<td>cat</td>" "$TESTDIR/r.html" || fail "no workloads row for cat"
+	grep -qF "$EVIL_HTML" "$TESTDIR/r.html" || fail "the directory is not listed, escaped"
+	if grep -nF '<b>x' "$TESTDIR/r.html"; then
+		fail "raw markup from the path"
+	fi
+	# one chart each: throughput, R:W, stage and tier, a size histogram
+	num_ge "$(grep -c '<svg class="chart"' "$TESTDIR/r.html")" 4 "charts"
+}
+
+@test "report -o FILE writes the whole report, as on stdout" {
+	record_evil
+	for fmt in md html; do
+		"$IOPAT" report -f "$fmt" "$TRACE" >"$TESTDIR/stdout.$fmt" ||
+			fail "report -f $fmt to stdout failed"
+		run "$IOPAT" report -f "$fmt" -o "$TESTDIR/out.$fmt" "$TRACE"
+		assert_success
+		assert_output ""
+		cmp "$TESTDIR/stdout.$fmt" "$TESTDIR/out.$fmt" || fail "-o $fmt differs from stdout"
+	done
+	html_clean "$TESTDIR/out.html"
+	[ "$(find "$TESTDIR" -maxdepth 1 -name 'out.*' | wc -l)" -eq 2 ] ||
+		fail "temporary files left: $(ls "$TESTDIR")"
+}
+
+@test "two traces: a section per trace and a combined one, in md and html" {
+	record_evil "$TESTDIR/a.iotrace"
+	record_evil "$TESTDIR/b.iotrace"
+	run "$IOPAT" report -f md -o "$TESTDIR/r.md" "$TESTDIR/a.iotrace" "$TESTDIR/b.iotrace"
+	assert_success
+	[ "$(grep -c '^## .*: .*\.iotrace$' "$TESTDIR/r.md")" -eq 2 ] || fail "not two sections"
+	grep -q '^## Combined (2 traces)$' "$TESTDIR/r.md" || fail "no combined section"
+	md_tables_intact "$TESTDIR/r.md"
+	run "$IOPAT" report -f html -o "$TESTDIR/r.html" "$TESTDIR/a.iotrace" \
+		"$TESTDIR/b.iotrace"
+	assert_success
+	html_clean "$TESTDIR/r.html"
+	grep -qF '<h2>Combined (2 traces)</h2>' "$TESTDIR/r.html" || fail "no combined section"
+}
+
+@test "an empty trace renders: charts say no data, no nan" {
+	"$IOPAT" record -o "$TRACE" -d 0.001 -c iopat-no-such 2>"$TESTDIR/record.err" ||
+		fail "record failed: $(cat "$TESTDIR/record.err")"
+	run "$IOPAT" report -f html -o "$TESTDIR/r.html" "$TRACE"
+	assert_success
+	html_clean "$TESTDIR/r.html"
+	grep -q 'no data' "$TESTDIR/r.html" || fail "empty charts do not say so"
+	run "$IOPAT" report -f md "$TRACE"
+	assert_success
+	assert_output --partial "No workloads"
+}
