@@ -172,7 +172,9 @@ cgroup2_root() {
 	top_wait_more 2
 	top_stop
 	grep -qE '^ +PID COMM +PROCS .* TIER CGROUP$' "$TOPJ" || fail "no PROCS and CGROUP titles"
-	grep -qE "^ *[0-9]+ fork_readers +[1-3] .* $(printf '%s' "$path" | sed 's/[.]/[.]/g')( \\(exited\\))?\$" "$TOPJ" || {
+	# the three readers, and the parent once it moved in (its exec read
+	# its program: page-cache fills in the interval it appears)
+	grep -qE "^ *[0-9]+ fork_readers +[1-4] .* $(printf '%s' "$path" | sed 's/[.]/[.]/g')( \\(exited\\))?\$" "$TOPJ" || {
 		cat "$TOPJ"
 		fail "no row of fork_readers in $path"
 	}
