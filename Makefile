@@ -111,7 +111,21 @@ test: deps
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory bats
 
-bench: deps all
+# The benchmark's floor: an empty program on iopat's system-call hook.
+$(BUILD)/bench/empty.bpf.o: tests/bench/empty.bpf.c vendor/vmlinux.h | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(BUILD)/bench
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/empty.skel.h: $(BUILD)/bench/empty.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/bench/empty_hook: tests/bench/empty_hook.c $(BUILD)/bench/empty.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $< -lbpf -lelf -lz -o $@
+
+bench: deps all $(BUILD)/bench/empty_hook
 	tests/bench.sh
 
 # The trace reader under libFuzzer with ASan and UBSan (clang); not part

@@ -13,8 +13,10 @@
 #   plain     fio alone
 #   iopat     fio under `iopat stat -o /dev/null --`
 #   floor     fio alone while an empty bpftrace program runs on every
-#             system-call exit: the cost of the hook itself, the floor
-#             that any system-call tracer pays
+#             system-call exit (a perf-event tracepoint)
+#   empty     fio alone while an empty tp_btf/sys_exit program is attached
+#             (build/bench/empty_hook): the cost of iopat's hook itself,
+#             attached as iopat attaches it, the floor iopat cannot go below
 #   top       fio alone while `iopat top -b -d 1` watches the whole host
 #   bpftrace  fio alone while a bpftrace one-liner sums pread64 returns
 #   record    fio under `iopat record -o FILE --` (every event to a trace)
@@ -40,7 +42,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-BENCH_MODES=${BENCH_MODES:-plain floor iopat top bpftrace record}
+BENCH_MODES=${BENCH_MODES:-plain empty floor iopat top bpftrace record}
 BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
@@ -155,6 +157,21 @@ mode_plain() {
 mode_iopat() {
 	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
 	"$IOPAT" stat -o /dev/null -- fio "$@"
+}
+
+EMPTY_HOOK=${EMPTY_HOOK:-$ROOT/build/bench/empty_hook}
+
+mode_empty() {
+	[ -x "$EMPTY_HOOK" ] || die "not built: $EMPTY_HOOK (make build/bench/empty_hook)"
+	local rc=0 pid
+	coproc EMPTY { "$EMPTY_HOOK"; }
+	pid=$EMPTY_PID
+	read -r -u "${EMPTY[0]}" _ || die "empty_hook did not attach"
+	fio "$@" || rc=$?
+	# TERM, not INT: a child dying of SIGINT would stop this script too
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	return $rc
 }
 
 # The recorder's summary line of every run, for the recording table.
