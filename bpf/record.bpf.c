@@ -529,3 +529,23 @@ int BPF_PROG(record_process_exit, struct task_struct *task)
 	proc_event_send(p);
 	return 0;
 }
+
+/* A recorded process moved to another cgroup v2: a process record with
+ * the new cgroup (user space adds its path). */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(record_cgroup_attach, struct cgroup *dst, const char *path,
+	     struct task_struct *task, bool threadgroup)
+{
+	struct iopat_proc_event *p;
+
+	if (dst->root->hierarchy_id != 0 || !task_is_recorded(task->tgid))
+		return 0;
+	p = proc_event(IOPAT_PROC_SEEN, task->tgid);
+	if (!p)
+		return 0;
+	p->cgroup_id = dst->kn->id;
+	p->ppid = task->real_parent->tgid;
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->group_leader->comm);
+	proc_event_send(p);
+	return 0;
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include "procfs.h"
 
 #ifndef IOPAT_VERSION
@@ -87,15 +88,24 @@ size_t procfs_cgroup(uint32_t pid, char *buf, size_t len)
 	return n < len ? n : len - 1;
 }
 
+#define CGROUP2_SUPER_MAGIC 0x63677270
+
 uint64_t procfs_cgroup_id(const char *path)
 {
+	/* cgroup v2 alone, or beside v1 (systemd's hybrid layout) */
+	static const char *const mounts[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
 	char full[4200];
+	struct statfs fs;
 	struct stat st;
 
-	snprintf(full, sizeof(full), "/sys/fs/cgroup%s", path);
-	if (stat(full, &st))
-		return 0;
-	return st.st_ino;
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		if (statfs(mounts[i], &fs) || fs.f_type != CGROUP2_SUPER_MAGIC)
+			continue;
+		snprintf(full, sizeof(full), "%s%s", mounts[i], path);
+		if (stat(full, &st) == 0)
+			return st.st_ino;
+	}
+	return 0;
 }
 
 struct pid_pair {
