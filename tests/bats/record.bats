@@ -10,9 +10,13 @@ setup() {
 	TRACE=$TESTDIR/t.iotrace
 	REPORT=$TESTDIR/report.json
 	MNT=
+	CGDIR=
 }
 
 teardown() {
+	if [ -n "${CGDIR:-}" ]; then
+		rmdir "$CGDIR" 2>/dev/null || true
+	fi
 	if [ -n "${MNT:-}" ]; then
 		umount "$MNT" 2>/dev/null || true
 		rmdir "$MNT" 2>/dev/null || true
@@ -306,4 +310,37 @@ events_written() {
 	assert_failure 1
 	run "$IOPAT" top --from "$TRACE" --speed 0 -b
 	assert_failure 2
+}
+
+@test "a recorded process moved to another cgroup is reported under the new one" {
+	local root
+	root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$root" ] || skip "no cgroup v2 mount"
+	CGDIR=$(mktemp -d "$root/iopat-bats.XXXXXX") || fail "cannot create a cgroup under $root"
+	make_file "$TESTDIR/data" 8
+	fio --name=mv --filename="$TESTDIR/data" --size=8M --rw=randread --bs=4k --rate_iops=300 \
+		--time_based --runtime=6 --thread --output-format=terse >/dev/null &
+	local pid=$!
+	"$IOPAT" record -o "$TRACE" -p "$pid" -d 4 2>"$TESTDIR/record.err" &
+	local rec=$! i
+	# moved once the recording holds some of its I/O
+	for ((i = 0; i < 100; i++)); do
+		[ "$(stat -c %s "$TRACE" 2>/dev/null || echo 0)" -gt 200 ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	echo "$pid" >"$CGDIR/cgroup.procs" || fail "cannot move $pid"
+	wait "$rec" || fail "record failed: $(cat "$TESTDIR/record.err")"
+	wait "$pid" || true
+	run "$IOPAT" export "$TRACE" --format jsonl
+	assert_success
+	local path=${CGDIR#"$root"}
+	note "process records: $(grep '"type":"process"' <<<"$output" | jq -c '{pid, why, cgroup_id, cgroup}' | tr '\n' ' ')"
+	grep '"type":"process"' <<<"$output" | jq -e --arg p "$path" --argjson id "$(stat -c %i "$CGDIR")" \
+		'select(.cgroup == $p and .cgroup_id == $id)' >/dev/null ||
+		fail "no process record with the new cgroup $path"
+	run "$IOPAT" report --group cgroup --format json -o "$REPORT" "$TRACE"
+	assert_success
+	[ "$(jq -r '.hosts[0].workloads[0].job' "$REPORT")" = "$path" ] ||
+		fail "grouped under $(jq -r '.hosts[0].workloads[0].job' "$REPORT"), not $path"
 }
