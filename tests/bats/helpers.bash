@@ -81,6 +81,15 @@ make_loop() {
 	udevadm settle 2>/dev/null || true
 }
 
+# loop_dev FIELD: FIELD of the row of $LOOPDEV in $OUT's `devices`: the
+# loop device alone, without the reads fio's own processes may make
+# elsewhere (paging their code back in).
+loop_dev() {
+	local mm
+	mm=$(printf '%d:%d' "0x$(stat -c %t "$LOOPDEV")" "0x$(stat -c %T "$LOOPDEV")")
+	jget "$OUT" ".devices[] | select(.dev == \"$mm\") | .$1"
+}
+
 # iopat_fio FIO_JSON [FIO ARGS...]: run fio under `iopat stat --json -o $OUT`.
 # fio prints its JSON report to stdout; stdout goes through a pipe (not
 # traced as file I/O) into FIO_JSON. Never use fio's --output=FILE: that

@@ -132,8 +132,8 @@ fio_file() {
 		--rw=read --bs=64k --size=256M --loops=4
 	local fio_bytes dev_bytes
 	fio_bytes=$(jget "$FIO_JSON" .jobs[0].read.io_bytes)
-	dev_bytes=$(jget "$OUT" .totals.dev_read_bytes)
-	note "fio read $fio_bytes B; iopat dev_read_bytes=$dev_bytes"
+	dev_bytes=$(loop_dev dev_read_bytes)
+	note "fio read $fio_bytes B; iopat dev_read_bytes of $LOOPDEV=$dev_bytes"
 	within_pct "$dev_bytes" "$fio_bytes" 1
 	num_ge "$(jget "$OUT" .totals.dev_seq_read_pct)" 95 dev_seq_read_pct
 	# A block device node counts at syscall level too.
@@ -148,9 +148,9 @@ fio_file() {
 	local fio_bytes fio_ops dev_bytes dev_ops
 	fio_bytes=$(jget "$FIO_JSON" .jobs[0].read.io_bytes)
 	fio_ops=$(jget "$FIO_JSON" .jobs[0].read.total_ios)
-	dev_bytes=$(jget "$OUT" .totals.dev_read_bytes)
-	dev_ops=$(jget "$OUT" .totals.dev_read_ops)
-	note "fio: $fio_bytes B $fio_ops ops; iopat dev: $dev_bytes B $dev_ops ops"
+	dev_bytes=$(loop_dev dev_read_bytes)
+	dev_ops=$(loop_dev dev_read_ops)
+	note "fio: $fio_bytes B $fio_ops ops; iopat $LOOPDEV: $dev_bytes B $dev_ops ops; all devices: $(jq -c .devices "$OUT")"
 	within_pct "$dev_bytes" "$fio_bytes" 1
 	within_pct "$dev_ops" "$fio_ops" 1
 	num_le "$(jget "$OUT" .totals.dev_seq_read_pct)" 10 dev_seq_read_pct
@@ -163,8 +163,8 @@ fio_file() {
 		--rw=write --bs=64k --size=64M
 	local fio_bytes dev_bytes
 	fio_bytes=$(jget "$FIO_JSON" .jobs[0].write.io_bytes)
-	dev_bytes=$(jget "$OUT" .totals.dev_write_bytes)
-	note "fio wrote $fio_bytes B; iopat dev_write_bytes=$dev_bytes"
+	dev_bytes=$(loop_dev dev_write_bytes)
+	note "fio wrote $fio_bytes B; iopat dev_write_bytes of $LOOPDEV=$dev_bytes"
 	within_pct "$dev_bytes" "$fio_bytes" 1
 	num_ge "$(jget "$OUT" .totals.dev_seq_write_pct)" 95 dev_seq_write_pct
 	check_fio_dir write
