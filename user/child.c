@@ -48,7 +48,7 @@ static void child_exec(int go_fd, int err_fd, const sigset_t *oldmask, char **ar
 }
 
 int child_start(struct child *c, char **argv, const char *who,
-		int (*track)(void *ctx, pid_t pid), void *ctx)
+		int (*track)(void *ctx, uint32_t pid), void *ctx)
 {
 	int go[2], ep[2], exec_errno = 0;
 	pid_t pid;

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct child {
@@ -25,7 +26,7 @@ int child_signals_open(struct child *c);
  * to use after a printed message: 127 (not found), 126 (not executable),
  * 1 (other failures). */
 int child_start(struct child *c, char **argv, const char *who,
-		int (*track)(void *ctx, pid_t pid), void *ctx);
+		int (*track)(void *ctx, uint32_t pid), void *ctx);
 
 enum {
 	CHILD_EV_NONE = 0,

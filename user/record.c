@@ -105,14 +105,10 @@ static bool pid_known(struct recorder *r, uint32_t pid)
 	return pid < PID_LIMIT && (r->pid_known[pid >> 3] & (1u << (pid & 7)));
 }
 
-static void pid_set_known(struct recorder *r, uint32_t pid, bool known)
+static void pid_set_known(struct recorder *r, uint32_t pid)
 {
-	if (pid >= PID_LIMIT)
-		return;
-	if (known)
+	if (pid < PID_LIMIT)
 		r->pid_known[pid >> 3] |= 1u << (pid & 7);
-	else
-		r->pid_known[pid >> 3] &= ~(1u << (pid & 7));
 }
 
 static void gpu_watch_add(struct recorder *r, uint32_t pid)
@@ -175,7 +171,7 @@ static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t 
 	else
 		gpu_watch_add(r, pid);
 	note_error(r, trace_writer_proc(r->w, &p));
-	pid_set_known(r, pid, true);
+	pid_set_known(r, pid);
 }
 
 static void on_proc_event(struct recorder *r, const struct iopat_proc_event *e, size_t size)
@@ -339,11 +335,6 @@ static int track_pid(void *ctx, uint32_t pid)
 
 	return bpf_map__update_elem(r->skel->maps.tracked, &pid, sizeof(pid), &one, sizeof(one),
 				    BPF_ANY) ? -errno : 0;
-}
-
-static int track_child(void *ctx, pid_t pid)
-{
-	return track_pid(ctx, pid);
 }
 
 static void add_meta(struct trace_meta *m, const char *k, const char *v)
@@ -626,7 +617,7 @@ int do_record(int argc, char **argv)
 	if (duration > 0)
 		deadline = t0 + (uint64_t)(duration * 1e9);
 	if (cmd) {
-		started = child_start(&ch, cmd, "iopat record", track_child, &r);
+		started = child_start(&ch, cmd, "iopat record", track_pid, &r);
 		if (started) {
 			ret = started;
 			goto out;

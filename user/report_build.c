@@ -267,11 +267,8 @@ static int build_workloads(struct report_host *h, const struct proc_table *t,
 		const struct group_row *row = &gs.rows[g];
 		struct report_workload *w = &h->w[h->nw++];
 		const uint32_t *pids = gs.members + row->first;
-		const struct proc_row *lead = NULL;
+		const struct proc_row *lead = proc_table_find((struct proc_table *)t, row->leader);
 
-		for (size_t k = 0; k < t->n && !lead; k++)
-			if (t->rows[k].pid == row->leader)
-				lead = &t->rows[k];
 		workload_identity(h, w, lead ? lead : &t->rows[0]);
 		w->io = row->io;
 		w->exited = row->exited;
@@ -286,20 +283,17 @@ static int build_workloads(struct report_host *h, const struct proc_table *t,
 			w->label = strdup(row->label);
 		}
 		/* a group lives from its first member's start to its last's end */
-		for (size_t k = 0; k < t->n; k++) {
-			const struct proc_row *p = &t->rows[k];
-			bool member = false;
+		for (size_t m = 0; m < row->n; m++) {
+			const struct proc_row *p = proc_table_find((struct proc_table *)t, pids[m]);
+			const struct replay_proc_info *info = replay_proc_info(&h->rp, pids[m]);
 
-			for (size_t m = 0; m < row->n && !member; m++)
-				member = pids[m] == p->pid;
-			if (!member)
+			if (!p)
 				continue;
 			if (report_rel_s(h, p->start_ns) < w->start_s)
 				w->start_s = report_rel_s(h, p->start_ns);
 			if (!p->exited || report_rel_s(h, p->exit_ns) > w->end_s)
 				w->end_s = report_rel_s(h, p->exited ? p->exit_ns : h->t1_ns);
-			w->gpu |= replay_proc_info(&h->rp, p->pid) &&
-				  replay_proc_info(&h->rp, p->pid)->gpu;
+			w->gpu |= info && info->gpu;
 		}
 		if (workload_series(h, w, pids, row->n, o))
 			goto out;

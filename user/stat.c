@@ -321,7 +321,7 @@ static void drop_writeback_row(struct proc_table *t)
 	t->n = w;
 }
 
-static int track_child(void *ctx, pid_t pid)
+static int track_child(void *ctx, uint32_t pid)
 {
 	return collector_track(ctx, pid);
 }
