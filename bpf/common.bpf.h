@@ -410,6 +410,56 @@ struct {
 	__type(value, struct iopat_rq);
 } rqs SEC(".maps");
 
+/* ---- the current task at a system-call exit, without a helper call ----
+ *
+ * Each CPU remembers the last task its system-call exit program saw, by
+ * the address of the task's saved user registers: they live on the task's
+ * own kernel stack, so no two live tasks have the same address. A stack
+ * is handed to a new task only after the old one has gone through exit,
+ * which bumps task_exit_gen (as user space does once every program is
+ * attached), and a remembered task of an older generation is not used. */
+struct task_memo {
+	__u64 regs;
+	__u64 task;
+	__u64 gen;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct task_memo);
+} task_memo SEC(".maps");
+
+volatile __u64 task_exit_gen;
+
+/* The current task (read-only) in a system-call exit program. */
+static __always_inline struct task_struct *syscall_task(struct pt_regs *regs)
+{
+	struct task_memo *m;
+	__u64 task, gen = task_exit_gen;
+	__u32 zero = 0;
+
+	m = bpf_map_lookup_elem(&task_memo, &zero);
+	if (m && m->regs == (__u64)regs && m->gen == gen) {
+		task = m->task;
+	} else {
+		task = (__u64)bpf_get_current_task_btf();
+		if (m) {
+			m->regs = (__u64)regs;
+			m->task = task;
+			m->gen = gen;
+		}
+	}
+	return bpf_rdonly_cast((void *)task, bpf_core_type_id_kernel(struct task_struct));
+}
+
+/* In every task's exit: its stack may now go to a new task. */
+static __always_inline void task_memo_forget(void)
+{
+	__sync_fetch_and_add(&task_exit_gen, 1);
+}
+
 static __always_inline void count_drop_n(__u32 reason, __u64 n)
 {
 	__u64 *slot = bpf_map_lookup_elem(&drops, &reason);

@@ -361,9 +361,9 @@ static __always_inline void hot_fill_position(struct iopat_hot_slot *h,
 
 /* A system call moved `bytes` at `off` (NO_OFFSET: at the file position,
  * which has already moved past the transfer). */
-static __always_inline int account_fd_inline(int fd, int dir, __u64 off, __u64 bytes)
+static __always_inline int account_fd_inline(struct task_struct *task, int fd, int dir,
+					     __u64 off, __u64 bytes)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = task_fd_file(task, fd);
 	__u32 tgid = task->tgid;	/* cheaper than a helper call */
 	struct iopat_file_key key = { .tgid = tgid };
@@ -409,7 +409,7 @@ static __always_inline int account_fd_inline(int fd, int dir, __u64 off, __u64 b
  * sendfile, copy_file_range). */
 __noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 {
-	return account_fd_inline(fd, dir, off, bytes);
+	return account_fd_inline(bpf_get_current_task_btf(), fd, dir, off, bytes);
 }
 
 /* A transfer seen outside the system-call hook (io_uring completion):
@@ -487,7 +487,7 @@ int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 
 	if (sys_rw_decode(nr, regs, &fd, &dir, &off)) {
 		if (ret > 0)
-			account_fd_inline(fd, dir, off, ret);
+			account_fd_inline(syscall_task(regs), fd, dir, off, ret);
 	} else if (sys_is_rare(nr)) {
 		account_rare_syscall(nr, regs, ret);
 	}
@@ -733,6 +733,7 @@ int BPF_PROG(iopat_process_exit, struct task_struct *p)
 	struct iopat_proc *e;
 	__u32 tgid = p->tgid;
 
+	task_memo_forget();
 	/* signal->live drops to zero before this tracepoint when the last
 	 * thread of the process exits. */
 	if (p->signal->live.counter != 0)

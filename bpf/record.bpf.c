@@ -173,19 +173,24 @@ static __noinline int path_send(struct iopat_rec_cpu *c, struct iopat_file_key *
 	return 0;
 }
 
-/* The path of a file goes out the first time any process uses it; a
- * repeat of this CPU's last file costs no lookup. */
-static __always_inline void path_note(struct iopat_rec_cpu *c, __u32 dev, __u64 ino,
-				      struct inode *inode, struct file *f, __u32 kind)
+/* The kind of a file (inode_kind), and its path sent the first time any
+ * process uses it; a repeat of this CPU's last file costs no lookup. */
+static __always_inline int file_kind_note(struct iopat_rec_cpu *c, __u32 dev, __u64 ino,
+					  struct inode *inode, struct file *f)
 {
 	struct iopat_file_key key = { .dev = dev, .ino = ino };
+	int kind;
 
 	if (c->last_file.dev == dev && c->last_file.ino == ino && c->last_file.tgid)
-		return;
+		return c->last_kind;
+	kind = inode_kind(inode);
 	c->last_file.dev = dev;
 	c->last_file.ino = ino;
 	c->last_file.tgid = 1;	/* slot in use */
-	path_send(c, &key, inode, f, kind);
+	c->last_kind = kind;
+	if (kind >= 0)
+		path_send(c, &key, inode, f, kind);
+	return kind;
 }
 
 /* Add an event to this CPU's batch; the batch goes out when full, or
@@ -223,9 +228,16 @@ static __always_inline void event_send(struct iopat_rec_cpu *c, __u64 id, __u8 l
 		batch_send(c);
 }
 
+/* The pid_tgid of a task, as bpf_get_current_pid_tgid() gives it for
+ * the current one, without the helper call. */
+static __always_inline __u64 task_id(struct task_struct *task)
+{
+	return (__u64)task->tgid << 32 | (__u32)task->pid;
+}
+
 /* An I/O on an open file by the current task. ret: bytes, or -errno. */
-static __always_inline void record_file_io(struct file *f, __u8 level, int op, __u64 off,
-					   long ret)
+static __always_inline void record_file_io(struct task_struct *task, struct file *f,
+					   __u8 level, int op, __u64 off, long ret)
 {
 	struct iopat_file_key key = {};
 	struct iopat_rec_cpu *c;
@@ -238,22 +250,31 @@ static __always_inline void record_file_io(struct file *f, __u8 level, int op, _
 	inode = f->f_inode;
 	if (inode_key(inode, &key))
 		return;
-	kind = inode_kind(inode);
 	c = rec_cpu_get();
-	id = bpf_get_current_pid_tgid();
-	if (kind < 0 || !c || !current_is_recorded(c, id))
+	if (!c)
 		return;
-	path_note(c, key.dev, key.ino, inode, f, kind);
+	id = task_id(task);
+	if (!current_is_recorded(c, id))
+		return;
+	kind = file_kind_note(c, key.dev, key.ino, inode, f);
+	if (kind < 0)
+		return;
 	if (off == NO_OFFSET)
 		off = ret > 0 ? f->f_pos - ret : f->f_pos;
 	event_send(c, id, level, op, kind, key.dev, key.ino, off, ret > 0 ? ret : 0, ret);
 }
 
-static __always_inline int record_fd(int fd, int dir, __u64 off, long ret)
+static __always_inline int record_fd_task(struct task_struct *task, int fd, int dir,
+					  __u64 off, long ret)
 {
-	record_file_io(task_fd_file(bpf_get_current_task_btf(), fd), IOPAT_LEVEL_SYSCALL,
+	record_file_io(task, task_fd_file(task, fd), IOPAT_LEVEL_SYSCALL,
 		       dir == IOPAT_WRITE ? IOPAT_OP_WRITE : IOPAT_OP_READ, off, ret);
 	return 0;
+}
+
+static __always_inline int record_fd(int fd, int dir, __u64 off, long ret)
+{
+	return record_fd_task(bpf_get_current_task_btf(), fd, dir, off, ret);
 }
 
 /* Global: verified once, for the loops of the rare calls. */
@@ -264,9 +285,9 @@ __noinline int record_fd_global(int fd, int dir, __u64 off, __u64 bytes)
 
 __noinline int record_fsync(int fd)
 {
-	struct file *f = task_fd_file(bpf_get_current_task_btf(), fd);
+	struct task_struct *task = bpf_get_current_task_btf();
 
-	record_file_io(f, IOPAT_LEVEL_SYSCALL, IOPAT_OP_FSYNC, 0, 0);
+	record_file_io(task, task_fd_file(task, fd), IOPAT_LEVEL_SYSCALL, IOPAT_OP_FSYNC, 0, 0);
 	return 0;
 }
 
@@ -280,7 +301,7 @@ int BPF_PROG(record_sys_exit, struct pt_regs *regs, long ret)
 	if (sys_rw_decode(nr, regs, &fd, &dir, &off)) {
 		/* transfers, and failures other than "try again" */
 		if (ret > 0 || (ret < 0 && ret != -11))
-			record_fd(fd, dir, off, ret);
+			record_fd_task(syscall_task(regs), fd, dir, off, ret);
 		return 0;
 	}
 	switch (nr) {
@@ -318,7 +339,8 @@ int BPF_PROG(record_io_uring_complete, void *ring_ctx, void *req_ptr,
 	if (op < 0)
 		return 0;
 	rw = bpf_rdonly_cast(&req->cmd, bpf_core_type_id_kernel(struct io_rw));
-	record_file_io(req->file, IOPAT_LEVEL_SYSCALL, op, rw->kiocb.ki_pos - res, res);
+	record_file_io(bpf_get_current_task_btf(), req->file, IOPAT_LEVEL_SYSCALL, op,
+		       rw->kiocb.ki_pos - res, res);
 	return 0;
 }
 
@@ -340,12 +362,13 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 	inode = mapping->host;
 	if (inode_key(inode, &key))
 		return 0;
-	kind = inode_kind(inode);
 	c = rec_cpu_get();
 	id = bpf_get_current_pid_tgid();
-	if (kind < 0 || !c || !current_is_recorded(c, id))
+	if (!c || !current_is_recorded(c, id))
 		return 0;
-	path_note(c, key.dev, key.ino, inode, NULL, kind);
+	kind = file_kind_note(c, key.dev, key.ino, inode, NULL);
+	if (kind < 0)
+		return 0;
 	bytes = folio_bytes(folio);
 	event_send(c, id, IOPAT_LEVEL_CACHE, IOPAT_OP_READ, kind, key.dev, key.ino,
 		   (__u64)folio->index << 12, bytes, bytes);
@@ -517,6 +540,7 @@ int BPF_PROG(record_process_exit, struct task_struct *task)
 {
 	struct iopat_proc_event *p;
 
+	task_memo_forget();
 	if (task->signal->live.counter != 0)
 		return 0;	/* not the last thread */
 	if (!task_is_recorded(task->tgid))

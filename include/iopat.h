@@ -216,7 +216,7 @@ struct iopat_event {
 };
 
 /* `record`: events sent together (IOPAT_EVENT_BATCH at most). */
-#define IOPAT_EVENT_BATCH 32
+#define IOPAT_EVENT_BATCH 64
 
 struct iopat_event_batch {
 	__u8 type;		/* IOPAT_REC_BATCH */
@@ -237,8 +237,11 @@ struct iopat_rec_cpu {
 	/* the clock: ts was read at jiffies */
 	__u64 ts;
 	__u64 jiffies;
-	/* the last file an event was sent for: its path has been sent */
+	/* the last file an event was sent for (tgid 1: valid): its path has
+	 * been sent, and its kind is last_kind */
 	struct iopat_file_key last_file;
+	__s32 last_kind;
+	__u32 pad;
 	struct iopat_event_batch batch;
 };
 

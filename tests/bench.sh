@@ -164,7 +164,7 @@ EMPTY_HOOK=${EMPTY_HOOK:-$ROOT/build/bench/empty_hook}
 mode_empty() {
 	[ -x "$EMPTY_HOOK" ] || die "not built: $EMPTY_HOOK (make build/bench/empty_hook)"
 	local rc=0 pid
-	coproc EMPTY { "$EMPTY_HOOK"; }
+	coproc EMPTY { exec "$EMPTY_HOOK"; }
 	pid=$EMPTY_PID
 	read -r -u "${EMPTY[0]}" _ || die "empty_hook did not attach"
 	fio "$@" || rc=$?
@@ -265,11 +265,27 @@ run_under_bpftrace() {
 	return $rc
 }
 
+# Tracing programs still loaded from an earlier mode (a tracer that has not
+# finished tearing down) would slow every later run: wait for them to go,
+# and refuse to measure while any stays.
+wait_detached() {
+	local i left
+	command -v bpftool >/dev/null || return 0
+	for ((i = 0; i < 100; i++)); do
+		left=$(bpftool prog show 2>/dev/null |
+			grep -cE 'name (iopat_|record_|empty_sys_exit)' || true)
+		((left == 0)) && return 0
+		sleep 0.1
+	done
+	die "$left tracing programs from an earlier run are still loaded"
+}
+
 # run_one JOB MODE: prints the read ops/s of one run and fio's CPU time
 # (user + system) per operation in ns: what tracing adds to each call,
 # less sensitive than throughput to other tenants of the machine.
 run_one() {
 	local job=$1 mode=$2 out args
+	wait_detached
 	mapfile -t args < <(job_args "$job")
 	job_prepare "$job"
 	out=$WORK/fio.json

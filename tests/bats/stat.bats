@@ -223,6 +223,23 @@ fio_file() {
 	num_ge "$n" 20 "processes with write_bytes 1048576"
 }
 
+# Processes started one after another reuse the kernel stack of the one
+# that just exited: each must still be charged its own bytes, not a
+# predecessor's.
+@test "100 processes in a row, each its own size: every one charged exactly" {
+	run "$IOPAT" stat --json -o "$OUT" -- sh -c '
+		i=1
+		while [ $i -le 100 ]; do
+			dd if=/dev/zero of="$1/seq.$i" bs=4096 count=$i status=none
+			i=$((i + 1))
+		done' sh "$TESTDIR"
+	assert_success
+	num_eq "$(jget "$OUT" .totals.write_bytes)" $((4096 * 5050)) totals.write_bytes
+	run jq -r '[.processes[] | select(.comm == "dd") | .write_bytes / 4096] | sort | map(tostring) | join(" ")' "$OUT"
+	assert_success
+	assert_output "$(seq -s ' ' 1 100)"
+}
+
 # --------------------------------------------------------- exit codes, CLI
 
 @test "exit code of the command is passed through" {

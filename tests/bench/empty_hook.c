@@ -9,28 +9,28 @@
 #include <bpf/libbpf.h>
 #include "empty.skel.h"
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	stop = 1;
-}
-
 int main(void)
 {
-	struct empty_bpf *skel = empty_bpf__open_and_load();
+	struct empty_bpf *skel;
+	sigset_t stop;
+	int sig;
+
+	/* blocked before anything else, taken by sigwait(): a signal that
+	 * comes early waits for it instead of being lost */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	skel = empty_bpf__open_and_load();
 
 	if (!skel || empty_bpf__attach(skel)) {
 		fprintf(stderr, "empty_hook: cannot load or attach\n");
 		empty_bpf__destroy(skel);
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	printf("attached\n");
 	fflush(stdout);
-	while (!stop)
-		pause();
+	sigwait(&stop, &sig);
 	empty_bpf__destroy(skel);
 	return 0;
 }
