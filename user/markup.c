@@ -57,9 +57,12 @@ static void escape_text(FILE *out, const char *str, size_t max_chars, escape_asc
 	}
 }
 
+/* Every character that can start or end Markdown markup (emphasis, code,
+ * links and images, tables, HTML, strike-through, headings) is escaped;
+ * CommonMark allows a backslash before any ASCII punctuation. */
 static void md_ascii(FILE *out, char c)
 {
-	if (strchr("\\`*_[]|<>&~", c))
+	if (strchr("\\`*_[]|<>&~#!", c))
 		fputc('\\', out);
 	fputc(c, out);
 }

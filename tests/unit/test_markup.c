@@ -69,6 +69,7 @@ static void md_markup_characters_are_escaped(void **state)
 	expect_md("[x](javascript:1)", "\\[x\\](javascript:1)");
 	expect_md("a\\|b", "a\\\\\\|b");
 	expect_md("&lt; ~~s~~", "\\&lt; \\~\\~s\\~\\~");
+	expect_md("# h1 ![i]", "\\# h1 \\!\\[i\\]");
 }
 
 /* Not one unescaped pipe survives, whatever precedes it. */
