@@ -52,6 +52,8 @@ APP_OBJS := $(APP_SRCS:user/%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
+# i386 programs, no C library: the system calls of 32-bit tasks
+WORKLOADS += $(patsubst tests/workloads32/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads32/*.c))
 
 all: $(BUILD)/iopat $(WORKLOADS)
 
@@ -84,6 +86,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(BUILD)
 $(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h) | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+
+$(BUILD)/workloads/%: tests/workloads32/%.c | $(BUILD)
+	$(call msg,CC32,$@)
+	$(Q)$(CC) -m32 -O2 -Wall -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
+		-static $< -o $@
 
 # vendor/vmlinux.h is committed; regenerate it from the running kernel.
 vmlinux:

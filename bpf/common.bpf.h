@@ -60,6 +60,23 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define NR_preadv2 327
 #define NR_pwritev2 328
 
+/* i386 numbers of the same calls, for 32-bit tasks (arguments in bx, cx,
+ * dx, si, di; 64-bit offsets split low si, high di). */
+#define NR32_read 3
+#define NR32_write 4
+#define NR32_fsync 118
+#define NR32_readv 145
+#define NR32_writev 146
+#define NR32_fdatasync 148
+#define NR32_pread64 180
+#define NR32_pwrite64 181
+#define NR32_preadv 333
+#define NR32_pwritev 334
+#define NR32_preadv2 378
+#define NR32_pwritev2 379
+
+#define TS_COMPAT 0x0002	/* thread_info.status: in a 32-bit system call */
+
 /* aio opcodes (include/uapi/linux/aio_abi.h). */
 #define IOCB_CMD_PREAD 0
 #define IOCB_CMD_PWRITE 1
@@ -303,11 +320,56 @@ static __always_inline bool sys_rw_decode(long nr, struct pt_regs *regs, int *fd
 	return false;
 }
 
+/* The same for a 32-bit task's call, by its i386 number. */
+static __always_inline bool sys_rw_decode32(long nr, struct pt_regs *regs, int *fd, int *dir,
+					    __u64 *off)
+{
+	__u64 pos = (__u32)regs->si | (__u64)(__u32)regs->di << 32;
+
+	*fd = (int)regs->bx;
+	switch (nr) {
+	case NR32_read:
+	case NR32_readv:
+		*dir = IOPAT_READ;
+		*off = NO_OFFSET;
+		return true;
+	case NR32_write:
+	case NR32_writev:
+		*dir = IOPAT_WRITE;
+		*off = NO_OFFSET;
+		return true;
+	case NR32_pread64:
+	case NR32_preadv:
+	case NR32_preadv2:	/* -1: at the file position, which is NO_OFFSET */
+		*dir = IOPAT_READ;
+		*off = pos;
+		return true;
+	case NR32_pwrite64:
+	case NR32_pwritev:
+	case NR32_pwritev2:
+		*dir = IOPAT_WRITE;
+		*off = pos;
+		return true;
+	}
+	return false;
+}
+
 /* The calls handled apart: they read user memory or move two files. */
 static __always_inline bool sys_is_rare(long nr)
 {
 	return nr == NR_sendfile || nr == NR_copy_file_range || nr == NR_io_submit ||
 	       nr == NR_fsync || nr == NR_fdatasync;
+}
+
+static __always_inline bool sys_is_io32(long nr)
+{
+	switch (nr) {
+	case NR32_read: case NR32_write: case NR32_readv: case NR32_writev:
+	case NR32_pread64: case NR32_pwrite64: case NR32_preadv: case NR32_pwritev:
+	case NR32_preadv2: case NR32_pwritev2: case NR32_fsync: case NR32_fdatasync:
+		return true;
+	}
+	return false;
 }
 
 /* For each iocb that io_submit(ctx, n, iocbpp) submitted, calls
@@ -458,6 +520,50 @@ static __always_inline struct task_struct *syscall_task(struct pt_regs *regs)
 static __always_inline void task_memo_forget(void)
 {
 	__sync_fetch_and_add(&task_exit_gen, 1);
+}
+
+static __always_inline bool task_in_compat_syscall(struct task_struct *task)
+{
+	return task->thread_info.status & TS_COMPAT;
+}
+
+enum sys_class {
+	SYS_OTHER,	/* not a call iopat counts */
+	SYS_RW,		/* a read or write on *fd: *dir, at *off */
+	SYS_FSYNC,	/* fsync or fdatasync of *fd */
+	SYS_RARE,	/* sendfile, copy_file_range, io_submit (64-bit tasks) */
+};
+
+/* What a system call that is exiting is to iopat, from its number read in
+ * the table of the task's ABI. *task is the current task for SYS_RW and
+ * SYS_FSYNC. The 64-bit transfer calls cost one look at the task; the
+ * numbers of the 32-bit ones one more comparison. sendfile,
+ * copy_file_range and io_submit of 32-bit tasks are not decoded. */
+static __always_inline enum sys_class sys_classify(long nr, struct pt_regs *regs,
+						   struct task_struct **task, int *fd,
+						   int *dir, __u64 *off)
+{
+	if (sys_rw_decode(nr, regs, fd, dir, off)) {
+		*task = syscall_task(regs);
+		/* none of these numbers is a transfer in the i386 table */
+		return task_in_compat_syscall(*task) ? SYS_OTHER : SYS_RW;
+	}
+	if (sys_is_rare(nr)) {
+		*task = syscall_task(regs);
+		if (task_in_compat_syscall(*task))
+			return SYS_OTHER;
+		*fd = regs->di;
+		return nr == NR_fsync || nr == NR_fdatasync ? SYS_FSYNC : SYS_RARE;
+	}
+	if (!sys_is_io32(nr))
+		return SYS_OTHER;
+	*task = syscall_task(regs);
+	if (!task_in_compat_syscall(*task))
+		return SYS_OTHER;
+	if (sys_rw_decode32(nr, regs, fd, dir, off))
+		return SYS_RW;
+	*fd = (int)regs->bx;
+	return SYS_FSYNC;
 }
 
 static __always_inline void count_drop_n(__u32 reason, __u64 n)

@@ -456,23 +456,12 @@ static __always_inline void account_rare_syscall(long nr, struct pt_regs *regs, 
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-	if (!pid_is_tracked(tgid))
+	if (!pid_is_tracked(tgid) || ret <= 0)
 		return;
-	switch (nr) {
-	case NR_sendfile:
-	case NR_copy_file_range:
-		if (ret > 0)
-			two_file_call_for_each(nr, regs, ret, account_fd);
-		return;
-	case NR_io_submit:
-		if (ret > 0)
-			iocb_for_each(regs->dx, ret, account_fd, account_fsync_fd);
-		return;
-	default:	/* fsync, fdatasync */
-		if (ret == 0)
-			account_fsync(tgid, regs->di);
-		return;
-	}
+	if (nr == NR_io_submit)
+		iocb_for_each(regs->dx, ret, account_fd, account_fsync_fd);
+	else	/* sendfile, copy_file_range */
+		two_file_call_for_each(nr, regs, ret, account_fd);
 }
 
 /* One program for every system call of interest, told apart by number.
@@ -482,14 +471,24 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = regs->orig_ax;
+	struct task_struct *task;
 	int fd, dir;
 	__u64 off;
 
-	if (sys_rw_decode(nr, regs, &fd, &dir, &off)) {
+	switch (sys_classify(nr, regs, &task, &fd, &dir, &off)) {
+	case SYS_RW:
 		if (ret > 0)
-			account_fd_inline(syscall_task(regs), fd, dir, off, ret);
-	} else if (sys_is_rare(nr)) {
+			account_fd_inline(task, fd, dir, off, ret);
+		break;
+	case SYS_FSYNC:
+		if (ret == 0 && pid_is_tracked(task->tgid))
+			account_fsync(task->tgid, fd);
+		break;
+	case SYS_RARE:
 		account_rare_syscall(nr, regs, ret);
+		break;
+	default:
+		break;
 	}
 	return 0;
 }

@@ -295,29 +295,30 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(record_sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = regs->orig_ax;
+	struct task_struct *task;
 	int fd, dir;
 	__u64 off;
 
-	if (sys_rw_decode(nr, regs, &fd, &dir, &off)) {
+	switch (sys_classify(nr, regs, &task, &fd, &dir, &off)) {
+	case SYS_RW:
 		/* transfers, and failures other than "try again" */
 		if (ret > 0 || (ret < 0 && ret != -11))
-			record_fd_task(syscall_task(regs), fd, dir, off, ret);
-		return 0;
-	}
-	switch (nr) {
-	case NR_sendfile:
-	case NR_copy_file_range:
-		if (ret > 0)
+			record_fd_task(task, fd, dir, off, ret);
+		break;
+	case SYS_FSYNC:
+		if (ret == 0)
+			record_file_io(task, task_fd_file(task, fd), IOPAT_LEVEL_SYSCALL,
+				       IOPAT_OP_FSYNC, 0, 0);
+		break;
+	case SYS_RARE:
+		if (ret <= 0)
+			break;
+		if (nr == NR_io_submit)
+			iocb_for_each(regs->dx, ret, record_fd_global, record_fsync);
+		else	/* sendfile, copy_file_range */
 			two_file_call_for_each(nr, regs, ret, record_fd_global);
 		break;
-	case NR_io_submit:
-		if (ret > 0)
-			iocb_for_each(regs->dx, ret, record_fd_global, record_fsync);
-		break;
-	case NR_fsync:
-	case NR_fdatasync:
-		if (ret == 0)
-			record_fsync(regs->di);
+	default:
 		break;
 	}
 	return 0;

@@ -78,6 +78,18 @@ events_written() {
 	num_ge "$(jq '.hosts[0].workloads[0].members | length' "$REPORT")" 2 "job members"
 }
 
+@test "record a 32-bit program: its i386 calls are the events" {
+	"$WORKLOADS/io32" "$TESTDIR/probe32" 2>/dev/null || skip "this kernel does not run 32-bit programs"
+	run "$IOPAT" record -o "$TRACE" -- "$WORKLOADS/io32" "$TESTDIR/io32.dat"
+	assert_success
+	run "$IOPAT" report --format json -o "$REPORT" "$TRACE"
+	assert_success
+	num_eq "$(jget "$REPORT" .hosts[0].totals.write_bytes)" $((32 * 4096)) write_bytes
+	num_eq "$(jget "$REPORT" .hosts[0].totals.read_bytes)" $((32 * 4096)) read_bytes
+	num_eq "$(jget "$REPORT" .hosts[0].totals.read_ops)" 32 read_ops
+	num_eq "$(jget "$REPORT" .hosts[0].totals.fsyncs)" 1 fsyncs
+}
+
 @test "export jsonl: as many events as record wrote; csv and chrome agree" {
 	make_file "$TESTDIR/data" 8
 	record_fio "$TESTDIR/fio.json" --filename="$TESTDIR/data" --rw=read --bs=4k \

@@ -240,6 +240,26 @@ fio_file() {
 	assert_output "$(seq -s ' ' 1 100)"
 }
 
+# A 32-bit program's calls go through the i386 table: its own numbers and
+# registers, read as such (and its lseek, 19, is not taken for readv).
+@test "32-bit program: reads, writes and fsync counted from the i386 calls" {
+	[ -x "$WORKLOADS/io32" ] || fail "build/workloads/io32 not built"
+	if ! "$WORKLOADS/io32" "$TESTDIR/probe32" 2>/dev/null; then
+		grep -qx 'CONFIG_IA32_EMULATION=y' <(zcat /proc/config.gz 2>/dev/null) &&
+			fail "io32 failed on a kernel with IA32 emulation"
+		skip "this kernel does not run 32-bit programs"
+	fi
+	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/io32" "$TESTDIR/io32.dat"
+	assert_success
+	num_eq "$(jget "$OUT" .totals.write_bytes)" $((32 * 4096)) totals.write_bytes
+	num_eq "$(jget "$OUT" .totals.write_ops)" 32 totals.write_ops
+	num_eq "$(jget "$OUT" .totals.read_bytes)" $((32 * 4096)) totals.read_bytes
+	num_eq "$(jget "$OUT" .totals.read_ops)" 32 totals.read_ops
+	num_eq "$(jget "$OUT" .totals.fsyncs)" 1 totals.fsyncs
+	num_eq "$(jget "$OUT" .totals.files)" 1 totals.files
+	num_eq "$(jget "$OUT" .totals.seq_read_pct)" 100 totals.seq_read_pct
+}
+
 # --------------------------------------------------------- exit codes, CLI
 
 @test "exit code of the command is passed through" {
