@@ -255,10 +255,22 @@ static __always_inline __u64 user_iov_bytes(__u64 uiov, __u64 cnt)
  * fault's error code, not a call number). */
 static __always_inline bool in_write_syscall(void)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 
 	if ((long)regs->ax != -ENOSYS)
 		return false;
+	if (task->thread_info.status & TS_COMPAT) {
+		switch (regs->orig_ax) {
+		case NR32_write:
+		case NR32_pwrite64:
+		case NR32_writev:
+		case NR32_pwritev:
+		case NR32_pwritev2:
+			return true;
+		}
+		return false;
+	}
 	switch (regs->orig_ax) {
 	case NR_write:
 	case NR_pwrite64:
