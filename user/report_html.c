@@ -190,29 +190,47 @@ struct throughput {
 	double x_max, y_max;
 };
 
-static void throughput_add(struct throughput *t, const struct report_workload *w, size_t k,
-			   bool write)
+/* One direction of a series, from x0 seconds on; takes title (may be
+ * NULL). */
+static void throughput_add(struct throughput *t, const struct timeseries *ts, double x0,
+			   const char *color, bool write, char *title)
 {
 	struct svg_series *s = &t->s[t->n];
-	double *y = series_rates(&w->ts, write);
+	double *y = series_rates(ts, write);
 
-	if (!y)
+	if (!y) {
+		free(title);
 		return;
+	}
 	s->y = y;
-	s->n = w->ts.n;
-	s->dx = w->ts.step_s;
-	s->color = palette[k];
+	s->n = ts->n;
+	s->x0 = x0;
+	s->dx = ts->step_s;
+	s->color = color;
 	s->dashed = write;
-	if (asprintf(&t->titles[t->n], "%s (%u) %s", w->name, w->pid,
-		     write ? "written" : "read") < 0)
-		t->titles[t->n] = NULL;
-	s->title = t->titles[t->n];
+	t->titles[t->n] = title;
+	s->title = title;
 	for (size_t i = 0; i < s->n; i++)
 		if (y[i] > t->y_max)
 			t->y_max = y[i];
-	if (s->n * s->dx > t->x_max)
-		t->x_max = s->n * s->dx;
+	if (x0 + s->n * s->dx > t->x_max)
+		t->x_max = x0 + s->n * s->dx;
 	t->n++;
+}
+
+static char *direction_title(const char *what, bool write)
+{
+	char *s;
+
+	return asprintf(&s, "%s %s", what, write ? "written" : "read") < 0 ? NULL : s;
+}
+
+static void throughput_free(struct throughput *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free((double *)t->s[i].y);
+		free(t->titles[i]);
+	}
 }
 
 /* A short solid or dashed line and what it stands for. */
@@ -223,45 +241,115 @@ static void line_key(FILE *out, bool dashed, const char *what)
 		dashed ? " stroke-dasharray=\"6 4\"" : "", what);
 }
 
-static void throughput_legend(FILE *out, const struct report_host *h, size_t n)
+/* Colours keyed to labels[0..n), then the line style of each direction. */
+static void throughput_legend(FILE *out, char *const *labels, size_t n)
 {
 	fputs("<ul class=\"legend\">\n", out);
-	for (size_t k = 0; k < n; k++) {
-		char *label = workload_label(&h->w[k]);
-
-		legend_item(out, palette[k], label ? label : h->w[k].name);
-		free(label);
-	}
+	for (size_t k = 0; k < n; k++)
+		legend_item(out, palette[k], labels[k] ? labels[k] : "?");
 	fputs("</ul>\n<ul class=\"legend\">\n", out);
 	line_key(out, false, "read");
 	line_key(out, true, "written");
 	fputs("</ul>\n", out);
 }
 
+/* labels[0..n) and t: the chart and its legend, then freed. */
+static void throughput_chart(FILE *out, struct throughput *t, char **labels, size_t n,
+			     const char *label)
+{
+	struct svg_line_chart c = {
+		.width = CHART_W, .height = 320, .series = t->s, .n = t->n, .label = label,
+	};
+
+	svg_axis_init(&c.x, SVG_SECONDS, t->x_max, NULL);
+	svg_axis_init(&c.y, SVG_RATE, t->y_max, NULL);
+	svg_line_chart(out, &c);
+	throughput_legend(out, labels, n);
+	fputs("</figure>\n", out);
+	throughput_free(t);
+	for (size_t k = 0; k < n; k++)
+		free(labels[k]);
+}
+
 static void throughput_figure(FILE *out, const struct report_host *h)
 {
 	struct throughput t = { .x_max = h->duration_s };
 	size_t n = h->nw < CHART_WORKLOADS ? h->nw : CHART_WORKLOADS;
-	struct svg_line_chart c = {
-		.width = CHART_W, .height = 320, .series = t.s,
-		.label = "throughput over time per workload",
-	};
+	char *labels[CHART_WORKLOADS] = {};
 
 	for (size_t k = 0; k < n; k++) {
-		throughput_add(&t, &h->w[k], k, false);
-		throughput_add(&t, &h->w[k], k, true);
+		labels[k] = workload_label(&h->w[k]);
+		for (int write = 0; write < 2; write++)
+			throughput_add(&t, &h->w[k].ts, 0, palette[k], write,
+				       direction_title(labels[k] ? labels[k] : h->w[k].name,
+						       write));
 	}
-	c.n = t.n;
-	svg_axis_init(&c.x, SVG_SECONDS, t.x_max, NULL);
-	svg_axis_init(&c.y, SVG_RATE, t.y_max, NULL);
 	figure_begin(out, "Throughput over time (system calls), busiest workloads");
-	svg_line_chart(out, &c);
-	throughput_legend(out, h, n);
-	fputs("</figure>\n", out);
-	for (size_t i = 0; i < t.n; i++) {
-		free((double *)t.s[i].y);
-		free(t.titles[i]);
+	throughput_chart(out, &t, labels, n, "throughput over time per workload");
+}
+
+/* Where each trace starts on one time axis (x0, seconds): on the wall
+ * clock when every trace has its boot time and together they span at most
+ * four times the longest one (traces of the same period), else each from
+ * its own start. Returns whether the wall clock is used; *first: the
+ * trace that starts first. */
+static bool hosts_align(const struct report *r, size_t n, double *x0, size_t *first)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	double longest = 0;
+
+	for (size_t i = 0; i < n; i++)
+		x0[i] = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct report_host *h = &r->hosts[i];
+
+		if (h->duration_s > longest)
+			longest = h->duration_s;
+		if (!h->rp.boot_time_ns)
+			return false;
+		if (h->rp.boot_time_ns + h->t0_ns < lo) {
+			lo = h->rp.boot_time_ns + h->t0_ns;
+			*first = i;
+		}
+		if (h->rp.boot_time_ns + h->t1_ns > hi)
+			hi = h->rp.boot_time_ns + h->t1_ns;
 	}
+	if (!n || hi < lo || (hi - lo) / 1e9 > 4 * longest)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		x0[i] = (r->hosts[i].rp.boot_time_ns + r->hosts[i].t0_ns - lo) / 1e9;
+	return true;
+}
+
+static void hosts_throughput_figure(FILE *out, const struct report *r)
+{
+	size_t n = r->nhosts < CHART_WORKLOADS ? r->nhosts : CHART_WORKLOADS;
+	char *labels[CHART_WORKLOADS] = {}, caption[160], when[64];
+	double x0[CHART_WORKLOADS];
+	struct throughput t = { 0 };
+	size_t first = 0;
+	bool wall = hosts_align(r, n, x0, &first);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct report_host *h = &r->hosts[i];
+
+		if (asprintf(&labels[i], "%s: %s", h->rp.host ? h->rp.host : "?", h->file) < 0)
+			labels[i] = NULL;
+		for (int write = 0; write < 2; write++)
+			throughput_add(&t, &h->ts, x0[i], palette[i], write,
+				       direction_title(labels[i] ? labels[i] : h->file, write));
+	}
+	if (wall) {
+		report_wall_time(when, sizeof(when), &r->hosts[first], r->hosts[first].t0_ns);
+		snprintf(caption, sizeof(caption),
+			 "Throughput over time per trace (system calls), on the wall clock from %s",
+			 when);
+	} else {
+		snprintf(caption, sizeof(caption), "Throughput over time per trace (system calls), "
+			 "each from its own start");
+	}
+	figure_begin(out, caption);
+	throughput_chart(out, &t, labels, n, "throughput over time per trace");
 }
 
 /* ---- sizes ---- */
@@ -471,6 +559,7 @@ out:
 static void html_combined_figures(struct doc *d, const struct report *r)
 {
 	doc_heading(d, 3, "Charts");
+	hosts_throughput_figure(d->out, r);
 	hosts_rw_figure(d->out, r);
 	stage_tier_figure(d->out, r->stage_bytes, r->tier_bytes);
 }

@@ -260,7 +260,7 @@ static struct frame plot_frame(double width, double height, double left, double 
 static void line_point(FILE *out, const struct frame *f, const struct svg_line_chart *c,
 		       const struct svg_series *s, size_t i, double *x, double *y)
 {
-	*x = f->x + f->w * frac((i + 0.5) * s->dx, c->x.top);
+	*x = f->x + f->w * frac(s->x0 + (i + 0.5) * s->dx, c->x.top);
 	*y = f->y + f->h * (1 - frac(s->y[i], c->y.top));
 }
 

@@ -42,11 +42,11 @@ unsigned int svg_axis_ticks(const struct svg_axis *a);
 /* A value as text for a tooltip: "1.50 MiB", "12.3k", "4.0 s". */
 char *svg_value_text(char *buf, size_t len, enum svg_kind kind, double v);
 
-/* One line: point i at x = (i + 0.5) * dx, y[i]. */
+/* One line: point i at x = x0 + (i + 0.5) * dx, y[i]. */
 struct svg_series {
 	const double *y;
 	size_t n;
-	double dx;
+	double x0, dx;
 	const char *color;
 	bool dashed;
 	const char *title;	/* tooltip, untrusted; may be NULL */

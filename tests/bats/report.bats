@@ -125,6 +125,16 @@ html_clean() {
 	assert_success
 	html_clean "$TESTDIR/r.html"
 	grep -qF '<h2>Combined (2 traces)</h2>' "$TESTDIR/r.html" || fail "no combined section"
+	# the combined throughput chart: one line per trace and direction
+	sed -n '/<h2>Combined/,$p' "$TESTDIR/r.html" >"$TESTDIR/combined.html"
+	grep -q 'Throughput over time per trace' "$TESTDIR/combined.html" ||
+		fail "no throughput chart in the combined section"
+	for t in a b; do
+		for dir in read written; do
+			grep -qF "$t.iotrace $dir</title>" "$TESTDIR/combined.html" ||
+				fail "no $dir line for $t.iotrace in the combined chart"
+		done
+	done
 }
 
 @test "an empty trace renders: charts say no data, no nan" {
