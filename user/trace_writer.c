@@ -8,7 +8,7 @@
 #include "varint.h"
 
 #define DEFAULT_CHUNK (1u << 20)
-#define ZSTD_LEVEL 3
+#define ZSTD_LEVEL 1	/* fast: the recorder's CPU matters more than 0.3 byte per event */
 /* the largest single record: a PROC with four long strings, or META */
 #define RECORD_MAX (64u << 10)
 
