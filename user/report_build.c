@@ -28,8 +28,10 @@ char *report_wall_time(char *buf, size_t len, const struct report_host *h, uint6
 	return buf;
 }
 
-/* The series of a process, made on first use. */
-static struct timeseries *proc_series(struct report_host *h, uint32_t pid)
+/* The series of a process, made on first use at ts_ns: it starts at the
+ * host's one-second point that holds ts_ns, so that a short process late
+ * in a long trace keeps a few points, not every second before it. */
+static struct timeseries *proc_series(struct report_host *h, uint32_t pid, uint64_t ts_ns)
 {
 	int added;
 	long i;
@@ -54,7 +56,9 @@ static struct timeseries *proc_series(struct report_host *h, uint32_t pid)
 		h->cap_pts = cap;
 	}
 	if (added) {
-		timeseries_init(&h->pts[i], h->t0_ns, 1, REPORT_PROC_POINTS);
+		uint64_t sec = ts_ns > h->t0_ns ? (ts_ns - h->t0_ns) / 1000000000ULL : 0;
+
+		timeseries_init(&h->pts[i], h->t0_ns + sec * 1000000000ULL, 1, REPORT_PROC_POINTS);
 		h->pts_pid[i] = pid;
 	}
 	h->last_pid = pid;
@@ -82,7 +86,7 @@ static void note_series(struct report_host *h, const struct trace_event *e)
 		d.read_ops = 1;
 	}
 	timeseries_add(&h->ts, e->ts_ns, &d);
-	t = proc_series(h, e->pid);
+	t = proc_series(h, e->pid, e->ts_ns);
 	if (t)
 		timeseries_add(t, e->ts_ns, &d);
 }
@@ -162,7 +166,7 @@ static int workload_series(struct report_host *h, struct report_workload *w,
 			continue;
 		t = &h->pts[i];
 		for (size_t j = 0; j < t->n; j++) {
-			uint64_t at = h->t0_ns + (uint64_t)(j * t->step_s * 1e9);
+			uint64_t at = t->t0_ns + (uint64_t)(j * t->step_s * 1e9);
 
 			if (timeseries_add(&w->ts, at, &t->p[j]))
 				return -ENOMEM;

@@ -40,7 +40,7 @@ static long point_for(struct timeseries *t, uint64_t ts_ns)
 	while ((i = (size_t)(off / t->step_s)) >= t->max)
 		merge_pairs(t);
 	if (i >= t->cap) {
-		size_t cap = t->cap ? t->cap : 16;
+		size_t cap = t->cap ? t->cap : 4;
 		void *p;
 
 		while (cap <= i)
