@@ -249,40 +249,6 @@ static __always_inline __u64 user_iov_bytes(__u64 uiov, __u64 cnt)
 
 #define ENOSYS 38
 
-/* Whether the current task is inside a write-family system call. On
- * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
- * which tells a system call from a page fault (whose orig_ax holds the
- * fault's error code, not a call number). */
-static __always_inline bool in_write_syscall(void)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-
-	if ((long)regs->ax != -ENOSYS)
-		return false;
-	if (task->thread_info.status & TS_COMPAT) {
-		switch (regs->orig_ax) {
-		case NR32_write:
-		case NR32_pwrite64:
-		case NR32_writev:
-		case NR32_pwritev:
-		case NR32_pwritev2:
-			return true;
-		}
-		return false;
-	}
-	switch (regs->orig_ax) {
-	case NR_write:
-	case NR_pwrite64:
-	case NR_writev:
-	case NR_pwritev:
-	case NR_pwritev2:
-	case NR_io_submit:
-		return true;
-	}
-	return false;
-}
-
 static __always_inline __u32 rq_dev(struct request *rq)
 {
 	struct block_device *part = rq->part;
@@ -366,22 +332,31 @@ static __always_inline bool sys_rw_decode32(long nr, struct pt_regs *regs, int *
 	return false;
 }
 
+/* Whether the current task is inside a write-family system call. On
+ * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
+ * which tells a system call from a page fault (whose orig_ax holds the
+ * fault's error code, not a call number). */
+static __always_inline bool in_write_syscall(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	long nr = regs->orig_ax;
+	int fd, dir;
+	__u64 off;
+
+	if ((long)regs->ax != -ENOSYS)
+		return false;
+	if (task->thread_info.status & TS_COMPAT)
+		return sys_rw_decode32(nr, regs, &fd, &dir, &off) && dir == IOPAT_WRITE;
+	return nr == NR_io_submit ||
+	       (sys_rw_decode(nr, regs, &fd, &dir, &off) && dir == IOPAT_WRITE);
+}
+
 /* The calls handled apart: they read user memory or move two files. */
 static __always_inline bool sys_is_rare(long nr)
 {
 	return nr == NR_sendfile || nr == NR_copy_file_range || nr == NR_io_submit ||
 	       nr == NR_fsync || nr == NR_fdatasync;
-}
-
-static __always_inline bool sys_is_io32(long nr)
-{
-	switch (nr) {
-	case NR32_read: case NR32_write: case NR32_readv: case NR32_writev:
-	case NR32_pread64: case NR32_pwrite64: case NR32_preadv: case NR32_pwritev:
-	case NR32_preadv2: case NR32_pwritev2: case NR32_fsync: case NR32_fdatasync:
-		return true;
-	}
-	return false;
 }
 
 /* For each iocb that io_submit(ctx, n, iocbpp) submitted, calls
@@ -548,13 +523,15 @@ enum sys_class {
 
 /* What a system call that is exiting is to iopat, from its number read in
  * the table of the task's ABI. *task is the current task for SYS_RW and
- * SYS_FSYNC. The 64-bit transfer calls cost one look at the task; the
- * numbers of the 32-bit ones one more comparison. sendfile,
+ * SYS_FSYNC (and SYS_RARE). The calls of interest cost one look at the
+ * task; any other call only the comparisons of its number. sendfile,
  * copy_file_range and io_submit of 32-bit tasks are not decoded. */
 static __always_inline enum sys_class sys_classify(long nr, struct pt_regs *regs,
 						   struct task_struct **task, int *fd,
 						   int *dir, __u64 *off)
 {
+	enum sys_class cls;
+
 	if (sys_rw_decode(nr, regs, fd, dir, off)) {
 		*task = syscall_task(regs);
 		/* none of these numbers is a transfer in the i386 table */
@@ -567,15 +544,14 @@ static __always_inline enum sys_class sys_classify(long nr, struct pt_regs *regs
 		*fd = regs->di;
 		return nr == NR_fsync || nr == NR_fdatasync ? SYS_FSYNC : SYS_RARE;
 	}
-	if (!sys_is_io32(nr))
+	if (sys_rw_decode32(nr, regs, fd, dir, off))
+		cls = SYS_RW;
+	else if (nr == NR32_fsync || nr == NR32_fdatasync)
+		cls = SYS_FSYNC;
+	else
 		return SYS_OTHER;
 	*task = syscall_task(regs);
-	if (!task_in_compat_syscall(*task))
-		return SYS_OTHER;
-	if (sys_rw_decode32(nr, regs, fd, dir, off))
-		return SYS_RW;
-	*fd = (int)regs->bx;
-	return SYS_FSYNC;
+	return task_in_compat_syscall(*task) ? cls : SYS_OTHER;
 }
 
 static __always_inline void count_drop_n(__u32 reason, __u64 n)

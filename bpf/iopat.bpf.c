@@ -452,10 +452,9 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 
 /* The system calls that read user memory or bypass the per-CPU slot:
  * checked against the tracked set first. */
-static __always_inline void account_rare_syscall(long nr, struct pt_regs *regs, long ret)
+static __always_inline void account_rare_syscall(__u32 tgid, long nr, struct pt_regs *regs,
+						 long ret)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
 	if (!pid_is_tracked(tgid) || ret <= 0)
 		return;
 	if (nr == NR_io_submit)
@@ -485,7 +484,7 @@ int BPF_PROG(iopat_sys_exit, struct pt_regs *regs, long ret)
 			account_fsync(task->tgid, fd);
 		break;
 	case SYS_RARE:
-		account_rare_syscall(nr, regs, ret);
+		account_rare_syscall(task->tgid, nr, regs, ret);
 		break;
 	default:
 		break;

@@ -272,23 +272,21 @@ static __always_inline int record_fd_task(struct task_struct *task, int fd, int 
 	return 0;
 }
 
-static __always_inline int record_fd(int fd, int dir, __u64 off, long ret)
+static __always_inline int record_fsync_task(struct task_struct *task, int fd)
 {
-	return record_fd_task(bpf_get_current_task_btf(), fd, dir, off, ret);
+	record_file_io(task, task_fd_file(task, fd), IOPAT_LEVEL_SYSCALL, IOPAT_OP_FSYNC, 0, 0);
+	return 0;
 }
 
 /* Global: verified once, for the loops of the rare calls. */
 __noinline int record_fd_global(int fd, int dir, __u64 off, __u64 bytes)
 {
-	return record_fd(fd, dir, off, bytes);
+	return record_fd_task(bpf_get_current_task_btf(), fd, dir, off, bytes);
 }
 
 __noinline int record_fsync(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	record_file_io(task, task_fd_file(task, fd), IOPAT_LEVEL_SYSCALL, IOPAT_OP_FSYNC, 0, 0);
-	return 0;
+	return record_fsync_task(bpf_get_current_task_btf(), fd);
 }
 
 SEC("tp_btf/sys_exit")
@@ -307,8 +305,7 @@ int BPF_PROG(record_sys_exit, struct pt_regs *regs, long ret)
 		break;
 	case SYS_FSYNC:
 		if (ret == 0)
-			record_file_io(task, task_fd_file(task, fd), IOPAT_LEVEL_SYSCALL,
-				       IOPAT_OP_FSYNC, 0, 0);
+			record_fsync_task(task, fd);
 		break;
 	case SYS_RARE:
 		if (ret <= 0)
