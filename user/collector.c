@@ -133,8 +133,7 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 		fprintf(stderr, "iopat: cannot attach BPF programs: %s\n", strerror(-err));
 		goto fail;
 	}
-	/* tasks that exited before the exit program was attached */
-	__atomic_fetch_add(&c->skel->bss->task_exit_gen, 1, __ATOMIC_SEQ_CST);
+	hooks_forget_tasks(&c->skel->bss->task_exit_gen);
 	c->paths_rb = ring_buffer__new(bpf_map__fd(c->skel->maps.paths), on_path_record, c,
 				       NULL);
 	if (!c->paths_rb) {

@@ -101,3 +101,8 @@ uint64_t hooks_recursion_misses(struct bpf_object *obj)
 	}
 	return total;
 }
+
+void hooks_forget_tasks(volatile __u64 *task_exit_gen)
+{
+	__atomic_fetch_add(task_exit_gen, 1, __ATOMIC_SEQ_CST);
+}

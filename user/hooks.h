@@ -17,4 +17,10 @@ int hooks_choose(struct bpf_object *obj, const char *prefix, char *list, size_t 
  * on that CPU (bpf_prog_info.recursion_misses), summed. */
 uint64_t hooks_recursion_misses(struct bpf_object *obj);
 
+/* Once every program of an object is attached: the system-call exit
+ * programs forget the tasks they remember (bpf/common.bpf.h, task_memo),
+ * as tasks that exited before the exit program was attached were not
+ * counted in task_exit_gen. Takes the object's .bss task_exit_gen. */
+void hooks_forget_tasks(volatile __u64 *task_exit_gen);
+
 #endif

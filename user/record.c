@@ -613,8 +613,7 @@ int do_record(int argc, char **argv)
 		fprintf(stderr, "iopat record: cannot attach BPF programs: %s\n", strerror(-opt));
 		goto out;
 	}
-	/* tasks that exited before the exit program was attached */
-	__atomic_fetch_add(&r.skel->bss->task_exit_gen, 1, __ATOMIC_SEQ_CST);
+	hooks_forget_tasks(&r.skel->bss->task_exit_gen);
 	t0 = r.drops_ns = r.last_chunk_ns = clock_ns(CLOCK_MONOTONIC);
 	if (duration > 0)
 		deadline = t0 + (uint64_t)(duration * 1e9);

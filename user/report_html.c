@@ -168,6 +168,14 @@ static char *workload_label(const struct report_workload *w)
 	return asprintf(&s, "%s (%u)", w->name, w->pid) < 0 ? NULL : s;
 }
 
+/* "host: file" of a trace, or NULL when out of memory. */
+static char *trace_label(const struct report_host *h)
+{
+	char *s;
+
+	return asprintf(&s, "%s: %s", h->rp.host ? h->rp.host : "?", h->file) < 0 ? NULL : s;
+}
+
 /* ---- throughput over time ---- */
 
 /* One direction of a workload's series in bytes per second. */
@@ -333,8 +341,7 @@ static void hosts_throughput_figure(FILE *out, const struct report *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct report_host *h = &r->hosts[i];
 
-		if (asprintf(&labels[i], "%s: %s", h->rp.host ? h->rp.host : "?", h->file) < 0)
-			labels[i] = NULL;
+		labels[i] = trace_label(h);
 		for (int write = 0; write < 2; write++)
 			throughput_add(&t, &h->ts, x0[i], palette[i], write,
 				       direction_title(labels[i] ? labels[i] : h->file, write));
@@ -539,8 +546,7 @@ static void hosts_rw_figure(FILE *out, const struct report *r)
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const struct report_host *h = &r->hosts[i];
 
-		if (asprintf(&labels[i], "%s: %s", h->rp.host ? h->rp.host : "?", h->file) < 0)
-			labels[i] = NULL;
+		labels[i] = trace_label(h);
 		rows[i].label = labels[i] ? labels[i] : h->file;
 		rows[i].value[0] = h->total.read_bytes;
 		rows[i].value[1] = h->total.write_bytes;
