@@ -736,9 +736,13 @@ int BPF_PROG(iopat_process_exit, struct task_struct *p)
 	 * thread of the process exits. */
 	if (p->signal->live.counter != 0)
 		return 0;
-	/* its pid may be reused by an untracked process: refill the slots */
-	if (filter_tracked && bpf_map_lookup_elem(&tracked, &tgid))
+	/* its pid may be reused by an untracked process: untrack it, and
+	 * refill the slots; an untracked process is not ours to close */
+	if (filter_tracked) {
+		if (bpf_map_delete_elem(&tracked, &tgid))
+			return 0;
 		__sync_fetch_and_add(&track_gen, 1);
+	}
 	e = bpf_map_lookup_elem(&procs, &tgid);
 	if (!e)
 		return 0;

@@ -537,11 +537,18 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(record_process_exit, struct task_struct *task)
 {
 	struct iopat_proc_event *p;
+	__u32 tgid = task->tgid;
+	bool recorded;
 
 	task_memo_forget();
 	if (task->signal->live.counter != 0)
 		return 0;	/* not the last thread */
-	if (!task_is_recorded(task->tgid))
+	recorded = task_is_recorded(tgid);
+	/* its pid may be reused by a process outside the recording (block
+	 * requests are attributed when submitted: none is lost) */
+	if (filter_tracked && !bpf_map_delete_elem(&tracked, &tgid))
+		__sync_fetch_and_add(&track_gen, 1);
+	if (!recorded)
 		return 0;
 	p = proc_event(IOPAT_PROC_EXITED, task->tgid);
 	if (!p)

@@ -466,3 +466,34 @@ run_as_nobody() {
 	fi
 	run "${nobody[@]}" "$bin" "$@"
 }
+
+# traced_child_then_wait DIR: the script of a traced command that starts
+# one child (its pid in DIR/child), lets it exit, then waits for DIR/go.
+TRACED_CHILD_THEN_WAIT='sh -c "echo \$\$ >\"\$1/child\"" sh "$1"
+	while [ ! -e "$1/go" ]; do sleep 0.1; done'
+
+# read_as_pid PID FILE: read FILE (cat) in a new process that has pid PID,
+# which the kernel hands out next once ns_last_pid is PID - 1. Another
+# fork on the host may take it first: tried up to 50 times.
+read_as_pid() {
+	local want=$1 file=$2 got
+	for _ in $(seq 1 50); do
+		echo $((want - 1)) >/proc/sys/kernel/ns_last_pid
+		sh -c 'echo $$ >"$1"; exec cat "$2" >/dev/null' sh "$TESTDIR/got" "$file"
+		got=$(cat "$TESTDIR/got")
+		[ "$got" = "$want" ] && return 0
+	done
+	fail "could not start a process with pid $want (got $got)"
+}
+
+# wait_child_gone DIR: the pid in DIR/child, once written and gone.
+wait_child_gone() {
+	local i pid
+	for i in $(seq 1 200); do
+		[ -s "$1/child" ] && break
+		sleep 0.05
+	done
+	pid=$(cat "$1/child") || fail "the traced command did not start its child"
+	while [ -d "/proc/$pid" ]; do sleep 0.05; done
+	echo "$pid"
+}

@@ -240,6 +240,22 @@ fio_file() {
 	assert_output "$(seq -s ' ' 1 100)"
 }
 
+# A traced process's pid, once it has exited, may go to any process on
+# the host: that one is not traced.
+@test "a pid reused after a traced process exited is not counted" {
+	make_file "$TESTDIR/other" 1
+	"$IOPAT" stat --json -o "$OUT" -- sh -c "$TRACED_CHILD_THEN_WAIT" sh "$TESTDIR" \
+		3>&- </dev/null &
+	local stat_pid=$! pid
+	pid=$(wait_child_gone "$TESTDIR")
+	read_as_pid "$pid" "$TESTDIR/other"
+	touch "$TESTDIR/go"
+	wait "$stat_pid" || fail "iopat stat failed"
+	note "pid $pid reused by cat: $(jq -c "[.processes[] | select(.pid == $pid) | {comm, read_bytes}]" "$OUT")"
+	run jq -e '[.processes[] | select(.comm == "cat" or .read_bytes >= 1048576)] | length == 0' "$OUT"
+	assert_success
+}
+
 # A 32-bit program's calls go through the i386 table: its own numbers and
 # registers, read as such (and its lseek, 19, is not taken for readv).
 @test "32-bit program: reads, writes and fsync counted from the i386 calls" {
