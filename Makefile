@@ -31,7 +31,7 @@ endif
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libncurses-dev bats bats-assert bats-support libcmocka-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
-	bpftrace tmux util-linux e2fsprogs procps libxml2-utils
+	bpftrace tmux util-linux e2fsprogs procps libxml2-utils time
 
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h
@@ -46,7 +46,7 @@ PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/tui_detail.c user/devnames.c user/group_resolve.c user/hooks.c user/procfs.c \
 	    user/child.c user/record.c user/export.c user/trace_cli.c user/top_replay.c \
-	    user/report.c user/report_build.c user/report_doc.c user/report_md.c user/report_html.c
+	    user/report.c user/report_build.c user/report_fold.c user/report_doc.c user/report_md.c user/report_html.c
 PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
 APP_OBJS := $(APP_SRCS:user/%.c=$(BUILD)/%.o)
 

@@ -253,7 +253,7 @@ struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid)
 
 	if (!t->n)
 		return NULL;
-	return bsearch(&key, t->rows, t->n, sizeof(*t->rows), cmp_row_pid);
+	return t->n ? bsearch(&key, t->rows, t->n, sizeof(*t->rows), cmp_row_pid) : NULL;
 }
 
 void proc_table_free(struct proc_table *t)

@@ -348,7 +348,7 @@ static int cmp_pid(const void *a, const void *b)
 /* pids must be sorted */
 static bool pid_in(uint32_t pid, const uint32_t *pids, size_t n)
 {
-	return bsearch(&pid, pids, n, sizeof(*pids), cmp_pid) != NULL;
+	return n && bsearch(&pid, pids, n, sizeof(*pids), cmp_pid) != NULL;
 }
 
 void collector_forget(struct collector *c, const struct raw_snapshot *s,

@@ -54,7 +54,7 @@ struct lineage *lineage_find(const struct lineage_table *t, uint32_t pid)
 {
 	struct lineage key = { .pid = pid };
 
-	return bsearch(&key, t->v, t->n, sizeof(*t->v), cmp_lineage);
+	return t->n ? bsearch(&key, t->v, t->n, sizeof(*t->v), cmp_lineage) : NULL;
 }
 
 int lineage_insert(struct lineage_table *t, const struct lineage *e)
@@ -138,7 +138,7 @@ bool job_boundary(const struct lineage *p, uint32_t self_pid)
  * pids) ends there. */
 #define JOB_MAX_DEPTH 64
 
-static void resolve_one(struct lineage_table *t, struct lineage *e, uint32_t self_pid)
+void lineage_resolve(struct lineage_table *t, struct lineage *e, uint32_t self_pid)
 {
 	struct lineage *path[JOB_MAX_DEPTH], *x = e, *q;
 	char comm[IOPAT_COMM_LEN + 1];
@@ -172,7 +172,7 @@ void lineage_resolve_jobs(struct lineage_table *t, uint32_t self_pid)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (!t->v[i].root)
-			resolve_one(t, &t->v[i], self_pid);
+			lineage_resolve(t, &t->v[i], self_pid);
 	/* a root still in the table has the name it has now */
 	for (size_t i = 0; i < t->n; i++) {
 		const struct lineage *root = lineage_find(t, t->v[i].root);
@@ -290,7 +290,7 @@ static int cmp_row_key(const void *k, const void *row)
 
 const struct group_row *group_set_find(const struct group_set *s, const struct group_key *k)
 {
-	return bsearch(k, s->rows, s->n, sizeof(*s->rows), cmp_row_key);
+	return s->n ? bsearch(k, s->rows, s->n, sizeof(*s->rows), cmp_row_key) : NULL;
 }
 
 /* ---- counts over time ---- */

@@ -72,6 +72,8 @@ bool job_boundary(const struct lineage *p, uint32_t self_pid);
  * the table (a parent missing from it ends the walk); root_comm is the
  * root's name as the table has it now, while the root is in it. */
 void lineage_resolve_jobs(struct lineage_table *t, uint32_t self_pid);
+/* The same for one entry of the table (and the entries on its way up). */
+void lineage_resolve(struct lineage_table *t, struct lineage *e, uint32_t self_pid);
 
 /* ---- keys and rows ---- */
 

@@ -223,7 +223,7 @@ static int cmp_cgroup(const void *k, const void *e)
 
 const char *cgroup_name(struct cgroup_names *c, uint64_t id)
 {
-	struct cgroup_name *e = bsearch(&id, c->v, c->n, sizeof(*c->v), cmp_cgroup);
+	struct cgroup_name *e = c->n ? bsearch(&id, c->v, c->n, sizeof(*c->v), cmp_cgroup) : NULL;
 	char unknown[40];
 	size_t i;
 

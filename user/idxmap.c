@@ -74,6 +74,39 @@ long idxmap_get(struct idxmap *m, uint64_t key, int *added)
 	return (long)m->n - 1;
 }
 
+int idxmap_filter(struct idxmap *m, int (*keep)(uint64_t key, size_t i, void *ctx), void *ctx,
+		  void *const *vals, const size_t *sz, size_t nv)
+{
+	uint64_t *by_idx;
+	size_t n = 0;
+
+	if (!m->n)
+		return 0;
+	by_idx = malloc(m->n * sizeof(*by_idx));
+	if (!by_idx)
+		return -ENOMEM;
+	for (size_t s = 0; s < m->cap; s++)
+		if (m->idx[s])
+			by_idx[m->idx[s] - 1] = m->keys[s];
+	memset(m->idx, 0, m->cap * sizeof(*m->idx));
+	/* kept entries move down, never up: i >= n */
+	for (size_t i = 0; i < m->n; i++) {
+		size_t s;
+
+		if (!keep(by_idx[i], i, ctx))
+			continue;
+		s = probe(m->keys, m->idx, m->cap, by_idx[i]);
+		m->keys[s] = by_idx[i];
+		m->idx[s] = (uint32_t)(n + 1);
+		for (size_t j = 0; j < nv && i != n; j++)
+			memcpy((char *)vals[j] + n * sz[j], (char *)vals[j] + i * sz[j], sz[j]);
+		n++;
+	}
+	m->n = n;
+	free(by_idx);
+	return 0;
+}
+
 void idxmap_free(struct idxmap *m)
 {
 	free(m->keys);

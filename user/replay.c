@@ -62,26 +62,40 @@ static void set_str(struct replay *rp, char **dst, struct trace_str s, bool cmdl
 	*dst = p;
 }
 
-/* The process entry of pid, created (named "?") when new. */
+/* The process entry of pid, created (named "?") when new, or made anew
+ * when its process was forgotten. */
 static struct iopat_proc *proc_get(struct replay *rp, uint32_t pid, uint64_t ts)
 {
 	int added;
 	long i = idxmap_get(&rp->proc_idx, pid, &added);
+	struct replay_proc_info *info;
 
 	if (i < 0 || ensure((void **)&rp->procs, &rp->cap_procs, sizeof(*rp->procs), i) ||
 	    ensure((void **)&rp->info, &rp->cap_info, sizeof(*rp->info), i)) {
 		rp->oom = -ENOMEM;
 		return NULL;
 	}
-	if (added) {
+	info = &rp->info[i];
+	if (added || info->forgotten) {
 		struct iopat_proc *p = &rp->procs[i];
 
+		if (info->forgotten)
+			rp->nforgotten--;
 		memset(p, 0, sizeof(*p));
+		memset(info, 0, sizeof(*info));
+		info->life = ++rp->next_life;
 		p->tgid = pid;
 		p->start_ns = ts;
 		strcpy(p->comm, pid == IOPAT_PID_WRITEBACK ? "[writeback]" : "?");
+		rp->created = true;
+		rp->created_pid = pid;
 	}
 	return &rp->procs[i];
+}
+
+static uint32_t life_of(const struct replay *rp, const struct iopat_proc *p)
+{
+	return rp->info[p - rp->procs].life;
 }
 
 static void apply_meta(struct replay *rp, const struct trace_meta *m)
@@ -120,6 +134,7 @@ static void apply_proc(struct replay *rp, const struct trace_proc *tp)
 	if (!p)
 		return;
 	info = &rp->info[p - rp->procs];
+	info->described = true;
 	if (tp->why == IOPAT_PROC_FORK || tp->why == IOPAT_PROC_EXEC) {
 		/* a new life for this pid: an exec keeps the counts */
 		p->exited = 0;
@@ -193,7 +208,7 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 
 	if (!f)
 		return;
-	i = idxmap_get(&rp->pf_idx, (uint64_t)e->pid << 32 | e->file_id, &added);
+	i = idxmap_get(&rp->pf_idx, (uint64_t)life_of(rp, p) << 32 | e->file_id, &added);
 	if (i < 0 || ensure((void **)&rp->pfs, &rp->cap_pfs, sizeof(*rp->pfs), i)) {
 		rp->oom = -ENOMEM;
 		return;
@@ -230,17 +245,32 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 	p->size_hist[dir][hist_size_bucket(e->bytes)]++;
 }
 
-static void apply_device(struct replay *rp, const struct trace_event *e)
+static int note_dev(struct replay *rp, uint32_t dev)
+{
+	for (size_t i = 0; i < rp->ndev_list; i++)
+		if (rp->dev_list[i] == dev)
+			return 0;
+	if (ensure((void **)&rp->dev_list, &rp->cap_dev_list, sizeof(*rp->dev_list),
+		   rp->ndev_list))
+		return -ENOMEM;
+	rp->dev_list[rp->ndev_list++] = dev;
+	return 0;
+}
+
+static void apply_device(struct replay *rp, const struct iopat_proc *p,
+			 const struct trace_event *e)
 {
 	int dir = e->op == IOPAT_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
 	struct iopat_dev_dir_stats *d;
 	struct iopat_dev_stats *st;
 	uint64_t sector = e->off >> 9;
+	uint32_t life = life_of(rp, p);
 	int added;
-	long i = idxmap_get(&rp->dev_idx, (uint64_t)e->pid << 32 | e->dev, &added);
+	long i = idxmap_get(&rp->dev_idx, (uint64_t)life << 32 | e->dev, &added);
 
 	if (i < 0 || ensure((void **)&rp->devs, &rp->cap_devs, sizeof(*rp->devs), i) ||
-	    ensure((void **)&rp->dev_keys, &rp->cap_dev_keys, sizeof(*rp->dev_keys), i)) {
+	    ensure((void **)&rp->dev_keys, &rp->cap_dev_keys, sizeof(*rp->dev_keys), i) ||
+	    ensure((void **)&rp->dev_life, &rp->cap_dev_life, sizeof(*rp->dev_life), i)) {
 		rp->oom = -ENOMEM;
 		return;
 	}
@@ -249,6 +279,11 @@ static void apply_device(struct replay *rp, const struct trace_event *e)
 		memset(st, 0, sizeof(*st));
 		rp->dev_keys[i].tgid = e->pid;
 		rp->dev_keys[i].dev = e->dev;
+		rp->dev_life[i] = life;
+		if (note_dev(rp, e->dev)) {
+			rp->oom = -ENOMEM;
+			return;
+		}
 	}
 	d = &st->dir[dir];
 	d->bytes += e->bytes;
@@ -273,7 +308,7 @@ static void apply_event(struct replay *rp, const struct trace_event *e)
 	if (!p)
 		return;
 	if (e->level == IOPAT_LEVEL_DEVICE) {
-		apply_device(rp, e);
+		apply_device(rp, p, e);
 		return;
 	}
 	if (e->op == IOPAT_OP_FSYNC) {
@@ -349,28 +384,134 @@ void replay_apply(struct replay *rp, const struct trace_record *rec)
 int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
 {
 	void *keys, *vals;
-	size_t np = rp->proc_idx.n, nd = rp->dev_idx.n;
+	size_t np = rp->proc_idx.n, nd = rp->dev_idx.n, k;
 
 	raw_snapshot_reset(s);
 	/* a trace without events has no arrays to copy from */
 	if (np) {
 		if (raw_snapshot_reserve_procs(s, np, &keys, &vals))
 			return -ENOMEM;
-		for (size_t i = 0; i < np; i++)
-			((__u32 *)keys)[i] = rp->procs[i].tgid;
-		memcpy(vals, rp->procs, np * sizeof(*rp->procs));
-		s->nprocs = np;
+		k = 0;
+		for (size_t i = 0; i < np; i++) {
+			if (rp->info[i].forgotten)
+				continue;
+			((__u32 *)keys)[k] = rp->procs[i].tgid;
+			((struct iopat_proc *)vals)[k++] = rp->procs[i];
+		}
+		s->nprocs = k;
 	}
 	if (nd) {
 		if (raw_snapshot_reserve_devs(s, nd, &keys, &vals))
 			return -ENOMEM;
-		memcpy(keys, rp->dev_keys, nd * sizeof(*rp->dev_keys));
-		memcpy(vals, rp->devs, nd * sizeof(*rp->devs));
-		s->ndevs = nd;
+		k = 0;
+		for (size_t i = 0; i < nd; i++) {
+			long p = idxmap_find(&rp->proc_idx, rp->dev_keys[i].tgid);
+
+			if (p < 0 || rp->info[p].forgotten || rp->info[p].life != rp->dev_life[i])
+				continue;
+			((struct iopat_dev_key *)keys)[k] = rp->dev_keys[i];
+			((struct iopat_dev_stats *)vals)[k++] = rp->devs[i];
+		}
+		s->ndevs = k;
 	}
 	memcpy(s->drops, rp->drops, sizeof(s->drops));
 	s->taken_ns = rp->last_ns;
 	return 0;
+}
+
+int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snapshot *s)
+{
+	long i = idxmap_find(&rp->proc_idx, pid);
+	uint32_t life;
+
+	raw_snapshot_reset(s);
+	if (i < 0 || rp->info[i].forgotten)
+		return -ENOENT;
+	if (raw_snapshot_add_proc(s, &rp->procs[i]))
+		return -ENOMEM;
+	life = rp->info[i].life;
+	for (size_t d = 0; d < rp->ndev_list; d++) {
+		long j = idxmap_find(&rp->dev_idx, (uint64_t)life << 32 | rp->dev_list[d]);
+
+		if (j >= 0 && raw_snapshot_add_dev(s, &rp->dev_keys[j], &rp->devs[j]))
+			return -ENOMEM;
+	}
+	memcpy(s->drops, rp->drops, sizeof(s->drops));
+	s->taken_ns = rp->last_ns;
+	return 0;
+}
+
+/* ---- forgetting ---- */
+
+struct live_lives {
+	const struct replay *rp;
+	uint8_t *bits;		/* by life */
+};
+
+static int keep_proc(uint64_t key, size_t i, void *ctx)
+{
+	(void)key;
+	return !((const struct replay *)ctx)->info[i].forgotten;
+}
+
+static int keep_life(uint64_t key, size_t i, void *ctx)
+{
+	const struct live_lives *l = ctx;
+	uint32_t life = key >> 32;
+
+	(void)i;
+	return l->bits[life / 8] >> (life % 8) & 1;
+}
+
+/* Drop the entries of forgotten processes: the process table, and the
+ * file and device entries of lives that have ended. */
+static int replay_compact(struct replay *rp)
+{
+	struct live_lives l = { rp, calloc(rp->next_life / 8 + 1, 1) };
+	void *pv[] = { rp->procs, rp->info };
+	size_t psz[] = { sizeof(*rp->procs), sizeof(*rp->info) };
+	void *dv[] = { rp->devs, rp->dev_keys, rp->dev_life };
+	size_t dsz[] = { sizeof(*rp->devs), sizeof(*rp->dev_keys), sizeof(*rp->dev_life) };
+	void *fv[] = { rp->pfs };
+	size_t fsz[] = { sizeof(*rp->pfs) };
+	int err;
+
+	if (!l.bits)
+		return -ENOMEM;
+	for (size_t i = 0; i < rp->proc_idx.n; i++)
+		if (!rp->info[i].forgotten)
+			l.bits[rp->info[i].life / 8] |= 1u << (rp->info[i].life % 8);
+	err = idxmap_filter(&rp->proc_idx, keep_proc, rp, pv, psz, 2);
+	if (!err)
+		err = idxmap_filter(&rp->dev_idx, keep_life, &l, dv, dsz, 3);
+	if (!err)
+		err = idxmap_filter(&rp->pf_idx, keep_life, &l, fv, fsz, 1);
+	if (!err)
+		rp->nforgotten = 0;
+	free(l.bits);
+	return err;
+}
+
+/* Forgotten entries are dropped once they are as many as the others. */
+#define REPLAY_COMPACT_MIN 1024
+
+void replay_forget(struct replay *rp, uint32_t pid)
+{
+	long i = idxmap_find(&rp->proc_idx, pid);
+	struct replay_proc_info *info;
+
+	if (i < 0 || rp->info[i].forgotten)
+		return;
+	info = &rp->info[i];
+	free(info->exe);
+	free(info->cmdline);
+	free(info->cgroup);
+	info->exe = info->cmdline = info->cgroup = NULL;
+	info->forgotten = true;
+	rp->nforgotten++;
+	if (rp->nforgotten >= REPLAY_COMPACT_MIN && rp->nforgotten * 2 >= rp->proc_idx.n &&
+	    replay_compact(rp))
+		rp->oom = -ENOMEM;
 }
 
 const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id)
@@ -384,14 +525,14 @@ const struct replay_proc_info *replay_proc_info(const struct replay *rp, uint32_
 {
 	long i = idxmap_find(&rp->proc_idx, pid);
 
-	return i < 0 ? NULL : &rp->info[i];
+	return i < 0 || rp->info[i].forgotten ? NULL : &rp->info[i];
 }
 
 const struct iopat_proc *replay_proc(const struct replay *rp, uint32_t pid)
 {
 	long i = idxmap_find(&rp->proc_idx, pid);
 
-	return i < 0 ? NULL : &rp->procs[i];
+	return i < 0 || rp->info[i].forgotten ? NULL : &rp->procs[i];
 }
 
 void replay_free(struct replay *rp)
@@ -411,6 +552,8 @@ void replay_free(struct replay *rp)
 	free(rp->info);
 	free(rp->dev_keys);
 	free(rp->devs);
+	free(rp->dev_life);
+	free(rp->dev_list);
 	free(rp->pfs);
 	free(rp->files);
 	free(rp->gaps);

@@ -29,6 +29,9 @@ struct replay_file {
 struct replay_proc_info {
 	char *exe, *cmdline, *cgroup;	/* cmdline: arguments joined by spaces */
 	bool gpu;
+	bool described;		/* a process record named it */
+	bool forgotten;		/* replay_forget: the entry is free */
+	uint32_t life;		/* this entry's serial: keys its files and devices */
 };
 
 /* Per (process, file): the position for sequentiality, bytes for the
@@ -50,12 +53,20 @@ struct replay {
 	struct iopat_proc *procs;
 	struct replay_proc_info *info;
 	size_t cap_procs, cap_info;
-	/* (pid, dev) */
+	uint32_t next_life;
+	size_t nforgotten;
+	/* the entry replay_apply made last (a process new to the replay) */
+	bool created;
+	uint32_t created_pid;
+	/* (life, dev); dev_life: the life of each */
 	struct idxmap dev_idx;
 	struct iopat_dev_key *dev_keys;
 	struct iopat_dev_stats *devs;
-	size_t cap_devs, cap_dev_keys;
-	/* (pid, file id) */
+	uint32_t *dev_life;
+	size_t cap_devs, cap_dev_keys, cap_dev_life;
+	uint32_t *dev_list;	/* the devices seen */
+	size_t ndev_list, cap_dev_list;
+	/* (life, file id) */
 	struct idxmap pf_idx;
 	struct replay_pf *pfs;
 	size_t cap_pfs;
@@ -85,6 +96,13 @@ void replay_apply(struct replay *rp, const struct trace_record *rec);
 /* The cumulative counters as a kernel snapshot (procs and devs; files
  * are left out). 0 or -ENOMEM. */
 int replay_snapshot(const struct replay *rp, struct raw_snapshot *s);
+/* One process's counters (its entry and its device entries) as a
+ * snapshot. 0, or -ENOMEM; -ENOENT when the replay has no such process. */
+int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snapshot *s);
+/* Free what the replay keeps of a process (for readers that take each
+ * process once: reports). A later record of its pid starts a new entry;
+ * snapshots leave forgotten processes out. */
+void replay_forget(struct replay *rp, uint32_t pid);
 /* A file by id, NULL when the trace never described it. */
 const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id);
 /* A process's extra information by pid, NULL when unknown. */

@@ -1,5 +1,5 @@
 /* `iopat report FILE... [--format text|md|json|html] [-o OUT]
- *  [--group pid|job|cgroup|comm] [--depth N] [--config FILE]` */
+ *  [--group pid|job|cgroup|comm] [--workloads N] [--depth N] [--config FILE]` */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -26,7 +26,8 @@ static void report_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iopat report FILE... [-f text|md|json|html] [-o OUT]\n"
-		"                    [--group pid|job|cgroup|comm] [--depth N] [--config FILE]\n\n"
+		"                    [--group pid|job|cgroup|comm] [--workloads N] [--depth N]\n"
+		"                    [--config FILE]\n\n"
 		"Tiering report from one or many traces (`iopat record`), per host and\n"
 		"combined: each workload's pipeline stage, tier, confidence and reasons;\n"
 		"directories hot, warm or cold with bytes, re-reads and last access;\n"
@@ -35,17 +36,21 @@ static void report_usage(FILE *out)
 		"                    charts as inline SVG)\n"
 		"  -o, --output OUT  write to OUT (whole or not at all) instead of stdout\n"
 		"  -g, --group BY    workloads by pid, job (default), cgroup or comm\n"
+		"  -n, --workloads N list the N workloads that moved the most bytes per\n"
+		"                    host (default %d); the others are summed in one line.\n"
+		"                    0: all (memory then grows with the workloads)\n"
 		"      --depth N     directory depth for the heat table (default 2)\n"
 		"      --config FILE thresholds ([classify], [heat], [bursts]; see README)\n"
 		"  -h, --help        this help\n\n"
 		"Damaged chunks are skipped with a warning naming the offset; exit 1 when\n"
-		"a file has nothing readable, 2 on bad usage.\n");
+		"a file has nothing readable, 2 on bad usage.\n", REPORT_MAX_WORKLOADS);
 }
 
 static void report_opts_default(struct report_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->group = GROUP_JOB;
+	o->max_workloads = REPORT_MAX_WORKLOADS;
 	o->depth = 2;
 	config_params_default(&o->params);
 }
@@ -56,6 +61,7 @@ int do_report(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "workloads", required_argument, NULL, 'n' },
 		{ "depth", required_argument, NULL, 'D' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -65,13 +71,13 @@ int do_report(int argc, char **argv)
 	struct report r = {};
 	struct outfile out = {};
 	const char *outpath = NULL;
-	char err[256];
+	char err[256], *end;
 	int opt, ret = 1;
 
 	report_opts_default(&r.opts);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "f:o:g:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:g:n:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			fmt = NULL;
@@ -91,6 +97,16 @@ int do_report(int argc, char **argv)
 			if (group_by_parse(optarg, &r.opts.group)) {
 				fprintf(stderr, "iopat report: unknown grouping '%s' "
 					"(pid, job, cgroup, comm)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			errno = 0;
+			r.opts.max_workloads = strtoul(optarg, &end, 10);
+			if (!optarg[0] || *end || optarg[0] == '-' || errno ||
+			    r.opts.max_workloads > 1000000) {
+				fprintf(stderr, "iopat report: --workloads: '%s' is not a whole number "
+					"from 0 to 1000000\n", optarg);
 				return 2;
 			}
 			break;
@@ -282,7 +298,7 @@ static void text_gaps(FILE *out, const struct report_host *h)
 
 static void text_host(FILE *out, const struct report *r, const struct report_host *h)
 {
-	char a[64], b[32], c[32], host[128];
+	char a[256], b[32], c[32], host[128];
 	const char *by = group_by_names[r->opts.group];
 
 	fprintf(out, "iopat report: %s\n", clean(host, sizeof(host), h->file, 100));
@@ -308,6 +324,8 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 		text_workload(out, h, &h->w[i]);
 	if (!h->nw)
 		fprintf(out, "  none\n");
+	if (h->other.workloads)
+		fprintf(out, "  %s\n", report_other_line(a, sizeof(a), h));
 	fprintf(out, "\n");
 	text_stage_line(out, h->stage_bytes, h->tier_bytes);
 	text_dirs(out, h, r->opts.depth);
@@ -363,10 +381,14 @@ static void json_workload(struct json_writer *jw, const struct report *r,
 	jw_object_start(jw);
 	json_process_head(jw, w->pid, w->ppid, w->name, 0, w->exited, w->gpu, &w->v);
 	if (r->opts.group != GROUP_PID) {
+		size_t listed = w->nmembers < REPORT_MEMBERS_LISTED ? w->nmembers :
+				REPORT_MEMBERS_LISTED;
+
 		jw_string_field(jw, "job", w->label ? w->label : "");
+		jw_uint_field(jw, "processes", w->nmembers);
 		jw_key(jw, "members");
 		jw_array_start(jw);
-		for (size_t i = 0; i < w->nmembers; i++)
+		for (size_t i = 0; i < listed; i++)
 			jw_uint(jw, w->members[i]);
 		jw_array_end(jw);
 	}
@@ -434,6 +456,12 @@ static void json_host(struct json_writer *jw, const struct report *r,
 	for (size_t i = 0; i < h->nw; i++)
 		json_workload(jw, r, &h->w[i]);
 	jw_array_end(jw);
+	jw_key(jw, "other_workloads");
+	jw_object_start(jw);
+	jw_uint_field(jw, "workloads", h->other.workloads);
+	jw_uint_field(jw, "processes", h->other.processes);
+	json_io_counters(jw, &h->other.io);
+	jw_object_end(jw);
 	json_stage_tier(jw, h->stage_bytes, h->tier_bytes);
 	json_dirs(jw, &h->heat);
 	json_sizing(jw, &h->sizing);

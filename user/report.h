@@ -15,6 +15,7 @@
 #include "trace_reader.h"
 
 #define REPORT_PROC_POINTS 512	/* chart points per workload */
+#define REPORT_MEMBERS_LISTED 4096	/* pids kept per workload (all are counted) */
 #define REPORT_HOST_POINTS (1u << 17)	/* per-second host samples kept */
 
 /* One process, or one group of processes (--group). */
@@ -23,8 +24,8 @@ struct report_workload {
 	uint32_t ppid;
 	char name[GROUP_LABEL_LEN];	/* comm, or the group's name */
 	const char *label;	/* job root / cgroup path / comm (groups) */
-	uint32_t *members;	/* pids, groups only */
-	size_t nmembers;
+	uint32_t *members;	/* pids, groups only: the first REPORT_MEMBERS_LISTED */
+	size_t nmembers;	/* processes */
 	bool exited, gpu;
 	uint32_t exit_code;
 	const char *exe, *cmdline, *cgroup;	/* from the trace; may be NULL */
@@ -36,8 +37,9 @@ struct report_workload {
 	struct timeseries ts;	/* system-call bytes and ops over time */
 };
 
-struct report_dev {
-	uint32_t dev;
+/* Workloads left out of the list (report_opts.max_workloads), summed. */
+struct report_other {
+	size_t workloads, processes;
 	struct io_totals io;
 };
 
@@ -52,23 +54,25 @@ struct report_host {
 	struct io_totals writeback;	/* kernel-thread block I/O */
 	struct report_workload *w;	/* sorted by bytes moved */
 	size_t nw;
-	struct report_dev *devs;
-	size_t ndevs;
+	struct report_other other;
 	struct dirheat heat;
 	struct sizing_result sizing;
 	struct timeseries ts;	/* the host, one point per second */
 	double stage_bytes[NSTAGES], tier_bytes[NTIERS];
-	/* while reading: per pid, the series */
+	/* while reading: per pid, the series (max 0: a free slot) */
 	struct idxmap ts_idx;
 	struct timeseries *pts;
 	uint32_t *pts_pid;
-	size_t cap_pts;
+	size_t cap_pts, pts_free;
 	uint32_t last_pid;
 	long last_ts;
 };
 
+#define REPORT_MAX_WORKLOADS 500	/* default of --workloads */
+
 struct report_opts {
 	enum group_by group;
+	size_t max_workloads;	/* listed per host; 0: all */
 	unsigned int depth;
 	struct config_params params;	/* [classify], [heat], [bursts] */
 };
@@ -84,8 +88,9 @@ struct report {
 	double p99_iops_sum, p99_bytes_per_s_sum;
 };
 
-/* Read one trace into host (streams it; memory grows with processes,
- * files and directories, not events). 0, or 1 after a printed message
+/* Read one trace into host (streams it; memory grows with the files,
+ * directories, workloads listed and processes alive at once, not with
+ * events or processes in all). 0, or 1 after a printed message
  * when nothing in the file is readable. */
 int report_read_host(struct report_host *h, const char *file, const struct report_opts *o);
 /* Sums over hosts, once every host is read. */
@@ -102,6 +107,12 @@ struct report_format {
 	const char *name;
 	void (*render)(FILE *out, const struct report *r);
 };
+
+/* The line that says what the workload list leaves out, or "" when it
+ * leaves nothing out. */
+char *report_other_line(char *buf, size_t len, const struct report_host *h);
+/* Workloads by bytes moved (syscall and device), then pid. */
+int report_workload_cmp(const void *a, const void *b);
 
 extern const struct report_format report_format_text, report_format_md, report_format_json,
 	report_format_html;

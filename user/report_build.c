@@ -5,8 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include "report.h"
-#include "group_resolve.h"
+#include "report_fold.h"
 #include "trace_cli.h"
+#include "units.h"
 
 double report_rel_s(const struct report_host *h, uint64_t ns)
 {
@@ -26,6 +27,33 @@ char *report_wall_time(char *buf, size_t len, const struct report_host *h, uint6
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
 	return buf;
+}
+
+char *report_other_line(char *buf, size_t len, const struct report_host *h)
+{
+	const struct report_other *x = &h->other;
+	char rb[32], wb[32];
+
+	if (!x->workloads) {
+		snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	snprintf(buf, len, "%zu smaller workload%s (%zu process%s), not listed: read %s, "
+		 "written %s (system calls); --workloads %zu lists them (0: all).",
+		 x->workloads, x->workloads == 1 ? "" : "s", x->processes,
+		 x->processes == 1 ? "" : "es", units_bytes(rb, sizeof(rb), x->io.read_bytes),
+		 units_bytes(wb, sizeof(wb), x->io.write_bytes), h->nw + x->workloads);
+	return buf;
+}
+
+/* The start of the host's clock: the recording's start, or the first
+ * time the trace shows. */
+static void host_t0(struct report_host *h, uint64_t ts_ns)
+{
+	if (h->t0_ns)
+		return;
+	h->t0_ns = h->rp.start_ns && h->rp.start_ns <= ts_ns ? h->rp.start_ns : ts_ns;
+	timeseries_init(&h->ts, h->t0_ns, 1, REPORT_HOST_POINTS);
 }
 
 /* The series of a process, made on first use at ts_ns: it starts at the
@@ -55,15 +83,42 @@ static struct timeseries *proc_series(struct report_host *h, uint32_t pid, uint6
 		h->pts_pid = b;
 		h->cap_pts = cap;
 	}
-	if (added) {
+	if (added || !h->pts[i].max) {
 		uint64_t sec = ts_ns > h->t0_ns ? (ts_ns - h->t0_ns) / 1000000000ULL : 0;
 
+		if (!added)
+			h->pts_free--;
 		timeseries_init(&h->pts[i], h->t0_ns + sec * 1000000000ULL, 1, REPORT_PROC_POINTS);
 		h->pts_pid[i] = pid;
 	}
 	h->last_pid = pid;
 	h->last_ts = i;
 	return &h->pts[i];
+}
+
+static int keep_series(uint64_t key, size_t i, void *ctx)
+{
+	(void)key;
+	return ((const struct report_host *)ctx)->pts[i].max != 0;
+}
+
+/* Free the series of a process taken into its workload; the slots are
+ * dropped once they are as many as the others. */
+static void proc_series_free(struct report_host *h, uint32_t pid)
+{
+	long i = idxmap_find(&h->ts_idx, pid);
+	void *v[] = { h->pts, h->pts_pid };
+	size_t sz[] = { sizeof(*h->pts), sizeof(*h->pts_pid) };
+
+	if (i < 0 || !h->pts[i].max)
+		return;
+	timeseries_free(&h->pts[i]);
+	h->pts[i].max = 0;
+	h->pts_free++;
+	h->last_ts = -1;
+	if (h->pts_free >= 1024 && h->pts_free * 2 >= h->ts_idx.n &&
+	    !idxmap_filter(&h->ts_idx, keep_series, h, v, sz, 2))
+		h->pts_free = 0;
 }
 
 /* Time series of system-call transfers, per process and for the host. */
@@ -74,10 +129,7 @@ static void note_series(struct report_host *h, const struct trace_event *e)
 
 	if (e->level != IOPAT_LEVEL_SYSCALL || e->op == IOPAT_OP_FSYNC || e->result <= 0)
 		return;
-	if (!h->t0_ns) {
-		h->t0_ns = h->rp.start_ns && h->rp.start_ns <= e->ts_ns ? h->rp.start_ns : e->ts_ns;
-		timeseries_init(&h->ts, h->t0_ns, 1, REPORT_HOST_POINTS);
-	}
+	host_t0(h, e->ts_ns);
 	if (e->op == IOPAT_OP_WRITE) {
 		d.write_bytes = e->bytes;
 		d.write_ops = 1;
@@ -149,243 +201,188 @@ static int build_sizing(struct report_host *h)
 	return 0;
 }
 
-/* A workload's series (the sum of its members'), duty cycle and bursts. */
-static int workload_series(struct report_host *h, struct report_workload *w,
-			   const uint32_t *pids, size_t n, const struct report_opts *o)
+/* A process is taken into its workload this long (of the trace's time)
+ * after its exit: events recorded before the exit can come later in the
+ * file, from another CPU's batch. Any that come later still are added to
+ * the same workload. */
+#define REPORT_TAKE_AFTER_NS 1000000000ULL
+
+struct pending {
+	uint32_t pid;
+	uint64_t due_ns;
+};
+
+/* The state of reading one trace. */
+struct host_reader {
+	struct report_host *h;
+	const struct report_opts *o;
+	struct report_fold fold;
+	struct pending *q;	/* processes to take, in due order */
+	size_t qhead, qn, qcap;
+	struct raw_snapshot snap;
+	struct proc_table rows;
+	int err;
+};
+
+static void host_start_clock(struct report_host *h)
 {
-	struct bursts b;
-	size_t busy = 0, alive = 0;
-	double from = w->start_s, to = w->end_s;
-
-	timeseries_init(&w->ts, h->t0_ns, 1, REPORT_PROC_POINTS);
-	for (size_t k = 0; k < n; k++) {
-		long i = idxmap_find(&h->ts_idx, pids[k]);
-		const struct timeseries *t;
-
-		if (i < 0)
-			continue;
-		t = &h->pts[i];
-		for (size_t j = 0; j < t->n; j++) {
-			uint64_t at = t->t0_ns + (uint64_t)(j * t->step_s * 1e9);
-
-			if (timeseries_add(&w->ts, at, &t->p[j]))
-				return -ENOMEM;
-		}
-	}
-	if (timeseries_extend(&w->ts, h->t0_ns + (uint64_t)(to * 1e9)))
-		return -ENOMEM;
-	bursts_init(&b, 0);
-	for (size_t j = 0; j < w->ts.n; j++) {
-		const struct ts_point *p = &w->ts.p[j];
-		double at = j * w->ts.step_s;
-
-		if (at + w->ts.step_s <= from || at > to)
-			continue;
-		alive++;
-		busy += p->read_ops + p->write_ops > 0;
-		if (bursts_add(&b, at, w->ts.step_s, p->write_bytes)) {
-			bursts_free(&b);
-			return -ENOMEM;
-		}
-	}
-	bursts_detect(&b, &o->params.bursts, &w->bursts);
-	bursts_free(&b);
-	w->duty = alive ? (double)busy / alive : -1;
-	return 0;
+	if (!h->t0_ns)
+		host_t0(h, h->rp.start_ns ? h->rp.start_ns : h->rp.first_ns);
 }
 
-static void workload_classify(struct report_host *h, struct report_workload *w,
-			      const struct report_opts *o)
+/* Add a process's counters to the host's and its workload's, and forget
+ * it. */
+static int take_process(struct host_reader *r, uint32_t pid)
 {
-	struct features f;
-	double life = w->end_s - w->start_s;
+	struct report_host *h = r->h;
+	const struct replay_proc_info *info = replay_proc_info(&h->rp, pid);
+	const struct proc_row *row;
+	long si;
+	int err;
 
-	features_from_totals(&f, &w->io, life > 0 ? life : h->duration_s, w->duty, w->gpu);
-	f.write_bursts = w->bursts.periodic ? w->bursts.count : 0;
-	f.burst_period_s = w->bursts.period_s;
-	f.burst_bytes = w->bursts.mean_bytes;
-	classify(&f, &o->params.classify, &w->v);
-}
+	if (!info)
+		return 0;
+	host_start_clock(h);
+	err = replay_proc_snapshot(&h->rp, pid, &r->snap);
+	if (!err)
+		err = aggregate_by_pid(&r->snap, &r->rows);
+	if (err)
+		return err;
+	row = proc_table_find(&r->rows, pid);
+	if (row && pid == IOPAT_PID_WRITEBACK) {
+		io_totals_add(&h->writeback, &row->io);
+	} else if (row) {
+		bool late = !info->described && report_fold_was_taken(&r->fold, pid);
 
-/* Identity of a workload from its leading process. */
-static void workload_identity(struct report_host *h, struct report_workload *w,
-			      const struct proc_row *p)
-{
-	const struct replay_proc_info *info = replay_proc_info(&h->rp, p->pid);
-	uint64_t end = p->exited && p->exit_ns ? p->exit_ns : h->t1_ns;
-
-	w->pid = p->pid;
-	w->ppid = p->ppid;
-	snprintf(w->name, sizeof(w->name), "%s", p->comm);
-	w->exited = p->exited;
-	w->exit_code = p->exit_code;
-	w->start_s = report_rel_s(h, p->start_ns);
-	w->end_s = report_rel_s(h, end);
-	if (info) {
-		w->exe = info->exe;
-		w->cmdline = info->cmdline;
-		w->cgroup = info->cgroup;
-		w->gpu = info->gpu;
+		si = idxmap_find(&h->ts_idx, pid);
+		io_totals_add(&h->total, &row->io);
+		err = report_fold_take(&r->fold, h, r->o, row, info,
+				       si >= 0 && h->pts[si].max ? &h->pts[si] : NULL, late);
 	}
-}
-
-static int cmp_workload(const void *a, const void *b)
-{
-	const struct report_workload *x = a, *y = b;
-	uint64_t bx = x->io.read_bytes + x->io.write_bytes + x->io.dev_read_bytes +
-		      x->io.dev_write_bytes;
-	uint64_t by = y->io.read_bytes + y->io.write_bytes + y->io.dev_read_bytes +
-		      y->io.dev_write_bytes;
-
-	if (bx != by)
-		return bx < by ? 1 : -1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-/* One workload per group (per process with --group pid). */
-static int build_workloads(struct report_host *h, const struct proc_table *t,
-			   const struct report_opts *o)
-{
-	struct group_input *in = calloc(t->n ? t->n : 1, sizeof(*in));
-	struct group_resolver res;
-	struct group_set gs = {};
-	int err = -ENOMEM;
-
-	group_resolver_init(&res, o->group);
-	group_resolver_set_offline(&res, &h->rp);
-	if (!in || group_resolver_run(&res, t))
-		goto out;
-	for (size_t i = 0; i < t->n; i++) {
-		in[i].pid = t->rows[i].pid;
-		in[i].exited = t->rows[i].exited;
-		in[i].key = res.keys[i];
-		in[i].label = res.labels[i];
-		in[i].io = &t->rows[i].io;
-	}
-	if (group_set_build(&gs, o->group, in, t->n))
-		goto out;
-	h->w = calloc(gs.n ? gs.n : 1, sizeof(*h->w));
-	if (!h->w)
-		goto out;
-	for (size_t g = 0; g < gs.n; g++) {
-		const struct group_row *row = &gs.rows[g];
-		struct report_workload *w = &h->w[h->nw++];
-		const uint32_t *pids = gs.members + row->first;
-		const struct proc_row *lead = proc_table_find((struct proc_table *)t, row->leader);
-
-		workload_identity(h, w, lead ? lead : &t->rows[0]);
-		w->io = row->io;
-		w->exited = row->exited;
-		if (o->group != GROUP_PID) {
-			w->members = malloc(row->n * sizeof(*w->members));
-			if (!w->members)
-				goto out;
-			memcpy(w->members, pids, row->n * sizeof(*pids));
-			w->nmembers = row->n;
-			snprintf(w->name, sizeof(w->name), "%s",
-				 group_row_name(o->group, row, lead ? lead->comm : ""));
-			w->label = strdup(row->label);
-		}
-		/* a group lives from its first member's start to its last's end */
-		for (size_t m = 0; m < row->n; m++) {
-			const struct proc_row *p = proc_table_find((struct proc_table *)t, pids[m]);
-			const struct replay_proc_info *info = replay_proc_info(&h->rp, pids[m]);
-
-			if (!p)
-				continue;
-			if (report_rel_s(h, p->start_ns) < w->start_s)
-				w->start_s = report_rel_s(h, p->start_ns);
-			if (!p->exited || report_rel_s(h, p->exit_ns) > w->end_s)
-				w->end_s = report_rel_s(h, p->exited ? p->exit_ns : h->t1_ns);
-			w->gpu |= info && info->gpu;
-		}
-		if (workload_series(h, w, pids, row->n, o))
-			goto out;
-		workload_classify(h, w, o);
-	}
-	qsort(h->w, h->nw, sizeof(*h->w), cmp_workload);
-	err = 0;
-out:
-	group_set_free(&gs);
-	group_resolver_free(&res);
-	free(in);
+	proc_series_free(h, pid);
+	replay_forget(&h->rp, pid);
 	return err;
 }
 
-static int build_devices(struct report_host *h, const struct raw_snapshot *s)
+static int queue_take(struct host_reader *r, uint32_t pid, uint64_t due_ns)
 {
-	h->devs = calloc(s->ndevs ? s->ndevs : 1, sizeof(*h->devs));
-	if (!h->devs)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->ndevs; i++) {
-		size_t k = 0;
-
-		if (s->dev_keys[i].tgid == IOPAT_PID_WRITEBACK)
-			continue;
-		while (k < h->ndevs && h->devs[k].dev != s->dev_keys[i].dev)
-			k++;
-		if (k == h->ndevs)
-			h->devs[h->ndevs++].dev = s->dev_keys[i].dev;
-		io_totals_add_dev(&h->devs[k].io, &s->dev_stats[i]);
+	if (r->qhead && r->qhead * 2 >= r->qn) {
+		memmove(r->q, r->q + r->qhead, (r->qn - r->qhead) * sizeof(*r->q));
+		r->qn -= r->qhead;
+		r->qhead = 0;
 	}
+	if (r->qn == r->qcap) {
+		size_t cap = r->qcap ? r->qcap * 2 : 64;
+		void *p = realloc(r->q, cap * sizeof(*r->q));
+
+		if (!p)
+			return -ENOMEM;
+		r->q = p;
+		r->qcap = cap;
+	}
+	r->q[r->qn].pid = pid;
+	r->q[r->qn++].due_ns = due_ns;
 	return 0;
 }
 
-/* Everything after the last record: counters, verdicts, heat, sizing. */
-static int build_host(struct report_host *h, const struct report_opts *o)
+/* Take the processes that are due: ended, and a while ago. */
+static int take_due(struct host_reader *r)
 {
-	struct raw_snapshot s = {};
-	struct proc_table t = {};
-	size_t keep = 0;
+	const struct replay *rp = &r->h->rp;
+	int err = 0;
+
+	while (!err && r->qhead < r->qn && r->q[r->qhead].due_ns <= rp->last_ns) {
+		uint32_t pid = r->q[r->qhead++].pid;
+		const struct iopat_proc *p = replay_proc(rp, pid);
+		const struct replay_proc_info *info = replay_proc_info(rp, pid);
+
+		/* a process that lives on (exec after a reused pid's exit)
+		 * waits for its own exit */
+		if (p && (p->exited || !info->described))
+			err = take_process(r, pid);
+	}
+	return err;
+}
+
+/* One record: into the replay, the series, the workloads. */
+static int read_record(struct host_reader *r, const struct trace_record *rec)
+{
+	struct report_host *h = r->h;
+	struct replay *rp = &h->rp;
+	const struct iopat_proc *p;
+	int err = 0;
+
+	/* a fork of a pid still known: its last life is over */
+	if (rec->tag == IOPAT_TAG_PROC && rec->proc.why == IOPAT_PROC_FORK &&
+	    replay_proc(rp, rec->proc.pid))
+		err = take_process(r, rec->proc.pid);
+	rp->created = false;
+	replay_apply(rp, rec);
+	switch (rec->tag) {
+	case IOPAT_TAG_EVENT:
+		note_series(h, &rec->ev);
+		/* an event after its process was taken */
+		if (rp->created && report_fold_was_taken(&r->fold, rec->ev.pid) && !err)
+			err = queue_take(r, rec->ev.pid, rec->ev.ts_ns + REPORT_TAKE_AFTER_NS);
+		break;
+	case IOPAT_TAG_EXIT:
+		if (!err)
+			err = queue_take(r, rec->exit.pid, rec->exit.ts_ns + REPORT_TAKE_AFTER_NS);
+		break;
+	case IOPAT_TAG_PROC:
+		p = replay_proc(rp, rec->proc.pid);
+		if (p && !err)
+			err = report_fold_note_proc(&r->fold, p, replay_proc_info(rp, p->tgid));
+		break;
+	default:
+		break;
+	}
+	if (!err && r->qhead < r->qn)
+		err = take_due(r);
+	return err ? err : rp->oom;
+}
+
+/* After the last record: every process left, then the verdicts, heat and
+ * sizing. */
+static int build_host(struct host_reader *r)
+{
+	struct report_host *h = r->h;
+	uint32_t *pids = NULL;
+	size_t n = 0;
 	int err;
 
 	h->t1_ns = h->rp.last_ns > h->t0_ns ? h->rp.last_ns : h->t0_ns;
 	if (h->rp.ended && h->t1_ns < h->rp.end_ns)
 		h->t1_ns = h->rp.end_ns;
-	if (!h->t0_ns) {
-		h->t0_ns = h->rp.start_ns ? h->rp.start_ns : h->rp.first_ns;
-		timeseries_init(&h->ts, h->t0_ns, 1, REPORT_HOST_POINTS);
-	}
+	host_start_clock(h);
 	h->duration_s = report_rel_s(h, h->t1_ns);
 	err = timeseries_extend(&h->ts, h->t1_ns);
-	if (!err)
-		err = replay_snapshot(&h->rp, &s);
-	if (!err)
-		err = aggregate_by_pid(&s, &t);
-	if (!err)
-		err = build_devices(h, &s);
-	for (size_t i = 0; i < t.n && !err; i++) {
-		if (t.rows[i].pid == IOPAT_PID_WRITEBACK) {
-			io_totals_add(&h->writeback, &t.rows[i].io);
-			continue;
-		}
-		io_totals_add(&h->total, &t.rows[i].io);
-		t.rows[keep++] = t.rows[i];
+	if (!err && h->rp.proc_idx.n) {
+		pids = malloc(h->rp.proc_idx.n * sizeof(*pids));
+		if (!pids)
+			err = -ENOMEM;
+		for (size_t i = 0; pids && i < h->rp.proc_idx.n; i++)
+			if (!h->rp.info[i].forgotten)
+				pids[n++] = h->rp.procs[i].tgid;
 	}
-	t.n = keep;
+	for (size_t i = 0; i < n && !err; i++)
+		err = take_process(r, pids[i]);
+	free(pids);
 	if (!err)
-		err = build_workloads(h, &t, o);
+		err = report_fold_finish(&r->fold, h, r->o);
 	if (!err)
-		err = build_heat(h, o);
+		err = build_heat(h, r->o);
 	if (!err)
 		err = build_sizing(h);
-	for (size_t i = 0; i < h->nw && !err; i++) {
-		const struct report_workload *w = &h->w[i];
-		double bytes = w->io.read_bytes + w->io.write_bytes;
-
-		h->stage_bytes[w->v.stage] += bytes;
-		h->tier_bytes[w->v.tier] += bytes;
-	}
-	proc_table_free(&t);
-	raw_snapshot_free(&s);
-	return err;
+	return err ? err : h->rp.oom;
 }
 
 int report_read_host(struct report_host *h, const char *file, const struct report_opts *o)
 {
+	struct host_reader r = { .h = h, .o = o };
 	struct trace_input in;
 	struct trace_record rec;
-	int err;
+	int err = 0;
 
 	memset(h, 0, sizeof(*h));
 	h->file = file;
@@ -393,23 +390,29 @@ int report_read_host(struct report_host *h, const char *file, const struct repor
 	replay_init(&h->rp);
 	if (trace_input_open(&in, file, "iopat report"))
 		return 1;
-	while (trace_input_next(&in, &rec) == 1) {
-		replay_apply(&h->rp, &rec);
-		if (rec.tag == IOPAT_TAG_EVENT)
-			note_series(h, &rec.ev);
-	}
+	report_fold_init(&r.fold, o->group, o->max_workloads);
+	while (!err && trace_input_next(&in, &rec) == 1)
+		err = read_record(&r, &rec);
 	trace_reader_stats(in.r, &h->rs);
 	h->warnings = in.warnings;
-	err = trace_input_finish(&in);
+	if (trace_input_finish(&in)) {
+		trace_input_close(&in);
+		err = 1;
+		goto out;
+	}
 	trace_input_close(&in);
-	if (err)
-		return 1;
-	err = h->rp.oom ? h->rp.oom : build_host(h, o);
+	if (!err)
+		err = build_host(&r);
 	if (err) {
 		fprintf(stderr, "iopat report: %s: %s\n", file, strerror(-err));
-		return 1;
+		err = 1;
 	}
-	return 0;
+out:
+	report_fold_free(&r.fold);
+	raw_snapshot_free(&r.snap);
+	proc_table_free(&r.rows);
+	free(r.q);
+	return err;
 }
 
 void report_combine(struct report *r)
@@ -433,15 +436,11 @@ void report_combine(struct report *r)
 
 static void host_free(struct report_host *h)
 {
-	for (size_t i = 0; i < h->nw; i++) {
-		free(h->w[i].members);
-		free((char *)h->w[i].label);
-		timeseries_free(&h->w[i].ts);
-	}
+	for (size_t i = 0; i < h->nw; i++)
+		report_workload_clear(&h->w[i]);
 	for (size_t i = 0; i < h->ts_idx.n; i++)
 		timeseries_free(&h->pts[i]);
 	free(h->w);
-	free(h->devs);
 	free(h->pts);
 	free(h->pts_pid);
 	idxmap_free(&h->ts_idx);

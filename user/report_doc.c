@@ -177,6 +177,11 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	for (size_t i = 0; i < h->nw; i++)
 		workload_row(d, &h->w[i]);
 	doc_table_end(d);
+	if (h->other.workloads) {
+		char line[256];
+
+		doc_para(d, "%s", report_other_line(line, sizeof(line), h));
+	}
 	for (size_t i = 0; i < h->nw; i++)
 		ncmd += h->w[i].cmdline && h->w[i].cmdline[0];
 	if (!ncmd)

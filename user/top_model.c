@@ -53,7 +53,7 @@ static int cmp_row_pid(const void *k, const void *row)
 
 struct top_row *top_interval_find(const struct top_interval *t, uint32_t pid)
 {
-	return bsearch(&pid, t->rows, t->n, sizeof(*t->rows), cmp_row_pid);
+	return t->n ? bsearch(&pid, t->rows, t->n, sizeof(*t->rows), cmp_row_pid) : NULL;
 }
 
 static int push_row(struct top_interval *t, const struct proc_row *cur,

@@ -15,7 +15,7 @@ struct proc_window *window_find(struct window_table *t, uint32_t pid)
 {
 	struct proc_window key = { .pid = pid }, *kp = &key, **w;
 
-	w = bsearch(&kp, t->w, t->n, sizeof(*t->w), cmp_window);
+	w = t->n ? bsearch(&kp, t->w, t->n, sizeof(*t->w), cmp_window) : NULL;
 	return w ? *w : NULL;
 }
 

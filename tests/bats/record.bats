@@ -113,6 +113,77 @@ events_written() {
 	num_ge "$(jq '[.traceEvents[] | select(.ph == "C")] | length' "$TESTDIR/t.json")" 1 "counters"
 }
 
+# A recorded process's pid, once it has exited, may go to any process on
+# the host: that one is not recorded.
+@test "a pid reused after a recorded process exited is not recorded" {
+	make_file "$TESTDIR/other" 1
+	"$IOPAT" record -o "$TRACE" -- sh -c "$TRACED_CHILD_THEN_WAIT" sh "$TESTDIR" \
+		2>/dev/null 3>&- </dev/null &
+	local rec_pid=$! pid
+	pid=$(wait_child_gone "$TESTDIR")
+	read_as_pid "$pid" "$TESTDIR/other"
+	touch "$TESTDIR/go"
+	wait "$rec_pid" || fail "iopat record failed"
+	run "$IOPAT" export --format jsonl "$TRACE"
+	assert_success
+	note "records of pid $pid: $(echo "$output" | jq -c "select(.pid == $pid) | .type" | sort | uniq -c | tr '\n' ' ')"
+	refute_output --partial "$TESTDIR/other"
+	run bash -c "'$IOPAT' export --format jsonl '$TRACE' | jq -e 'select(.type == \"process\" and .comm == \"cat\")'"
+	assert_failure
+}
+
+# peak_rss_kib CMD...: the peak resident memory of CMD, in KiB (GNU time).
+peak_rss_kib() {
+	/usr/bin/time -f %M -o "$TESTDIR/rss" "$@" >/dev/null 2>&1 || fail "$* failed"
+	tail -n 1 "$TESTDIR/rss"
+}
+
+# The report takes each process into its workload once it has ended, and
+# lists the --workloads largest: memory follows the workloads listed, not
+# the processes in the trace; the others are summed, nothing is lost.
+@test "report of 3000 short processes: --workloads lists the largest, sums the rest" {
+	head -c 8192 /dev/urandom >"$TESTDIR/tiny"
+	"$IOPAT" record -o "$TRACE" -- sh -c '
+		i=0
+		while [ $i -lt 3000 ]; do
+			head -c $((i % 4000 + 1)) "$1" >/dev/null
+			i=$((i + 1))
+		done' sh "$TESTDIR/tiny" 2>"$TESTDIR/record.err" || fail "record failed"
+	local all=$TESTDIR/all.json some=$TESTDIR/some.json rss_all rss_some
+	run "$IOPAT" report -f json --group pid -n 0 -o "$all" "$TRACE"
+	assert_success
+	run "$IOPAT" report -f json --group pid -n 20 -o "$some" "$TRACE"
+	assert_success
+	num_eq "$(jq '.hosts[0].workloads | map(select(.comm == "head")) | length' "$all")" 3000 \
+		"head processes, all listed"
+	num_eq "$(jq '.hosts[0].workloads | length' "$some")" 20 "workloads listed with -n 20"
+	num_eq "$(jq '.hosts[0] | (.workloads | length) + .other_workloads.workloads' "$some")" \
+		"$(jq '.hosts[0].workloads | length' "$all")" "listed + summed workloads"
+	num_eq "$(jq '.hosts[0] | ([.workloads[].read_bytes] | add) + .other_workloads.read_bytes' "$some")" \
+		"$(jget "$all" .hosts[0].totals.read_bytes)" "listed + summed read bytes"
+	num_eq "$(jget "$some" .hosts[0].totals.read_bytes)" "$(jget "$all" .hosts[0].totals.read_bytes)" \
+		"totals"
+	num_eq "$(jq '[.hosts[0].stage_bytes[]] | add' "$some")" "$(jq '[.hosts[0].stage_bytes[]] | add' "$all")" \
+		"bytes by stage"
+	# the largest are the ones listed: heads of 3996..4000 bytes read
+	num_ge "$(jq '[.hosts[0].workloads[] | select(.comm == "head") | .read_bytes] | min' "$some")" 3980
+	# by name: one workload of 3000 processes
+	run "$IOPAT" report -f json --group comm -n 1 -o "$some" "$TRACE"
+	assert_success
+	run jq -c '.hosts[0].workloads[0] | [.comm, .processes, (.members | length)]' "$some"
+	assert_output '["head",3000,3000]'
+	run "$IOPAT" report -f text --group pid -n 5 "$TRACE"
+	assert_success
+	assert_output --partial "smaller workloads ("
+	rss_all=$(peak_rss_kib "$IOPAT" report -f json --group pid -n 0 "$TRACE")
+	rss_some=$(peak_rss_kib "$IOPAT" report -f json --group pid -n 20 "$TRACE")
+	note "peak memory: $rss_all KiB listing every process, $rss_some KiB listing 20"
+	num_le $((rss_some * 2)) "$rss_all"
+	run "$IOPAT" report -n -1 "$TRACE"
+	assert_failure 2
+	assert_output --partial "--workloads: '-1' is not a whole number"
+}
+
 @test "the trace file is created with mode 0600" {
 	umask 022
 	run "$IOPAT" record -o "$TRACE" -- true

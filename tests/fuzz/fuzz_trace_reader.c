@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the offline path: a trace file is read record by
  * record, each record is replayed into counters, and the counters become
- * a snapshot and per-process rows, as `iopat report` does.
+ * a snapshot and per-process rows, as `iopat report` does (which takes
+ * each process once it has ended, and forgets it).
  *
  * An input that starts with the trace magic is read as a file, once as
  * given and once more with its checksums made right, so that changes to
@@ -74,6 +75,14 @@ static void read_trace(int fd, const uint8_t *data, size_t size)
 	while (trace_reader_next(r, &rec) == 1) {
 		replay_apply(&rp, &rec);
 		check_record(&rp, &rec);
+		/* as the report does: an ended process is taken and forgotten */
+		if (rec.tag == IOPAT_TAG_EXIT) {
+			if (!replay_proc_snapshot(&rp, rec.exit.pid, &s))
+				aggregate_by_pid(&s, &t);
+			replay_forget(&rp, rec.exit.pid);
+			if (replay_proc(&rp, rec.exit.pid))
+				abort();
+		}
 	}
 	trace_reader_stats(r, &st);
 	if (st.bytes > size || st.events > st.records)

@@ -437,6 +437,74 @@ static void replay_huge_file_ids(void **state)
 	replay_free(&rp);
 }
 
+/* One process's life: fork, a 4 KiB read of file 1 at off, a device
+ * read of 8 KiB, exit. */
+static void one_life(struct replay *rp, uint32_t pid, uint64_t ts, uint64_t off)
+{
+	struct trace_proc p = { .pid = pid, .ppid = 1, .ts_ns = ts, .why = IOPAT_PROC_FORK };
+	struct trace_event e = ev(ts + 1, pid, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 1, off, 4096);
+	struct trace_exit x = { pid, ts + 3, 0 };
+
+	p.comm = trace_str_of("worker");
+	apply(rp, IOPAT_TAG_PROC, &p, sizeof(p));
+	apply(rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	e = ev(ts + 2, pid, IOPAT_LEVEL_DEVICE, IOPAT_OP_READ, 7, 0, 8192);
+	apply(rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	apply(rp, IOPAT_TAG_EXIT, &x, sizeof(x));
+}
+
+/* Processes taken one by one and forgotten: the replay keeps what is
+ * alive, and a pid used again starts from zero. */
+static void replay_forget_processes(void **state)
+{
+	struct raw_snapshot s = {0};
+	struct proc_table t = {0};
+	const struct proc_row *row;
+	struct replay rp;
+
+	replay_init(&rp);
+	one_life(&rp, 100000, 1000, 0);	/* stays */
+	for (uint32_t pid = 1000; pid < 6000; pid++) {
+		one_life(&rp, pid, pid * 10, 4096);
+		assert_int_equal(replay_proc_snapshot(&rp, pid, &s), 0);
+		assert_int_equal(s.nprocs, 1);
+		assert_int_equal(s.ndevs, 1);
+		assert_int_equal(aggregate_by_pid(&s, &t), 0);
+		row = proc_table_find(&t, pid);
+		assert_non_null(row);
+		assert_int_equal(row->io.read_bytes, 4096);
+		assert_int_equal(row->io.seq_read_ops, 0);	/* not from offset 0 */
+		assert_int_equal(row->io.dev_read_bytes, 8192);
+		assert_true(row->exited);
+		replay_forget(&rp, pid);
+		assert_null(replay_proc(&rp, pid));
+	}
+	assert_int_equal(rp.oom, 0);
+	/* forgotten entries were dropped as they piled up */
+	assert_true(rp.proc_idx.n < 2100);
+	assert_true(rp.pf_idx.n < 2100);
+	assert_true(rp.dev_idx.n < 2100);
+	/* the one left: whole, in a snapshot of everything */
+	assert_int_equal(replay_snapshot(&rp, &s), 0);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.rows[0].pid, 100000);
+	assert_int_equal(t.rows[0].io.dev_read_bytes, 8192);
+	assert_int_equal(t.rows[0].io.seq_read_ops, 1);
+	/* a pid used again: a new process, counted from zero (its first
+	 * read continues nothing, its file is new to it) */
+	one_life(&rp, 5999, 90000, 8192);
+	assert_int_equal(replay_proc_snapshot(&rp, 5999, &s), 0);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+	assert_int_equal(t.rows[0].io.read_bytes, 4096);
+	assert_int_equal(t.rows[0].io.files, 1);
+	assert_int_equal(t.rows[0].io.dev_read_ops, 1);
+	assert_int_equal(replay_proc_snapshot(&rp, 4242, &s), -ENOENT);
+	proc_table_free(&t);
+	raw_snapshot_free(&s);
+	replay_free(&rp);
+}
+
 /* A trace of headers only: an empty snapshot and table. */
 static void replay_without_events(void **state)
 {
@@ -496,6 +564,7 @@ int main(void)
 		cmocka_unit_test(concatenated_traces),
 		cmocka_unit_test(replay_huge_file_ids),
 		cmocka_unit_test(replay_without_events),
+		cmocka_unit_test(replay_forget_processes),
 		cmocka_unit_test(varints_round_trip),
 	};
 
