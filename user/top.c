@@ -1026,6 +1026,8 @@ int do_top(int argc, char **argv)
 			/* a slice of the per-file map each refresh: the entries
 			 * of exited processes go, and no refresh reads it all */
 			collector_gc_files(col, TOP_FILES_GC_SLICE);
+		} else {
+			top_replay_forget(tr, exited, nexited);
 		}
 		for (int i = 0; i < IOPAT_NDROPS; i++) {
 			st->drops[i] = raw.drops[i] - prev_drops[i];

@@ -90,6 +90,9 @@ int top_interval_compute(const struct proc_table *prev, const struct proc_table 
 		const struct proc_row *c = &cur->rows[i];
 		const struct proc_row *old = p->n ? proc_table_find(p, c->pid) : NULL;
 
+		/* a new process with the pid of one gone: its counts are new */
+		if (old && old->start_ns != c->start_ns)
+			old = NULL;
 		io_totals_sub(&d, &c->io, old ? &old->io : &zero);
 		if (io_totals_is_zero(&d))
 			continue;

@@ -1,11 +1,22 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "top_replay.h"
 #include "trace_cli.h"
+
+/* An exited process leaves the replay this long (of the recording's
+ * time) after top showed it: events from before its exit can come later
+ * in the file, from another CPU's batch. */
+#define FORGET_AFTER_NS 1000000000ULL
 
 struct top_replay {
 	struct trace_input in;
 	struct replay rp;
+	struct {
+		uint32_t pid;
+		uint64_t exit_ns, due_ns;
+	} *forget;		/* in due order */
+	size_t nforget, cap_forget;
 	struct trace_event pending;	/* the first event past the clock */
 	bool have_pending, eof, started;
 	uint64_t now_ns;
@@ -56,6 +67,23 @@ static void advance(struct top_replay *tr, uint64_t until)
 	}
 }
 
+/* Forget the processes that are due and still the ones that exited (a
+ * new process may have taken the pid, and exited too). */
+static void forget_due(struct top_replay *tr)
+{
+	size_t done = 0;
+
+	while (done < tr->nforget && tr->forget[done].due_ns <= tr->now_ns) {
+		const struct iopat_proc *p = replay_proc(&tr->rp, tr->forget[done].pid);
+
+		if (p && p->exited && p->exit_ns == tr->forget[done].exit_ns)
+			replay_forget(&tr->rp, tr->forget[done].pid);
+		done++;
+	}
+	tr->nforget -= done;
+	memmove(tr->forget, tr->forget + done, tr->nforget * sizeof(*tr->forget));
+}
+
 int top_replay_step(struct top_replay *tr, double secs, struct raw_snapshot *s,
 		    uint64_t *now_ns)
 {
@@ -67,6 +95,8 @@ int top_replay_step(struct top_replay *tr, double secs, struct raw_snapshot *s,
 			tr->now_ns = tr->pending.ts_ns;
 		tr->started = true;
 	}
+	/* before the records of this step: what they add is shown first */
+	forget_due(tr);
 	tr->now_ns += (uint64_t)(secs * 1e9);
 	advance(tr, tr->now_ns);
 	*now_ns = tr->now_ns;
@@ -81,6 +111,28 @@ const struct replay *top_replay_state(const struct top_replay *tr)
 	return &tr->rp;
 }
 
+void top_replay_forget(struct top_replay *tr, const uint32_t *pids, size_t n)
+{
+	if (tr->nforget + n > tr->cap_forget) {
+		size_t cap = (tr->nforget + n) * 2;
+		void *p = realloc(tr->forget, cap * sizeof(*tr->forget));
+
+		if (!p)
+			return;	/* kept: memory grows, counts stay right */
+		tr->forget = p;
+		tr->cap_forget = cap;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct iopat_proc *p = replay_proc(&tr->rp, pids[i]);
+
+		if (!p)
+			continue;
+		tr->forget[tr->nforget].pid = pids[i];
+		tr->forget[tr->nforget].exit_ns = p->exit_ns;
+		tr->forget[tr->nforget++].due_ns = tr->now_ns + FORGET_AFTER_NS;
+	}
+}
+
 int top_replay_close(struct top_replay *tr)
 {
 	int ret;
@@ -90,6 +142,7 @@ int top_replay_close(struct top_replay *tr)
 	ret = trace_input_finish(&tr->in);
 	trace_input_close(&tr->in);
 	replay_free(&tr->rp);
+	free(tr->forget);
 	free(tr);
 	return ret;
 }

@@ -109,14 +109,17 @@ int window_update(struct window_table *t, const struct proc_table *prev,
 	for (j = 0; j < cur->n; j++) {
 		const struct proc_row *r = &cur->rows[j];
 		const struct proc_row *old;
-		struct proc_window *w;
+		struct proc_window *w = NULL;
 		bool busy;
 
 		while (i < t->n && t->w[i]->pid < r->pid)
 			free(t->w[i++]);	/* its process is gone */
-		if (i < t->n && t->w[i]->pid == r->pid) {
+		/* a new process with the pid of one gone starts its own */
+		if (i < t->n && t->w[i]->pid == r->pid && t->w[i]->start_ns != r->start_ns)
+			free(t->w[i++]);
+		else if (i < t->n && t->w[i]->pid == r->pid)
 			w = t->w[i++];
-		} else {
+		if (!w) {
 			/* counts start at zero: the window begins one refresh ago */
 			static const struct io_totals zero;
 			uint64_t start = now_ns - (uint64_t)(t->interval_s * 1e9);
@@ -125,11 +128,14 @@ int window_update(struct window_table *t, const struct proc_table *prev,
 			if (!w)
 				break;	/* keep what was merged, report the failure */
 			w->pid = r->pid;
+			w->start_ns = r->start_ns;
 			w->first_ns = start;
 			window_push(w, &zero, start);
 		}
 		next[k++] = w;
 		old = p->n ? proc_table_find(p, r->pid) : NULL;
+		if (old && old->start_ns != r->start_ns)
+			old = NULL;
 		busy = old ? !io_totals_same_io(&r->io, &old->io) : !io_totals_is_zero(&r->io);
 		w->busy_bits = (w->busy_bits << 1) | busy;
 		history_push(w, &r->io, old ? &old->io : NULL, now_ns, t->interval_s);

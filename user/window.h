@@ -30,6 +30,7 @@ struct win_counts {
 
 struct proc_window {
 	uint32_t pid;
+	uint64_t start_ns;	/* the process's, from its row: a reused pid differs */
 	struct win_counts ring[WINDOW_SLOTS];	/* cumulative, oldest at head */
 	uint64_t ring_ns[WINDOW_SLOTS];
 	unsigned int head, n;

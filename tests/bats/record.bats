@@ -175,6 +175,11 @@ peak_rss_kib() {
 	run "$IOPAT" report -f text --group pid -n 5 "$TRACE"
 	assert_success
 	assert_output --partial "smaller workloads ("
+	# top --from forgets exited processes too, and loses none of their counts
+	"$IOPAT" top --from "$TRACE" --speed 1000 -d 1 --json --group pid >"$TESTDIR/top.json" ||
+		fail "top --from failed"
+	num_eq "$(jq -s '[.[].processes[].read_bytes] | add' "$TESTDIR/top.json")" \
+		"$(jget "$all" .hosts[0].totals.read_bytes)" "top --from interval sums"
 	rss_all=$(peak_rss_kib "$IOPAT" report -f json --group pid -n 0 "$TRACE")
 	rss_some=$(peak_rss_kib "$IOPAT" report -f json --group pid -n 20 "$TRACE")
 	note "peak memory: $rss_all KiB listing every process, $rss_some KiB listing 20"

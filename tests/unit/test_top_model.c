@@ -50,6 +50,26 @@ static void interval_is_delta_and_keeps_short_lived(void **state)
 	proc_table_free(&cur);
 }
 
+/* A pid reused between two refreshes: the new process's counts are its
+ * own, not a difference with the old one's. */
+static void reused_pid_counts_from_zero(void **state)
+{
+	struct proc_table prev = {}, cur = {};
+	struct top_interval iv = {};
+
+	add_row(&prev, 10, 8 * 4096, 0, true);
+	prev.rows[0].start_ns = 100;
+	add_row(&cur, 10, 4096, 0, false);
+	cur.rows[0].start_ns = 200;
+	assert_int_equal(top_interval_compute(&prev, &cur, 1.0, &iv), 0);
+	assert_int_equal(iv.n, 1);
+	assert_int_equal(iv.rows[0].d.read_bytes, 4096);
+	assert_false(iv.rows[0].exited);
+	top_interval_free(&iv);
+	proc_table_free(&prev);
+	proc_table_free(&cur);
+}
+
 static void writeback_row_is_named(void **state)
 {
 	struct proc_table prev = {}, cur = {};
@@ -121,6 +141,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(interval_is_delta_and_keeps_short_lived),
+		cmocka_unit_test(reused_pid_counts_from_zero),
 		cmocka_unit_test(writeback_row_is_named),
 		cmocka_unit_test(ratios_fit_six_columns),
 		cmocka_unit_test(metrics_from_counts),
