@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Real-kernel tests of `iopat report -f md` and `-f html` over real
 # recordings: a table row per workload, hostile paths escaped, the HTML
-# self-contained and well-formed, empty traces render. Needs root; no
-# timing thresholds.
+# self-contained and well-formed, empty traces render; and of how the
+# report takes processes, over a written trace whose timing a recording
+# cannot promise. Needs root; no timing thresholds.
 
 load helpers
 
@@ -147,4 +148,26 @@ html_clean() {
 	run "$IOPAT" report -f md "$TRACE"
 	assert_success
 	assert_output --partial "No workloads"
+}
+
+# A written trace (tests/fuzz/make_corpus.c): pid 200 reads 4 KiB, exits,
+# its second 4 KiB read comes 5 s of other events later (as a CPU's batch
+# can), then a new process takes pid 200 and reads 8 KiB.
+@test "late events join their process's workload; a reused pid is a new one" {
+	local late=$REPO_ROOT/tests/fuzz/corpus/late-events.iotrace
+	run "$IOPAT" report -f json --group pid -n 0 -o "$TESTDIR/r.json" "$late"
+	assert_success
+	run jq -c '.hosts[0] | [.totals.read_bytes, [.workloads[] | [.pid, .read_bytes]]]' \
+		"$TESTDIR/r.json"
+	assert_output '[18944,[[200,8192],[200,8192],[300,2560]]]'
+	run "$IOPAT" report -f json --group comm -o "$TESTDIR/r.json" "$late"
+	assert_success
+	run jq -c '[.hosts[0].workloads[] | [.comm, .processes, .read_bytes]]' "$TESTDIR/r.json"
+	assert_output '[["loader",2,16384],["other",1,2560]]'
+	# listing one: the other's bytes are summed, not lost
+	run "$IOPAT" report -f json --group pid -n 1 -o "$TESTDIR/r.json" "$late"
+	assert_success
+	run jq -c '.hosts[0] | [(.workloads | length), .other_workloads.workloads, .other_workloads.processes, .other_workloads.read_bytes + ([.workloads[].read_bytes] | add)]' \
+		"$TESTDIR/r.json"
+	assert_output '[1,2,2,18944]'
 }

@@ -161,6 +161,44 @@ static struct blob sample(size_t chunk)
 	return blob_of_fd(fd);
 }
 
+/* A process's last event written after its exit and after seconds of
+ * other events (as a CPU's batch can be), then its pid used again by a
+ * new process: the report keeps the two apart and loses nothing. */
+static struct blob late_events(void)
+{
+	int fd = memfd_create("corpus", 0);
+	struct trace_writer *w;
+	uint64_t s = 1000000000ULL;
+	struct trace_proc p = { .pid = 200, .ppid = 1, .ts_ns = s, .why = IOPAT_PROC_FORK,
+				.comm = trace_str_of("loader") };
+
+	if (fd < 0)
+		die("memfd_create");
+	check(trace_writer_open(&w, fd, 0), "open");
+	put_meta(w);
+	put_file(w, 0, IOPAT_KIND_STORAGE, "/data/a");
+	check(trace_writer_proc(w, &p), "proc");
+	put_event(w, ev(s + 1000, 200, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 4096));
+	check(trace_writer_exit(w, &(struct trace_exit){ 200, s + s / 10, 0 }), "exit");
+	p.pid = 300;
+	p.comm = trace_str_of("other");
+	check(trace_writer_proc(w, &p), "proc");
+	for (uint64_t t = 1; t <= 5; t++)
+		put_event(w, ev(s + t * s, 300, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 512));
+	/* pid 200's last read, 5 s late in the file */
+	put_event(w, ev(s + 2000, 200, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 4096, 4096));
+	p.pid = 200;
+	p.ts_ns = 7 * s;
+	p.comm = trace_str_of("loader");
+	check(trace_writer_proc(w, &p), "proc");
+	put_event(w, ev(7 * s + 1000, 200, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 8192));
+	check(trace_writer_exit(w, &(struct trace_exit){ 200, 7 * s + 5000, 0 }), "exit");
+	check(trace_writer_end(w, &(struct trace_end){ 8 * s, trace_writer_events(w), 0 }),
+	      "end");
+	check(trace_writer_close(w), "close");
+	return blob_of_fd(fd);
+}
+
 /* Offsets of the chunk headers of a whole trace, ending with its size. */
 static size_t chunk_offsets(const struct blob *t, size_t *off, size_t max)
 {
@@ -277,7 +315,7 @@ static void save_damaged(const struct blob *t, const struct blob *raw)
 
 int main(int argc, char **argv)
 {
-	struct blob many, one, raw, rec;
+	struct blob many, one, raw, rec, late;
 	size_t off[2];
 
 	if (argc != 2) {
@@ -295,6 +333,9 @@ int main(int argc, char **argv)
 	rec = chunk_records(&one, off[0]);
 	save("every-record.records", rec.p, rec.n);
 	save_damaged(&many, &raw);
+	late = late_events();
+	save("late-events.iotrace", late.p, late.n);
+	free(late.p);
 	free(rec.p);
 	free(raw.p);
 	free(one.p);
