@@ -216,6 +216,7 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 	pf = &rp->pfs[i];
 	if (added) {
 		memset(pf, 0, sizeof(*pf));
+		rp->info[p - rp->procs].nentries++;
 		if (f->kind != IOPAT_KIND_MEMORY)
 			p->io.files++;
 	}
@@ -280,6 +281,7 @@ static void apply_device(struct replay *rp, const struct iopat_proc *p,
 		rp->dev_keys[i].tgid = e->pid;
 		rp->dev_keys[i].dev = e->dev;
 		rp->dev_life[i] = life;
+		rp->info[p - rp->procs].nentries++;
 		if (note_dev(rp, e->dev)) {
 			rp->oom = -ENOMEM;
 			return;
@@ -487,13 +489,22 @@ static int replay_compact(struct replay *rp)
 	if (!err)
 		err = idxmap_filter(&rp->pf_idx, keep_life, &l, fv, fsz, 1);
 	if (!err)
-		rp->nforgotten = 0;
+		rp->nforgotten = rp->nforgotten_entries = 0;
 	free(l.bits);
 	return err;
 }
 
-/* Forgotten entries are dropped once they are as many as the others. */
+/* Forgotten entries are dropped once they are as many as the others:
+ * process entries, or the file and device entries of their lives (one
+ * process may have read a million files). */
 #define REPLAY_COMPACT_MIN 1024
+
+static bool compact_due(const struct replay *rp)
+{
+	return (rp->nforgotten >= REPLAY_COMPACT_MIN && rp->nforgotten * 2 >= rp->proc_idx.n) ||
+	       (rp->nforgotten_entries >= REPLAY_COMPACT_MIN &&
+		rp->nforgotten_entries * 2 >= rp->pf_idx.n + rp->dev_idx.n);
+}
 
 void replay_forget(struct replay *rp, uint32_t pid)
 {
@@ -509,8 +520,8 @@ void replay_forget(struct replay *rp, uint32_t pid)
 	info->exe = info->cmdline = info->cgroup = NULL;
 	info->forgotten = true;
 	rp->nforgotten++;
-	if (rp->nforgotten >= REPLAY_COMPACT_MIN && rp->nforgotten * 2 >= rp->proc_idx.n &&
-	    replay_compact(rp))
+	rp->nforgotten_entries += info->nentries;
+	if (compact_due(rp) && replay_compact(rp))
 		rp->oom = -ENOMEM;
 }
 

@@ -32,6 +32,7 @@ struct replay_proc_info {
 	bool described;		/* a process record named it */
 	bool forgotten;		/* replay_forget: the entry is free */
 	uint32_t life;		/* this entry's serial: keys its files and devices */
+	size_t nentries;	/* its (process, file) and (process, device) entries */
 };
 
 /* Per (process, file): the position for sequentiality, bytes for the
@@ -54,7 +55,7 @@ struct replay {
 	struct replay_proc_info *info;
 	size_t cap_procs, cap_info;
 	uint32_t next_life;
-	size_t nforgotten;
+	size_t nforgotten, nforgotten_entries;
 	/* the entry replay_apply made last (a process new to the replay) */
 	bool created;
 	uint32_t created_pid;

@@ -505,6 +505,28 @@ static void replay_forget_processes(void **state)
 	replay_free(&rp);
 }
 
+/* One process that read many files, forgotten: its (process, file)
+ * entries go with it, though it is one process among few. */
+static void replay_forget_many_files(void **state)
+{
+	struct trace_event e;
+	struct replay rp;
+
+	replay_init(&rp);
+	one_life(&rp, 7, 1000, 0);	/* stays */
+	for (uint32_t id = 0; id < 5000; id++) {
+		e = ev(2000 + id, 8, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, id, 0, 512);
+		apply(&rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	}
+	assert_int_equal(rp.pf_idx.n, 5001);
+	replay_forget(&rp, 8);
+	assert_int_equal(rp.oom, 0);
+	assert_int_equal(rp.pf_idx.n, 1);
+	assert_int_equal(rp.proc_idx.n, 1);
+	assert_int_equal(replay_proc(&rp, 7)->io.bytes[IOPAT_READ], 4096);
+	replay_free(&rp);
+}
+
 /* A trace of headers only: an empty snapshot and table. */
 static void replay_without_events(void **state)
 {
@@ -565,6 +587,7 @@ int main(void)
 		cmocka_unit_test(replay_huge_file_ids),
 		cmocka_unit_test(replay_without_events),
 		cmocka_unit_test(replay_forget_processes),
+		cmocka_unit_test(replay_forget_many_files),
 		cmocka_unit_test(varints_round_trip),
 	};
 
