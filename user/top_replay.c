@@ -80,6 +80,8 @@ static void forget_due(struct top_replay *tr)
 			replay_forget(&tr->rp, tr->forget[done].pid);
 		done++;
 	}
+	if (!done)
+		return;
 	tr->nforget -= done;
 	memmove(tr->forget, tr->forget + done, tr->nforget * sizeof(*tr->forget));
 }
