@@ -93,46 +93,6 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 #define NO_OFFSET ((__u64)-1)
 
-static __always_inline __u32 size_bucket(__u64 v)
-{
-	__u32 b = 0;
-
-	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
-	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
-	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
-	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
-	if (v >= (1ULL << 1)) { b += 1; }
-	return b < IOPAT_SIZE_BUCKETS ? b : IOPAT_SIZE_BUCKETS - 1;
-}
-
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 b = 0;
-
-	if (v >= (1ULL << 32)) { v >>= 32; b += 32; }
-	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
-	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
-	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
-	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
-	if (v >= (1ULL << 1)) { b += 1; }
-	return b;
-}
-
-/* Log-linear bucket: values below IOPAT_LAT_SUB get their own bucket;
- * above, each power of two is split into IOPAT_LAT_SUB parts.
- * Mirrored by hist_lat_bucket() in user/hist.c. */
-static __always_inline __u32 lat_bucket(__u64 ns)
-{
-	__u32 l, b;
-
-	if (ns < IOPAT_LAT_SUB)
-		return ns;
-	l = log2_u64(ns);
-	b = (l - IOPAT_LAT_SUB_BITS + 1) * IOPAT_LAT_SUB +
-	    ((ns >> (l - IOPAT_LAT_SUB_BITS)) & (IOPAT_LAT_SUB - 1));
-	return b < IOPAT_LAT_BUCKETS ? b : IOPAT_LAT_BUCKETS - 1;
-}
-
 /* The file key of an inode: 0 for a regular file or a block device,
  * -1 for anything else (pipes, sockets, character devices). */
 static __always_inline int inode_key(struct inode *inode, struct iopat_file_key *key)

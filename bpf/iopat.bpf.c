@@ -161,7 +161,7 @@ static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 b
 	if (seq)
 		__sync_fetch_and_add(&p->io.seq_ops[dir], 1);
 	__sync_fetch_and_add(&p->io.unique_bytes[dir], unique);
-	__sync_fetch_and_add(&p->size_hist[dir][size_bucket(bytes)], 1);
+	__sync_fetch_and_add(&p->size_hist[dir][iopat_size_bucket(bytes)], 1);
 }
 
 
@@ -400,7 +400,7 @@ static __always_inline int account_fd_inline(struct task_struct *task, int fd, i
 	h->unique_bytes[dir] += unique_gain(h->base_bytes[dir] + h->dir[dir].bytes, bytes,
 					    h->size);
 	dir_add(&h->dir[dir], off, bytes);
-	h->size_hist[dir][size_bucket(bytes)] += 1;
+	h->size_hist[dir][iopat_size_bucket(bytes)] += 1;
 	return 0;
 }
 
@@ -606,7 +606,7 @@ static __always_inline int rq_issue(struct request *rq)
 		return 0;
 	r->seq = sector == st->next_sector;
 	st->next_sector = sector + (len >> 9);
-	__sync_fetch_and_add(&st->dir[r->dir & 1].size_hist[size_bucket(len)], 1);
+	__sync_fetch_and_add(&st->dir[r->dir & 1].size_hist[iopat_size_bucket(len)], 1);
 	return 0;
 }
 
@@ -637,7 +637,7 @@ static __always_inline int rq_complete(struct request *rq, unsigned int nr_bytes
 			if (r->seq)
 				__sync_fetch_and_add(&d->seq_ops, 1);
 			__sync_fetch_and_add(&d->lat_ns_sum, lat);
-			__sync_fetch_and_add(&d->lat_hist[lat_bucket(lat)], 1);
+			__sync_fetch_and_add(&d->lat_hist[iopat_lat_bucket(lat)], 1);
 		}
 	}
 	if (last)

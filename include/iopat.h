@@ -19,6 +19,43 @@
 #define IOPAT_LAT_SUB (1 << IOPAT_LAT_SUB_BITS)
 #define IOPAT_LAT_BUCKETS 144
 
+/* The buckets, computed by the same code in the kernel programs and in
+ * user space (a trace's replay): log2 by halving, which the BPF verifier
+ * takes without a loop. */
+static inline __attribute__((always_inline)) __u32 iopat_log2(__u64 v)
+{
+	__u32 b = 0;
+
+	if (v >= (1ULL << 32)) { v >>= 32; b += 32; }
+	if (v >= (1ULL << 16)) { v >>= 16; b += 16; }
+	if (v >= (1ULL << 8)) { v >>= 8; b += 8; }
+	if (v >= (1ULL << 4)) { v >>= 4; b += 4; }
+	if (v >= (1ULL << 2)) { v >>= 2; b += 2; }
+	if (v >= (1ULL << 1)) { b += 1; }
+	return b;
+}
+
+static inline __attribute__((always_inline)) __u32 iopat_size_bucket(__u64 bytes)
+{
+	__u32 b = iopat_log2(bytes);
+
+	return b < IOPAT_SIZE_BUCKETS ? b : IOPAT_SIZE_BUCKETS - 1;
+}
+
+/* Values below IOPAT_LAT_SUB get a bucket each; above, each power of two
+ * is split into IOPAT_LAT_SUB parts. */
+static inline __attribute__((always_inline)) __u32 iopat_lat_bucket(__u64 ns)
+{
+	__u32 l, b;
+
+	if (ns < IOPAT_LAT_SUB)
+		return ns;
+	l = iopat_log2(ns);
+	b = (l - IOPAT_LAT_SUB_BITS + 1) * IOPAT_LAT_SUB +
+	    ((ns >> (l - IOPAT_LAT_SUB_BITS)) & (IOPAT_LAT_SUB - 1));
+	return b < IOPAT_LAT_BUCKETS ? b : IOPAT_LAT_BUCKETS - 1;
+}
+
 /* Pseudo process id for block I/O submitted by kernel threads
  * (background writeback, loop and RAID workers). */
 #define IOPAT_PID_WRITEBACK 0

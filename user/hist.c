@@ -1,15 +1,8 @@
 #include "hist.h"
 
-static unsigned int log2_u64(uint64_t v)
-{
-	return v ? 63 - __builtin_clzll(v) : 0;
-}
-
 unsigned int hist_size_bucket(uint64_t bytes)
 {
-	unsigned int b = log2_u64(bytes);
-
-	return b < IOPAT_SIZE_BUCKETS ? b : IOPAT_SIZE_BUCKETS - 1;
+	return iopat_size_bucket(bytes);
 }
 
 uint64_t hist_size_bucket_min(unsigned int b)
@@ -26,14 +19,7 @@ uint64_t hist_size_bucket_max(unsigned int b)
 
 unsigned int hist_lat_bucket(uint64_t ns)
 {
-	unsigned int l, b;
-
-	if (ns < IOPAT_LAT_SUB)
-		return ns;
-	l = log2_u64(ns);
-	b = (l - IOPAT_LAT_SUB_BITS + 1) * IOPAT_LAT_SUB +
-	    ((ns >> (l - IOPAT_LAT_SUB_BITS)) & (IOPAT_LAT_SUB - 1));
-	return b < IOPAT_LAT_BUCKETS ? b : IOPAT_LAT_BUCKETS - 1;
+	return iopat_lat_bucket(ns);
 }
 
 uint64_t hist_lat_bucket_min(unsigned int b)
