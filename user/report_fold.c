@@ -269,6 +269,7 @@ static int group_open(struct report_fold *f, const struct report_host *h,
 	g = &f->g[f->n];
 	memset(g, 0, sizeof(*g));
 	g->key = *k;
+	g->may_grow = f->by == GROUP_JOB && row->pid != k->g.id;
 	snprintf(g->label, sizeof(g->label), "%s", label ? label : "");
 	timeseries_init(&g->w.ts, h->t0_ns, 1, REPORT_PROC_POINTS);
 	g->w.exited = true;
@@ -382,25 +383,36 @@ static int remember_gone(struct report_fold *f, const struct fold_key *k)
 	return keymap_add(&f->gone_map, GONE(f), f->ngone++);
 }
 
-/* Keep the keep largest workloads; close the others into "other". */
+/* Keep the keep largest workloads; close the others into "other" (but
+ * not, before the end, a job that may still grow). */
 static int fold_trim(struct report_fold *f, struct report_host *h, const struct report_opts *o,
-		     size_t keep)
+		     size_t keep, bool final)
 {
+	size_t n = f->n, k = 0;
 	int err = 0;
 
-	if (f->n <= keep)
+	if (n <= keep)
 		return 0;
-	qsort(f->g, f->n, sizeof(*f->g), cmp_group);
-	for (size_t i = keep; i < f->n; i++) {
+	qsort(f->g, n, sizeof(*f->g), cmp_group);
+	for (size_t i = n; i-- > 0 && n > keep;) {
 		struct report_workload *w = &f->g[i].w;
 
+		if (f->g[i].may_grow && !final)
+			continue;
 		if (!err)
 			err = remember_gone(f, &f->g[i].key);
 		if (!err)
 			err = add_to_other(h, o, w, 1, w->nmembers);
 		report_workload_clear(w);
+		f->g[i].w.nmembers = SIZE_MAX;	/* closed */
+		n--;
 	}
-	f->n = keep;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->g[i].w.nmembers != SIZE_MAX)
+			f->g[k++] = f->g[i];
+	f->n = k;
+	/* the next trim when as many again are open */
+	f->next_trim = 2 * (f->n > f->max ? f->n : f->max);
 	return err ? err : keymap_rebuild(&f->map, GROUPS(f), f->n);
 }
 
@@ -483,8 +495,10 @@ int report_fold_take(struct report_fold *f, struct report_host *h, const struct 
 		g->w.end_s = to;
 	if (g->w.nmembers > 1 && leads(f, &k, &g->w, row->pid) && take_identity(g, row, info))
 		return -ENOMEM;
-	if (f->max && f->n >= 2 * f->max)
-		return fold_trim(f, h, o, f->max);
+	if (f->by == GROUP_JOB && row->pid == g->key.g.id)
+		g->may_grow = false;
+	if (f->max && f->n >= (f->next_trim ? f->next_trim : 2 * f->max))
+		return fold_trim(f, h, o, f->max, false);
 	return 0;
 }
 
@@ -497,7 +511,7 @@ static int cmp_pid(const void *a, const void *b)
 
 int report_fold_finish(struct report_fold *f, struct report_host *h, const struct report_opts *o)
 {
-	int err = f->max ? fold_trim(f, h, o, f->max) : 0;
+	int err = f->max ? fold_trim(f, h, o, f->max, true) : 0;
 
 	h->w = calloc(f->n ? f->n : 1, sizeof(*h->w));
 	if (!h->w)

@@ -3,7 +3,8 @@
  * once it has ended (or at the end of the trace), is added to its group's
  * workload and forgotten. Past a number of workloads the smallest are
  * closed (judged) and summed in one "other" line, so memory follows the
- * workloads kept, not the processes a trace holds.
+ * workloads kept, not the processes a trace holds. A job whose root has
+ * not ended is not closed early: its main process may be yet to come.
  */
 #ifndef IOPAT_REPORT_FOLD_H
 #define IOPAT_REPORT_FOLD_H
@@ -31,15 +32,16 @@ struct fold_group {
 	char lead_comm[IOPAT_COMM_LEN + 1];
 	char label[GROUP_LABEL_LEN];
 	bool label_recorded;	/* cgroup: a path from the trace, not an id */
+	bool may_grow;		/* job: its root lives on, so may its members */
 	size_t cap_members;
 };
 
 struct report_fold {
 	enum group_by by;
 	size_t max;		/* workloads kept in detail; 0: all */
-	/* open workloads */
+	/* open workloads; the smallest are closed when there are next_trim */
 	struct fold_group *g;
-	size_t n, cap;
+	size_t n, cap, next_trim;
 	struct fold_keymap map;
 	/* workloads summed in "other": later members go there too */
 	struct fold_key *gone;

@@ -171,3 +171,14 @@ html_clean() {
 		"$TESTDIR/r.json"
 	assert_output '[1,2,2,18944]'
 }
+
+# A written trace: a job's worker ends early with 4 KiB, ten 8 KiB jobs of
+# the same shell come and go, then the job's root reads 1 MiB. Listing two
+# workloads keeps the job: it is not closed while its root lives.
+@test "--workloads: a job is not summed away before its root has ended" {
+	local trace=$REPO_ROOT/tests/fuzz/corpus/job-root-last.iotrace
+	run "$IOPAT" report -f json --group job -n 2 -o "$TESTDIR/r.json" "$trace"
+	assert_success
+	run jq -c '.hosts[0] | [.workloads[0] | [.pid, .comm, .read_bytes, .processes]], (.workloads | length), .other_workloads.workloads, .totals.read_bytes' "$TESTDIR/r.json"
+	assert_output "$(printf '%s\n' '[[600,"train",1052672,2]]' 2 10 1134592)"
+}

@@ -199,6 +199,51 @@ static struct blob late_events(void)
 	return blob_of_fd(fd);
 }
 
+/* A job whose root does its I/O last: a worker of it ends early with
+ * little I/O, ten small jobs of the same shell come and go, then the
+ * root reads 1 MiB. A report listing two workloads keeps the job. */
+static struct blob job_root_last(void)
+{
+	int fd = memfd_create("corpus", 0);
+	struct trace_writer *w;
+	uint64_t s = 1000000000ULL;
+	struct trace_proc p = { .pid = 500, .ppid = 1, .ts_ns = s / 2, .why = IOPAT_PROC_SEEN,
+				.comm = trace_str_of("bash") };
+
+	if (fd < 0)
+		die("memfd_create");
+	check(trace_writer_open(&w, fd, 0), "open");
+	put_meta(w);
+	put_file(w, 0, IOPAT_KIND_STORAGE, "/data/a");
+	check(trace_writer_proc(w, &p), "proc");
+	p = (struct trace_proc){ .pid = 600, .ppid = 500, .ts_ns = s / 2, .why = IOPAT_PROC_FORK,
+				 .comm = trace_str_of("train") };
+	check(trace_writer_proc(w, &p), "proc");
+	p.pid = 601;
+	p.ppid = 600;
+	p.comm = trace_str_of("worker");
+	check(trace_writer_proc(w, &p), "proc");
+	put_event(w, ev(s, 601, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 4096));
+	check(trace_writer_exit(w, &(struct trace_exit){ 601, s + 1000, 0 }), "exit");
+	for (uint32_t i = 0; i < 10; i++) {
+		uint64_t t = (2 + i) * s;
+
+		p.pid = 700 + i;
+		p.ppid = 500;
+		p.ts_ns = t;
+		p.comm = trace_str_of("job");
+		check(trace_writer_proc(w, &p), "proc");
+		put_event(w, ev(t + 1000, 700 + i, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 8192));
+		check(trace_writer_exit(w, &(struct trace_exit){ 700 + i, t + 2000, 0 }), "exit");
+	}
+	put_event(w, ev(13 * s, 600, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 1 << 20));
+	check(trace_writer_exit(w, &(struct trace_exit){ 600, 14 * s, 0 }), "exit");
+	check(trace_writer_end(w, &(struct trace_end){ 15 * s, trace_writer_events(w), 0 }),
+	      "end");
+	check(trace_writer_close(w), "close");
+	return blob_of_fd(fd);
+}
+
 /* Offsets of the chunk headers of a whole trace, ending with its size. */
 static size_t chunk_offsets(const struct blob *t, size_t *off, size_t max)
 {
@@ -315,7 +360,7 @@ static void save_damaged(const struct blob *t, const struct blob *raw)
 
 int main(int argc, char **argv)
 {
-	struct blob many, one, raw, rec, late;
+	struct blob many, one, raw, rec, late, job;
 	size_t off[2];
 
 	if (argc != 2) {
@@ -336,6 +381,9 @@ int main(int argc, char **argv)
 	late = late_events();
 	save("late-events.iotrace", late.p, late.n);
 	free(late.p);
+	job = job_root_last();
+	save("job-root-last.iotrace", job.p, job.n);
+	free(job.p);
 	free(rec.p);
 	free(raw.p);
 	free(one.p);
