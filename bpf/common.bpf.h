@@ -292,6 +292,12 @@ static __always_inline bool sys_rw_decode32(long nr, struct pt_regs *regs, int *
 	return false;
 }
 
+/* Whether a task is inside a 32-bit system call (its numbers are i386's). */
+static __always_inline bool task_in_compat_syscall(struct task_struct *task)
+{
+	return task->thread_info.status & TS_COMPAT;
+}
+
 /* Whether the current task is inside a write-family system call. On
  * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
  * which tells a system call from a page fault (whose orig_ax holds the
@@ -306,7 +312,7 @@ static __always_inline bool in_write_syscall(void)
 
 	if ((long)regs->ax != -ENOSYS)
 		return false;
-	if (task->thread_info.status & TS_COMPAT)
+	if (task_in_compat_syscall(task))
 		return sys_rw_decode32(nr, regs, &fd, &dir, &off) && dir == IOPAT_WRITE;
 	return nr == NR_io_submit ||
 	       (sys_rw_decode(nr, regs, &fd, &dir, &off) && dir == IOPAT_WRITE);
@@ -467,11 +473,6 @@ static __always_inline struct task_struct *syscall_task(struct pt_regs *regs)
 static __always_inline void task_memo_forget(void)
 {
 	__sync_fetch_and_add(&task_exit_gen, 1);
-}
-
-static __always_inline bool task_in_compat_syscall(struct task_struct *task)
-{
-	return task->thread_info.status & TS_COMPAT;
 }
 
 enum sys_class {

@@ -251,9 +251,15 @@ struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid)
 {
 	struct proc_row key = { .pid = pid };
 
-	if (!t->n)
-		return NULL;
 	return t->n ? bsearch(&key, t->rows, t->n, sizeof(*t->rows), cmp_row_pid) : NULL;
+}
+
+const struct proc_row *proc_table_same(const struct proc_table *t, const struct proc_row *r)
+{
+	const struct proc_row *old = proc_table_find((struct proc_table *)t, r->pid);
+
+	/* a new process with the pid of one gone: not the same */
+	return old && old->start_ns == r->start_ns ? old : NULL;
 }
 
 void proc_table_free(struct proc_table *t)

@@ -92,6 +92,9 @@ void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots
 int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out);
 void proc_table_free(struct proc_table *t);
 struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid);
+/* The row of r's process in an earlier table t: the same pid and start;
+ * NULL for a process new since (a reused pid included). */
+const struct proc_row *proc_table_same(const struct proc_table *t, const struct proc_row *r);
 
 void io_totals_add(struct io_totals *dst, const struct io_totals *src);
 /* Add one (process, device) entry's counts to the device-level fields. */

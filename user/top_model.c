@@ -80,7 +80,6 @@ static int push_row(struct top_interval *t, const struct proc_row *cur,
 int top_interval_compute(const struct proc_table *prev, const struct proc_table *cur,
 			 double interval_s, struct top_interval *out)
 {
-	struct proc_table *p = (struct proc_table *)prev;
 	static const struct io_totals zero;
 	struct io_totals d;
 
@@ -88,11 +87,8 @@ int top_interval_compute(const struct proc_table *prev, const struct proc_table 
 	out->interval_s = interval_s;
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct proc_row *c = &cur->rows[i];
-		const struct proc_row *old = p->n ? proc_table_find(p, c->pid) : NULL;
+		const struct proc_row *old = proc_table_same(prev, c);
 
-		/* a new process with the pid of one gone: its counts are new */
-		if (old && old->start_ns != c->start_ns)
-			old = NULL;
 		io_totals_sub(&d, &c->io, old ? &old->io : &zero);
 		if (io_totals_is_zero(&d))
 			continue;

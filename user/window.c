@@ -97,7 +97,6 @@ unsigned int window_history(const struct proc_window *w, float *read_bps, float 
 int window_update(struct window_table *t, const struct proc_table *prev,
 		  const struct proc_table *cur, uint64_t now_ns)
 {
-	struct proc_table *p = (struct proc_table *)prev;
 	struct proc_window **next;
 	uint64_t slot_ns = (uint64_t)(t->window_s / WINDOW_SLOTS * 1e9);
 	size_t i = 0, j, k = 0;
@@ -133,9 +132,7 @@ int window_update(struct window_table *t, const struct proc_table *prev,
 			window_push(w, &zero, start);
 		}
 		next[k++] = w;
-		old = p->n ? proc_table_find(p, r->pid) : NULL;
-		if (old && old->start_ns != r->start_ns)
-			old = NULL;
+		old = proc_table_same(prev, r);
 		busy = old ? !io_totals_same_io(&r->io, &old->io) : !io_totals_is_zero(&r->io);
 		w->busy_bits = (w->busy_bits << 1) | busy;
 		history_push(w, &r->io, old ? &old->io : NULL, now_ns, t->interval_s);
