@@ -88,7 +88,6 @@ static struct iopat_proc *proc_get(struct replay *rp, uint32_t pid, uint64_t ts)
 		p->start_ns = ts;
 		strcpy(p->comm, pid == IOPAT_PID_WRITEBACK ? "[writeback]" : "?");
 		rp->created = true;
-		rp->created_pid = pid;
 	}
 	return &rp->procs[i];
 }
@@ -445,9 +444,9 @@ int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snaps
 
 /* ---- forgetting ---- */
 
+/* The lives of the processes not forgotten, a bit each. */
 struct live_lives {
-	const struct replay *rp;
-	uint8_t *bits;		/* by life */
+	uint8_t *bits;
 };
 
 static int keep_proc(uint64_t key, size_t i, void *ctx)
@@ -469,7 +468,7 @@ static int keep_life(uint64_t key, size_t i, void *ctx)
  * file and device entries of lives that have ended. */
 static int replay_compact(struct replay *rp)
 {
-	struct live_lives l = { rp, calloc(rp->next_life / 8 + 1, 1) };
+	struct live_lives l = { calloc(rp->next_life / 8 + 1, 1) };
 	void *pv[] = { rp->procs, rp->info };
 	size_t psz[] = { sizeof(*rp->procs), sizeof(*rp->info) };
 	void *dv[] = { rp->devs, rp->dev_keys, rp->dev_life };
@@ -523,6 +522,43 @@ void replay_forget(struct replay *rp, uint32_t pid)
 	rp->nforgotten_entries += info->nentries;
 	if (compact_due(rp) && replay_compact(rp))
 		rp->oom = -ENOMEM;
+}
+
+int replay_due_push(struct replay_due *q, uint32_t pid, uint64_t exit_ns, uint64_t due_ns)
+{
+	if (q->head && q->head * 2 >= q->n) {
+		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
+		q->n -= q->head;
+		q->head = 0;
+	}
+	if (ensure((void **)&q->v, &q->cap, sizeof(*q->v), q->n))
+		return -ENOMEM;
+	q->v[q->n++] = (struct replay_due_entry){ pid, exit_ns, due_ns };
+	return 0;
+}
+
+bool replay_due_pop(struct replay_due *q, const struct replay *rp, uint64_t now_ns,
+		    uint32_t *pid)
+{
+	while (q->head < q->n && q->v[q->head].due_ns <= now_ns) {
+		const struct replay_due_entry *e = &q->v[q->head++];
+		long i = idxmap_find(&rp->proc_idx, e->pid);
+
+		if (i < 0 || rp->info[i].forgotten)
+			continue;
+		if (e->exit_ns ? rp->procs[i].exited && rp->procs[i].exit_ns == e->exit_ns :
+				 !rp->info[i].described) {
+			*pid = e->pid;
+			return true;
+		}
+	}
+	return false;
+}
+
+void replay_due_free(struct replay_due *q)
+{
+	free(q->v);
+	memset(q, 0, sizeof(*q));
 }
 
 const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id)

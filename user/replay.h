@@ -56,9 +56,8 @@ struct replay {
 	size_t cap_procs, cap_info;
 	uint32_t next_life;
 	size_t nforgotten, nforgotten_entries;
-	/* the entry replay_apply made last (a process new to the replay) */
+	/* replay_apply made a process entry (new to the replay) */
 	bool created;
-	uint32_t created_pid;
 	/* (life, dev); dev_life: the life of each */
 	struct idxmap dev_idx;
 	struct iopat_dev_key *dev_keys;
@@ -104,6 +103,35 @@ int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snaps
  * process once: reports). A later record of its pid starts a new entry;
  * snapshots leave forgotten processes out. */
 void replay_forget(struct replay *rp, uint32_t pid);
+
+/* How long after a process's exit (of the trace's time) it is taken or
+ * forgotten: events recorded before the exit can come later in the file,
+ * from another CPU's batch. */
+#define REPLAY_EXIT_GRACE_NS 1000000000ULL
+
+/*
+ * Processes to act on once the trace's clock has passed a time after
+ * their exit, when the events still in other CPUs' batches are in:
+ * entries come in due order.
+ */
+struct replay_due {
+	struct replay_due_entry {
+		uint32_t pid;
+		uint64_t exit_ns;	/* the exit queued for; 0: late events */
+		uint64_t due_ns;
+	} *v;
+	size_t head, n, cap;
+};
+
+/* Queue pid for exit_ns (0: an entry made by events that came after the
+ * process was taken). 0 or -ENOMEM. */
+int replay_due_push(struct replay_due *q, uint32_t pid, uint64_t exit_ns, uint64_t due_ns);
+/* The next process due by now_ns that is still the one queued: the same
+ * exit, or (exit_ns 0) still without a process record. false when none. */
+bool replay_due_pop(struct replay_due *q, const struct replay *rp, uint64_t now_ns,
+		    uint32_t *pid);
+void replay_due_free(struct replay_due *q);
+
 /* A file by id, NULL when the trace never described it. */
 const struct replay_file *replay_file_get(const struct replay *rp, uint32_t id);
 /* A process's extra information by pid, NULL when unknown. */

@@ -201,33 +201,21 @@ static int build_sizing(struct report_host *h)
 	return 0;
 }
 
-/* A process is taken into its workload this long (of the trace's time)
- * after its exit: events recorded before the exit can come later in the
- * file, from another CPU's batch. Any that come later still are added to
- * the same workload. */
-#define REPORT_TAKE_AFTER_NS 1000000000ULL
-
-struct pending {
-	uint32_t pid;
-	uint64_t due_ns;
-};
-
 /* The state of reading one trace. */
 struct host_reader {
 	struct report_host *h;
 	const struct report_opts *o;
 	struct report_fold fold;
-	struct pending *q;	/* processes to take, in due order */
-	size_t qhead, qn, qcap;
+	struct replay_due due;	/* processes to take */
 	struct raw_snapshot snap;
 	struct proc_table rows;
-	int err;
 };
 
+/* The host's clock, once the trace is known to have no transfer before
+ * now: from the recording's start, or its first event. */
 static void host_start_clock(struct report_host *h)
 {
-	if (!h->t0_ns)
-		host_t0(h, h->rp.start_ns ? h->rp.start_ns : h->rp.first_ns);
+	host_t0(h, h->rp.start_ns ? h->rp.start_ns : h->rp.first_ns);
 }
 
 /* Add a process's counters to the host's and its workload's, and forget
@@ -264,43 +252,15 @@ static int take_process(struct host_reader *r, uint32_t pid)
 	return err;
 }
 
-static int queue_take(struct host_reader *r, uint32_t pid, uint64_t due_ns)
-{
-	if (r->qhead && r->qhead * 2 >= r->qn) {
-		memmove(r->q, r->q + r->qhead, (r->qn - r->qhead) * sizeof(*r->q));
-		r->qn -= r->qhead;
-		r->qhead = 0;
-	}
-	if (r->qn == r->qcap) {
-		size_t cap = r->qcap ? r->qcap * 2 : 64;
-		void *p = realloc(r->q, cap * sizeof(*r->q));
-
-		if (!p)
-			return -ENOMEM;
-		r->q = p;
-		r->qcap = cap;
-	}
-	r->q[r->qn].pid = pid;
-	r->q[r->qn++].due_ns = due_ns;
-	return 0;
-}
-
-/* Take the processes that are due: ended, and a while ago. */
+/* Take the processes that are due: ended, REPLAY_EXIT_GRACE_NS ago. Any
+ * events that come later still are added to the same workload. */
 static int take_due(struct host_reader *r)
 {
-	const struct replay *rp = &r->h->rp;
+	uint32_t pid;
 	int err = 0;
 
-	while (!err && r->qhead < r->qn && r->q[r->qhead].due_ns <= rp->last_ns) {
-		uint32_t pid = r->q[r->qhead++].pid;
-		const struct iopat_proc *p = replay_proc(rp, pid);
-		const struct replay_proc_info *info = replay_proc_info(rp, pid);
-
-		/* a process that lives on (exec after a reused pid's exit)
-		 * waits for its own exit */
-		if (p && (p->exited || !info->described))
-			err = take_process(r, pid);
-	}
+	while (!err && replay_due_pop(&r->due, &r->h->rp, r->h->rp.last_ns, &pid))
+		err = take_process(r, pid);
 	return err;
 }
 
@@ -323,11 +283,13 @@ static int read_record(struct host_reader *r, const struct trace_record *rec)
 		note_series(h, &rec->ev);
 		/* an event after its process was taken */
 		if (rp->created && report_fold_was_taken(&r->fold, rec->ev.pid) && !err)
-			err = queue_take(r, rec->ev.pid, rec->ev.ts_ns + REPORT_TAKE_AFTER_NS);
+			err = replay_due_push(&r->due, rec->ev.pid, 0,
+					      rec->ev.ts_ns + REPLAY_EXIT_GRACE_NS);
 		break;
 	case IOPAT_TAG_EXIT:
 		if (!err)
-			err = queue_take(r, rec->exit.pid, rec->exit.ts_ns + REPORT_TAKE_AFTER_NS);
+			err = replay_due_push(&r->due, rec->exit.pid, rec->exit.ts_ns,
+					      rec->exit.ts_ns + REPLAY_EXIT_GRACE_NS);
 		break;
 	case IOPAT_TAG_PROC:
 		p = replay_proc(rp, rec->proc.pid);
@@ -337,7 +299,7 @@ static int read_record(struct host_reader *r, const struct trace_record *rec)
 	default:
 		break;
 	}
-	if (!err && r->qhead < r->qn)
+	if (!err && r->due.head < r->due.n)
 		err = take_due(r);
 	return err ? err : rp->oom;
 }
@@ -411,7 +373,7 @@ out:
 	report_fold_free(&r.fold);
 	raw_snapshot_free(&r.snap);
 	proc_table_free(&r.rows);
-	free(r.q);
+	replay_due_free(&r.due);
 	return err;
 }
 

@@ -1,22 +1,12 @@
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include "top_replay.h"
 #include "trace_cli.h"
-
-/* An exited process leaves the replay this long (of the recording's
- * time) after top showed it: events from before its exit can come later
- * in the file, from another CPU's batch. */
-#define FORGET_AFTER_NS 1000000000ULL
 
 struct top_replay {
 	struct trace_input in;
 	struct replay rp;
-	struct {
-		uint32_t pid;
-		uint64_t exit_ns, due_ns;
-	} *forget;		/* in due order */
-	size_t nforget, cap_forget;
+	struct replay_due forget;	/* shown exited: forgotten after the grace */
 	struct trace_event pending;	/* the first event past the clock */
 	bool have_pending, eof, started;
 	uint64_t now_ns;
@@ -67,23 +57,12 @@ static void advance(struct top_replay *tr, uint64_t until)
 	}
 }
 
-/* Forget the processes that are due and still the ones that exited (a
- * new process may have taken the pid, and exited too). */
 static void forget_due(struct top_replay *tr)
 {
-	size_t done = 0;
+	uint32_t pid;
 
-	while (done < tr->nforget && tr->forget[done].due_ns <= tr->now_ns) {
-		const struct iopat_proc *p = replay_proc(&tr->rp, tr->forget[done].pid);
-
-		if (p && p->exited && p->exit_ns == tr->forget[done].exit_ns)
-			replay_forget(&tr->rp, tr->forget[done].pid);
-		done++;
-	}
-	if (!done)
-		return;
-	tr->nforget -= done;
-	memmove(tr->forget, tr->forget + done, tr->nforget * sizeof(*tr->forget));
+	while (replay_due_pop(&tr->forget, &tr->rp, tr->now_ns, &pid))
+		replay_forget(&tr->rp, pid);
 }
 
 int top_replay_step(struct top_replay *tr, double secs, struct raw_snapshot *s,
@@ -115,23 +94,13 @@ const struct replay *top_replay_state(const struct top_replay *tr)
 
 void top_replay_forget(struct top_replay *tr, const uint32_t *pids, size_t n)
 {
-	if (tr->nforget + n > tr->cap_forget) {
-		size_t cap = (tr->nforget + n) * 2;
-		void *p = realloc(tr->forget, cap * sizeof(*tr->forget));
-
-		if (!p)
-			return;	/* kept: memory grows, counts stay right */
-		tr->forget = p;
-		tr->cap_forget = cap;
-	}
 	for (size_t i = 0; i < n; i++) {
 		const struct iopat_proc *p = replay_proc(&tr->rp, pids[i]);
 
-		if (!p)
-			continue;
-		tr->forget[tr->nforget].pid = pids[i];
-		tr->forget[tr->nforget].exit_ns = p->exit_ns;
-		tr->forget[tr->nforget++].due_ns = tr->now_ns + FORGET_AFTER_NS;
+		/* kept when out of memory: memory grows, counts stay right */
+		if (p && replay_due_push(&tr->forget, pids[i], p->exit_ns,
+					 tr->now_ns + REPLAY_EXIT_GRACE_NS))
+			return;
 	}
 }
 
@@ -144,7 +113,7 @@ int top_replay_close(struct top_replay *tr)
 	ret = trace_input_finish(&tr->in);
 	trace_input_close(&tr->in);
 	replay_free(&tr->rp);
-	free(tr->forget);
+	replay_due_free(&tr->forget);
 	free(tr);
 	return ret;
 }
