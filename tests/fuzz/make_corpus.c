@@ -161,42 +161,71 @@ static struct blob sample(size_t chunk)
 	return blob_of_fd(fd);
 }
 
+#define SEC_NS 1000000000ULL
+
+/* A one-chunk trace for a report scenario: the header, one file (id 0,
+ * /data/a); *fd: its memfd. */
+static struct trace_writer *scenario_open(int *fd)
+{
+	struct trace_writer *w;
+
+	*fd = memfd_create("corpus", 0);
+	if (*fd < 0)
+		die("memfd_create");
+	check(trace_writer_open(&w, *fd, 0), "open");
+	put_meta(w);
+	put_file(w, 0, IOPAT_KIND_STORAGE, "/data/a");
+	return w;
+}
+
+static struct blob scenario_close(struct trace_writer *w, int fd, uint64_t end_ns)
+{
+	check(trace_writer_end(w, &(struct trace_end){ end_ns, trace_writer_events(w), 0 }),
+	      "end");
+	check(trace_writer_close(w), "close");
+	return blob_of_fd(fd);
+}
+
+static void put_exit(struct trace_writer *w, uint32_t pid, uint64_t ts)
+{
+	check(trace_writer_exit(w, &(struct trace_exit){ pid, ts, 0 }), "exit");
+}
+
+/* A read of bytes at off of file 0. */
+static void put_read(struct trace_writer *w, uint64_t ts, uint32_t pid, uint64_t off,
+		     uint64_t bytes)
+{
+	put_event(w, ev(ts, pid, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, off, bytes));
+}
+
 /* A process's last event written after its exit and after seconds of
  * other events (as a CPU's batch can be), then its pid used again by a
  * new process: the report keeps the two apart and loses nothing. */
 static struct blob late_events(void)
 {
-	int fd = memfd_create("corpus", 0);
-	struct trace_writer *w;
-	uint64_t s = 1000000000ULL;
+	uint64_t s = SEC_NS;
 	struct trace_proc p = { .pid = 200, .ppid = 1, .ts_ns = s, .why = IOPAT_PROC_FORK,
 				.comm = trace_str_of("loader") };
+	int fd;
+	struct trace_writer *w = scenario_open(&fd);
 
-	if (fd < 0)
-		die("memfd_create");
-	check(trace_writer_open(&w, fd, 0), "open");
-	put_meta(w);
-	put_file(w, 0, IOPAT_KIND_STORAGE, "/data/a");
 	check(trace_writer_proc(w, &p), "proc");
-	put_event(w, ev(s + 1000, 200, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 4096));
-	check(trace_writer_exit(w, &(struct trace_exit){ 200, s + s / 10, 0 }), "exit");
+	put_read(w, s + 1000, 200, 0, 4096);
+	put_exit(w, 200, s + s / 10);
 	p.pid = 300;
 	p.comm = trace_str_of("other");
 	check(trace_writer_proc(w, &p), "proc");
 	for (uint64_t t = 1; t <= 5; t++)
-		put_event(w, ev(s + t * s, 300, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 512));
+		put_read(w, s + t * s, 300, 0, 512);
 	/* pid 200's last read, 5 s late in the file */
-	put_event(w, ev(s + 2000, 200, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 4096, 4096));
+	put_read(w, s + 2000, 200, 4096, 4096);
 	p.pid = 200;
 	p.ts_ns = 7 * s;
 	p.comm = trace_str_of("loader");
 	check(trace_writer_proc(w, &p), "proc");
-	put_event(w, ev(7 * s + 1000, 200, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 8192));
-	check(trace_writer_exit(w, &(struct trace_exit){ 200, 7 * s + 5000, 0 }), "exit");
-	check(trace_writer_end(w, &(struct trace_end){ 8 * s, trace_writer_events(w), 0 }),
-	      "end");
-	check(trace_writer_close(w), "close");
-	return blob_of_fd(fd);
+	put_read(w, 7 * s + 1000, 200, 0, 8192);
+	put_exit(w, 200, 7 * s + 5000);
+	return scenario_close(w, fd, 8 * s);
 }
 
 /* A job whose root does its I/O last: a worker of it ends early with
@@ -204,17 +233,12 @@ static struct blob late_events(void)
  * root reads 1 MiB. A report listing two workloads keeps the job. */
 static struct blob job_root_last(void)
 {
-	int fd = memfd_create("corpus", 0);
-	struct trace_writer *w;
-	uint64_t s = 1000000000ULL;
+	uint64_t s = SEC_NS;
 	struct trace_proc p = { .pid = 500, .ppid = 1, .ts_ns = s / 2, .why = IOPAT_PROC_SEEN,
 				.comm = trace_str_of("bash") };
+	int fd;
+	struct trace_writer *w = scenario_open(&fd);
 
-	if (fd < 0)
-		die("memfd_create");
-	check(trace_writer_open(&w, fd, 0), "open");
-	put_meta(w);
-	put_file(w, 0, IOPAT_KIND_STORAGE, "/data/a");
 	check(trace_writer_proc(w, &p), "proc");
 	p = (struct trace_proc){ .pid = 600, .ppid = 500, .ts_ns = s / 2, .why = IOPAT_PROC_FORK,
 				 .comm = trace_str_of("train") };
@@ -223,8 +247,8 @@ static struct blob job_root_last(void)
 	p.ppid = 600;
 	p.comm = trace_str_of("worker");
 	check(trace_writer_proc(w, &p), "proc");
-	put_event(w, ev(s, 601, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 4096));
-	check(trace_writer_exit(w, &(struct trace_exit){ 601, s + 1000, 0 }), "exit");
+	put_read(w, s, 601, 0, 4096);
+	put_exit(w, 601, s + 1000);
 	for (uint32_t i = 0; i < 10; i++) {
 		uint64_t t = (2 + i) * s;
 
@@ -233,15 +257,12 @@ static struct blob job_root_last(void)
 		p.ts_ns = t;
 		p.comm = trace_str_of("job");
 		check(trace_writer_proc(w, &p), "proc");
-		put_event(w, ev(t + 1000, 700 + i, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 8192));
-		check(trace_writer_exit(w, &(struct trace_exit){ 700 + i, t + 2000, 0 }), "exit");
+		put_read(w, t + 1000, 700 + i, 0, 8192);
+		put_exit(w, 700 + i, t + 2000);
 	}
-	put_event(w, ev(13 * s, 600, IOPAT_LEVEL_SYSCALL, IOPAT_OP_READ, 0, 0, 1 << 20));
-	check(trace_writer_exit(w, &(struct trace_exit){ 600, 14 * s, 0 }), "exit");
-	check(trace_writer_end(w, &(struct trace_end){ 15 * s, trace_writer_events(w), 0 }),
-	      "end");
-	check(trace_writer_close(w), "close");
-	return blob_of_fd(fd);
+	put_read(w, 13 * s, 600, 0, 1 << 20);
+	put_exit(w, 600, 14 * s);
+	return scenario_close(w, fd, 15 * s);
 }
 
 /* Offsets of the chunk headers of a whole trace, ending with its size. */
