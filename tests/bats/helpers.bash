@@ -497,3 +497,17 @@ wait_child_gone() {
 	while [ -d "/proc/$pid" ]; do sleep 0.05; done
 	echo "$pid"
 }
+
+# skip_unless_runs_32bit: skips the test, saying why, when this machine
+# cannot execute the i386 workload (a kernel without IA32 emulation, or
+# one that has it but refuses the binary: "Exec format error"); fails
+# when the workload was not built or runs and fails for another reason.
+skip_unless_runs_32bit() {
+	local err rc=0
+	[ -x "$WORKLOADS/io32" ] || fail "build/workloads/io32 not built"
+	err=$("$WORKLOADS/io32" "$TESTDIR/probe32" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] && return 0
+	# 126: the shell could not execute it (ENOEXEC and the like)
+	[ "$rc" -eq 126 ] && skip "this machine cannot execute 32-bit programs: ${err##*: }"
+	fail "io32 exited $rc: $err"
+}

@@ -79,7 +79,7 @@ events_written() {
 }
 
 @test "record a 32-bit program: its i386 calls are the events" {
-	"$WORKLOADS/io32" "$TESTDIR/probe32" 2>/dev/null || skip "this kernel does not run 32-bit programs"
+	skip_unless_runs_32bit
 	run "$IOPAT" record -o "$TRACE" -- "$WORKLOADS/io32" "$TESTDIR/io32.dat"
 	assert_success
 	run "$IOPAT" report --format json -o "$REPORT" "$TRACE"

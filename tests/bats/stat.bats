@@ -260,11 +260,7 @@ fio_file() {
 # registers, read as such (and its lseek, 19, is not taken for readv).
 @test "32-bit program: reads, writes and fsync counted from the i386 calls" {
 	[ -x "$WORKLOADS/io32" ] || fail "build/workloads/io32 not built"
-	if ! "$WORKLOADS/io32" "$TESTDIR/probe32" 2>/dev/null; then
-		grep -qx 'CONFIG_IA32_EMULATION=y' <(zcat /proc/config.gz 2>/dev/null) &&
-			fail "io32 failed on a kernel with IA32 emulation"
-		skip "this kernel does not run 32-bit programs"
-	fi
+	skip_unless_runs_32bit
 	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/io32" "$TESTDIR/io32.dat"
 	assert_success
 	num_eq "$(jget "$OUT" .totals.write_bytes)" $((32 * 4096)) totals.write_bytes
