@@ -110,8 +110,10 @@ deps:
 unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
 
+# Every test, then the accuracy tests again next to an untraced load.
 bats: all
 	bats tests/bats
+	IOPAT_BG_LOAD=1 bats --filter-tags accuracy tests/bats
 
 test: deps
 	$(MAKE) --no-print-directory all

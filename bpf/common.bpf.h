@@ -545,18 +545,135 @@ static __always_inline __u32 rq_submitter(void)
 	return task->flags & PF_KTHREAD ? IOPAT_PID_WRITEBACK : task->tgid;
 }
 
-/* Note a read or write request's submitter in `rqs`, at submission. */
-static __always_inline void rq_note(struct request *rq, __u32 tgid)
+/* ---- block requests: one owner per life of a struct request ----
+ *
+ * blk-mq keeps one struct request per tag and hands it to request after
+ * request, so an entry of `rqs` (keyed by the request's address) must
+ * live exactly as long as the request it was made for. Ownership is
+ * decided at every start, whoever submits: a request of a process that
+ * is not traced removes what an earlier life left. Every way a request
+ * ends removes its entry: its last completion, a merge into another
+ * request (block_rq_merge), and the end of its accounting (block_io_done).
+ *
+ * Under load a few issued requests end with no completion event seen at
+ * their address (about 1 in 2,000 on a busy virtio disk here; the disk's
+ * own counters say they completed). Their life is over when the struct
+ * starts a new request or its accounting ends: they are counted then,
+ * with the size they were issued with and no latency sample, and in
+ * IOPAT_DROP_RQ_UNSEEN. */
+
+/* A request starts (block_io_start; block_rq_insert where the kernel
+ * lacks it, `insert`): owned by `tgid` when `ours`, by nobody otherwise.
+ * Returns true, with the entry in *prev, when an earlier life of the
+ * struct was issued and never seen to end: the caller counts it. On the
+ * insert path a requeued request is inserted again: it keeps its owner. */
+static __always_inline bool rq_start(struct request *rq, __u32 tgid, bool ours, bool insert,
+				     struct iopat_rq *prev)
 {
 	struct iopat_rq r = { .tgid = tgid };
 	__u64 key = (__u64)rq;
+	struct iopat_rq *old = bpf_map_lookup_elem(&rqs, &key);
 	__u32 op = rq->cmd_flags & REQ_OP_MASK;
+	bool unseen = false;
 
-	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
-		return;
+	ours = ours && (op == REQ_OP_READ || op == REQ_OP_WRITE);
+	if (old) {
+		if (insert && old->requeued)
+			return false;
+		if (old->issue_ns) {
+			*prev = *old;
+			unseen = true;
+		}
+		if (!ours)
+			bpf_map_delete_elem(&rqs, &key);
+	}
+	if (!ours)
+		return unseen;
 	r.dir = op == REQ_OP_WRITE ? IOPAT_WRITE : IOPAT_READ;
 	if (insert_failed(bpf_map_update_elem(&rqs, &key, &r, BPF_ANY)))
 		count_drop(IOPAT_DROP_RQ_MAP);
+	return unseen;
+}
+
+/* Dispatch to the device. Returns the entry on its first issue, filled
+ * with the device, sector and size; NULL for a request that is not ours
+ * or is issued again after a requeue (only its clock restarts). */
+static __always_inline struct iopat_rq *rq_issue_entry(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	bool first;
+
+	if (!r)
+		return NULL;
+	first = !r->issue_ns;
+	r->issue_ns = bpf_ktime_get_ns();
+	r->requeued = 0;
+	if (!first)
+		return NULL;
+	r->dev = rq_dev(rq);
+	r->sector = rq->__sector;
+	r->bytes = rq->__data_len;
+	return r;
+}
+
+/* Back to the queue, to be issued again (block_rq_requeue). */
+static __always_inline void rq_requeue(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+
+	if (r)
+		r->requeued = 1;
+}
+
+/* A completion of nr_bytes (block_rq_complete). Returns the entry when
+ * these are the request's last bytes and it was issued, with r->done its
+ * completed bytes: the caller counts it, then calls rq_forget(). NULL for
+ * a partial completion, or a request that is not ours or was never
+ * issued (failed before dispatch: forgotten here). */
+static __always_inline struct iopat_rq *rq_completed(struct request *rq, unsigned int nr_bytes)
+{
+	__u64 key = (__u64)rq;
+	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+
+	if (!r)
+		return NULL;
+	r->done += nr_bytes;
+	if (nr_bytes < rq->__data_len)
+		return NULL;
+	if (!r->issue_ns) {
+		bpf_map_delete_elem(&rqs, &key);
+		return NULL;
+	}
+	return r;
+}
+
+static __always_inline void rq_forget(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+
+	bpf_map_delete_elem(&rqs, &key);
+}
+
+/* The request's accounting ends (block_io_done, after its completions)
+ * or it was merged into another request (block_rq_merge: its bytes
+ * complete as the other's, and it was never issued). Either way this
+ * life is over. Returns true, with the entry in *prev, for an issued
+ * request whose completion was not seen: the caller counts it. */
+static __always_inline bool rq_end(struct request *rq, struct iopat_rq *prev)
+{
+	__u64 key = (__u64)rq;
+	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	bool unseen;
+
+	if (!r)
+		return false;
+	unseen = r->issue_ns != 0;
+	if (unseen)
+		*prev = *r;
+	bpf_map_delete_elem(&rqs, &key);
+	return unseen;
 }
 
 /* ---- file paths ---- */

@@ -556,17 +556,6 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 
 /* ---- block layer ---- */
 
-
-/* Attribute a request to the task that submits it, in its context. */
-static __always_inline int rq_attribute(struct request *rq)
-{
-	__u32 tgid = rq_submitter();
-
-	if (tgid == IOPAT_PID_WRITEBACK || pid_is_tracked(tgid))
-		rq_note(rq, tgid);
-	return 0;
-}
-
 static __always_inline struct iopat_dev_stats *dev_stats_get(__u32 tgid, __u32 dev)
 {
 	struct iopat_dev_key key = { .tgid = tgid, .dev = dev };
@@ -586,62 +575,41 @@ static __always_inline struct iopat_dev_stats *dev_stats_get(__u32 tgid, __u32 d
 	return bpf_map_lookup_elem(&devs, &key);
 }
 
-/* Dispatch to the device: note the time, the request's final size and
- * whether it continues where this process's previous request ended. */
-static __always_inline int rq_issue(struct request *rq)
+/* Count a request that has ended: `bytes` moved, its size at issue, and
+ * its latency from its last issue when the completion was seen. */
+static __always_inline void rq_count(const struct iopat_rq *r, __u64 bytes, bool seen)
 {
-	struct iopat_dev_stats *st;
-	struct iopat_rq *r;
-	__u64 key = (__u64)rq;
-	__u64 sector = rq->__sector;
-	__u32 len = rq->__data_len;
+	struct iopat_dev_stats *st = dev_stats_get(r->tgid, r->dev);
+	struct iopat_dev_dir_stats *d;
+	__u64 lat;
 
-	r = bpf_map_lookup_elem(&rqs, &key);
-	if (!r)
-		return 0;
-	r->dev = rq_dev(rq);
-	r->issue_ns = bpf_ktime_get_ns();
-	st = dev_stats_get(r->tgid, r->dev);
+	if (!seen)
+		count_drop(IOPAT_DROP_RQ_UNSEEN);
 	if (!st)
-		return 0;
-	r->seq = sector == st->next_sector;
-	st->next_sector = sector + (len >> 9);
-	__sync_fetch_and_add(&st->dir[r->dir & 1].size_hist[iopat_size_bucket(len)], 1);
-	return 0;
+		return;
+	d = &st->dir[r->dir & 1];
+	__sync_fetch_and_add(&d->bytes, bytes);
+	__sync_fetch_and_add(&d->ops, 1);
+	if (r->seq)
+		__sync_fetch_and_add(&d->seq_ops, 1);
+	__sync_fetch_and_add(&d->size_hist[iopat_size_bucket(r->bytes)], 1);
+	if (!seen)
+		return;
+	lat = bpf_ktime_get_ns() - r->issue_ns;
+	__sync_fetch_and_add(&d->lat_ns_sum, lat);
+	__sync_fetch_and_add(&d->lat_hist[iopat_lat_bucket(lat)], 1);
 }
 
-static __always_inline int rq_complete(struct request *rq, unsigned int nr_bytes)
+/* A request starts in its submitter's context: ours when the submitter
+ * is traced, or a kernel thread (writeback). */
+static __always_inline int rq_attribute(struct request *rq, bool insert)
 {
-	struct iopat_dev_stats *st;
-	struct iopat_dev_dir_stats *d;
-	struct iopat_rq *r;
-	__u64 key = (__u64)rq;
-	__u64 lat;
-	bool last = nr_bytes >= rq->__data_len;
+	__u32 tgid = rq_submitter();
+	struct iopat_rq prev;
 
-	r = bpf_map_lookup_elem(&rqs, &key);
-	if (!r)
-		return 0;
-	if (!r->issue_ns) {
-		if (last)
-			bpf_map_delete_elem(&rqs, &key);
-		return 0;
-	}
-	st = dev_stats_get(r->tgid, r->dev);
-	if (st) {
-		d = &st->dir[r->dir & 1];
-		__sync_fetch_and_add(&d->bytes, nr_bytes);
-		if (last) {
-			lat = bpf_ktime_get_ns() - r->issue_ns;
-			__sync_fetch_and_add(&d->ops, 1);
-			if (r->seq)
-				__sync_fetch_and_add(&d->seq_ops, 1);
-			__sync_fetch_and_add(&d->lat_ns_sum, lat);
-			__sync_fetch_and_add(&d->lat_hist[iopat_lat_bucket(lat)], 1);
-		}
-	}
-	if (last)
-		bpf_map_delete_elem(&rqs, &key);
+	if (rq_start(rq, tgid, tgid == IOPAT_PID_WRITEBACK || pid_is_tracked(tgid), insert,
+		     &prev))
+		rq_count(&prev, prev.bytes, false);
 	return 0;
 }
 
@@ -649,7 +617,7 @@ static __always_inline int rq_complete(struct request *rq, unsigned int nr_bytes
 SEC("tp_btf/block_io_start")
 int BPF_PROG(iopat_block_io_start, struct request *rq)
 {
-	return rq_attribute(rq);
+	return rq_attribute(rq, false);
 }
 
 /* Older kernels: insertion into the scheduler is the closest hook to the
@@ -657,20 +625,66 @@ int BPF_PROG(iopat_block_io_start, struct request *rq)
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(iopat_block_rq_insert, struct request *rq)
 {
-	return rq_attribute(rq);
+	return rq_attribute(rq, true);
 }
 
+/* First dispatch to the device: whether the request continues where its
+ * owner's previous one on the device ended. */
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(iopat_block_rq_issue, struct request *rq)
 {
-	return rq_issue(rq);
+	struct iopat_dev_stats *st;
+	struct iopat_rq *r = rq_issue_entry(rq);
+
+	if (!r)
+		return 0;
+	st = dev_stats_get(r->tgid, r->dev);
+	if (!st)
+		return 0;
+	r->seq = r->sector == st->next_sector;
+	st->next_sector = r->sector + (r->bytes >> 9);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_requeue")
+int BPF_PROG(iopat_block_rq_requeue, struct request *rq)
+{
+	rq_requeue(rq);
+	return 0;
 }
 
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(iopat_block_rq_complete, struct request *rq, blk_status_t error,
 	     unsigned int nr_bytes)
 {
-	return rq_complete(rq, nr_bytes);
+	struct iopat_rq *r = rq_completed(rq, nr_bytes);
+
+	if (!r)
+		return 0;
+	rq_count(r, r->done, true);
+	rq_forget(rq);
+	return 0;
+}
+
+static __always_inline int rq_ended(struct request *rq)
+{
+	struct iopat_rq prev;
+
+	if (rq_end(rq, &prev))
+		rq_count(&prev, prev.bytes, false);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_merge")
+int BPF_PROG(iopat_block_rq_merge, struct request *rq)
+{
+	return rq_ended(rq);
+}
+
+SEC("tp_btf/block_io_done")
+int BPF_PROG(iopat_block_io_done, struct request *rq)
+{
+	return rq_ended(rq);
 }
 
 /* ---- processes ---- */

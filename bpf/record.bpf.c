@@ -375,39 +375,68 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 
 /* ---- block layer: attributed at submission, sent at completion ---- */
 
-static __always_inline int rq_attribute(struct request *rq)
+/* The event of a request that has ended: `bytes` moved, its latency from
+ * its last issue when the completion was seen, 0 when it was not. */
+static __always_inline void rq_send(const struct iopat_rq *r, __u64 bytes, int error, bool seen)
+{
+	struct iopat_event *e;
+
+	if (!seen)
+		count_drop(IOPAT_DROP_RQ_UNSEEN);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_drop(IOPAT_DROP_RINGBUF);
+		return;
+	}
+	e->type = IOPAT_REC_EVENT;
+	e->level = IOPAT_LEVEL_DEVICE;
+	e->op = r->dir == IOPAT_WRITE ? IOPAT_OP_WRITE : IOPAT_OP_READ;
+	e->kind = 0;
+	e->result = error;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = r->tgid;
+	e->tid = r->tgid;
+	e->dev = r->dev;
+	e->bytes = bytes;
+	e->lat_ns = seen ? e->ts_ns - r->issue_ns : 0;
+	e->off = r->sector << 9;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline int rq_attribute(struct request *rq, bool insert)
 {
 	__u32 tgid = rq_submitter();
+	struct iopat_rq prev;
 
-	if (tgid == IOPAT_PID_WRITEBACK || task_is_recorded(tgid))
-		rq_note(rq, tgid);
+	if (rq_start(rq, tgid, tgid == IOPAT_PID_WRITEBACK || task_is_recorded(tgid), insert,
+		     &prev))
+		rq_send(&prev, prev.bytes, 0, false);
 	return 0;
 }
 
 SEC("tp_btf/block_io_start")
 int BPF_PROG(record_block_io_start, struct request *rq)
 {
-	return rq_attribute(rq);
+	return rq_attribute(rq, false);
 }
 
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(record_block_rq_insert, struct request *rq)
 {
-	return rq_attribute(rq);
+	return rq_attribute(rq, true);
 }
 
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(record_block_rq_issue, struct request *rq)
 {
-	__u64 key = (__u64)rq;
-	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	rq_issue_entry(rq);
+	return 0;
+}
 
-	if (!r)
-		return 0;
-	r->dev = rq_dev(rq);
-	r->issue_ns = bpf_ktime_get_ns();
-	r->sector = rq->__sector;
-	r->bytes = rq->__data_len;
+SEC("tp_btf/block_rq_requeue")
+int BPF_PROG(record_block_rq_requeue, struct request *rq)
+{
+	rq_requeue(rq);
 	return 0;
 }
 
@@ -415,39 +444,34 @@ SEC("tp_btf/block_rq_complete")
 int BPF_PROG(record_block_rq_complete, struct request *rq, blk_status_t error,
 	     unsigned int nr_bytes)
 {
-	struct iopat_event *e;
-	struct iopat_rq *r;
-	__u64 key = (__u64)rq;
+	struct iopat_rq *r = rq_completed(rq, nr_bytes);
 
-	r = bpf_map_lookup_elem(&rqs, &key);
 	if (!r)
 		return 0;
-	if (!r->issue_ns || nr_bytes < rq->__data_len) {
-		/* not issued yet, or a partial completion: the last one sends */
-		if (nr_bytes >= rq->__data_len)
-			bpf_map_delete_elem(&rqs, &key);
-		return 0;
-	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (e) {
-		e->type = IOPAT_REC_EVENT;
-		e->level = IOPAT_LEVEL_DEVICE;
-		e->op = r->dir == IOPAT_WRITE ? IOPAT_OP_WRITE : IOPAT_OP_READ;
-		e->kind = 0;
-		e->result = error;
-		e->ts_ns = bpf_ktime_get_ns();
-		e->pid = r->tgid;
-		e->tid = r->tgid;
-		e->dev = r->dev;
-		e->bytes = r->bytes;
-		e->lat_ns = e->ts_ns - r->issue_ns;
-		e->off = r->sector << 9;
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	} else {
-		count_drop(IOPAT_DROP_RINGBUF);
-	}
-	bpf_map_delete_elem(&rqs, &key);
+	rq_send(r, r->done, error, true);
+	rq_forget(rq);
 	return 0;
+}
+
+static __always_inline int rq_ended(struct request *rq)
+{
+	struct iopat_rq prev;
+
+	if (rq_end(rq, &prev))
+		rq_send(&prev, prev.bytes, 0, false);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_merge")
+int BPF_PROG(record_block_rq_merge, struct request *rq)
+{
+	return rq_ended(rq);
+}
+
+SEC("tp_btf/block_io_done")
+int BPF_PROG(record_block_io_done, struct request *rq)
+{
+	return rq_ended(rq);
 }
 
 /* ---- processes ---- */

@@ -88,7 +88,10 @@ enum iopat_drop {
 					 * seen: counted by user space when the
 					 * submitter has exited and the request
 					 * is 30 s old, or at the end of stat */
-	IOPAT_NDROPS = 8,
+	IOPAT_DROP_RQ_UNSEEN = 8,	/* block request issued whose completion
+					 * was not seen: counted when its life
+					 * ended, with no latency sample */
+	IOPAT_NDROPS = 9,
 };
 
 /* Key of the per-file map: one entry per (process, file). For a block
@@ -192,16 +195,20 @@ struct iopat_proc {
 	__u32 size_hist[IOPAT_NDIR][IOPAT_SIZE_BUCKETS];
 };
 
-/* In-flight block request, keyed by the struct request address. */
+/* In-flight block request, keyed by the struct request address; one
+ * entry per life of the request (see bpf/common.bpf.h). */
 struct iopat_rq {
 	__u32 tgid;
 	__u32 dev;
-	__u64 issue_ns;
-	__u32 dir;
-	__u32 seq;
-	__u64 sector;		/* at issue (record) */
-	__u32 bytes;		/* at issue (record) */
-	__u32 pad;
+	__u64 issue_ns;		/* last issue; 0: not issued yet */
+	__u8 dir;
+	__u8 seq;		/* starts where its owner's previous one ended */
+	__u8 requeued;		/* requeued, not issued again yet */
+	__u8 pad;
+	__u32 done;		/* bytes completed so far */
+	__u64 sector;		/* at first issue */
+	__u32 bytes;		/* at first issue */
+	__u32 pad2;
 };
 
 /* A file's path, sent once per file through a ring buffer when the file

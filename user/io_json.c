@@ -12,6 +12,7 @@ const char *const drop_names[IOPAT_NDROPS] = {
 	[IOPAT_DROP_RINGBUF] = "ringbuf_full",
 	[IOPAT_DROP_PROG_BUSY] = "program_busy",
 	[IOPAT_DROP_RQ_UNFINISHED] = "request_unfinished",
+	[IOPAT_DROP_RQ_UNSEEN] = "request_end_unseen",
 };
 
 uint64_t drops_total(const uint64_t *d)
@@ -42,13 +43,16 @@ void json_size_hist(struct json_writer *jw, const char *key, const uint64_t *h)
 	jw_array_end(jw);
 }
 
+/* Latencies of the requests whose completion was seen: the histogram
+ * counts them (a request counted without one has no latency sample). */
 static void json_latency(struct json_writer *jw, const char *prefix, const uint64_t *h,
-			 uint64_t sum_ns, uint64_t ops)
+			 uint64_t sum_ns)
 {
+	uint64_t n = hist_total(h, IOPAT_LAT_BUCKETS);
 	char k[64];
 
 	snprintf(k, sizeof(k), "%s_lat_mean_us", prefix);
-	jw_double_field(jw, k, ops ? (double)sum_ns / ops / 1e3 : 0, 1);
+	jw_double_field(jw, k, n ? (double)sum_ns / n / 1e3 : 0, 1);
 	snprintf(k, sizeof(k), "%s_lat_p50_us", prefix);
 	jw_double_field(jw, k, hist_lat_percentile(h, 50) / 1e3, 1);
 	snprintf(k, sizeof(k), "%s_lat_p90_us", prefix);
@@ -76,10 +80,8 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io)
 			units_pct(io->dev_seq_read_ops, io->dev_read_ops), 1);
 	jw_double_field(jw, "dev_seq_write_pct",
 			units_pct(io->dev_seq_write_ops, io->dev_write_ops), 1);
-	json_latency(jw, "dev_read", io->dev_read_lat_hist, io->dev_read_lat_ns,
-		     io->dev_read_ops);
-	json_latency(jw, "dev_write", io->dev_write_lat_hist, io->dev_write_lat_ns,
-		     io->dev_write_ops);
+	json_latency(jw, "dev_read", io->dev_read_lat_hist, io->dev_read_lat_ns);
+	json_latency(jw, "dev_write", io->dev_write_lat_hist, io->dev_write_lat_ns);
 	jw_uint_field(jw, "cache_miss_bytes", io->cache_miss_bytes);
 	jw_uint_field(jw, "fsyncs", io->fsyncs);
 	jw_uint_field(jw, "files", io->files);

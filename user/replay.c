@@ -290,9 +290,11 @@ static void apply_device(struct replay *rp, const struct iopat_proc *p,
 	d->bytes += e->bytes;
 	d->ops++;
 	d->seq_ops += sector == st->next_sector;
-	d->lat_ns_sum += e->lat_ns;
 	d->size_hist[hist_size_bucket(e->bytes)]++;
-	d->lat_hist[hist_lat_bucket(e->lat_ns)]++;
+	if (e->lat_ns) {	/* 0: the completion was not seen */
+		d->lat_ns_sum += e->lat_ns;
+		d->lat_hist[hist_lat_bucket(e->lat_ns)]++;
+	}
 	st->next_sector = sector + (e->bytes >> 9);
 }
 

@@ -46,9 +46,65 @@ common_setup() {
 	LOOPFILE=
 	SHMDIR=
 	NOBODYDIR=
+	BG_LOAD_PID=
+}
+
+# ------------------------------------------------- background load
+#
+# Accuracy tests (tag `accuracy`) run twice in `make test`: on a quiet
+# machine, and with IOPAT_BG_LOAD=1, next to untraced processes doing
+# buffered and direct I/O of large and small requests on the same
+# device. A traced command must still be charged with its own I/O only.
+
+# bg_load_start [BLOCKDEV]: when IOPAT_BG_LOAD is set, start the load in
+# its own session (killed by bg_load_stop): on the filesystem of
+# $TESTDIR, and on BLOCKDEV when given (raw direct I/O past its first
+# 64 MiB is left alone: reads anywhere, writes in its last quarter).
+# Waits until the load has moved data, so the traced run meets it.
+bg_load_start() {
+	[ -n "${IOPAT_BG_LOAD:-}" ] || return 0
+	local dir=$TESTDIR/bgload dev=${1:-} blocks=0
+	mkdir -p "$dir"
+	dd if=/dev/urandom of="$dir/big" bs=1M count=32 status=none conv=fsync
+	if [ -n "$dev" ]; then
+		blocks=$(($(blockdev --getsize64 "$dev") / 4194304))
+	fi
+	setsid bash -c '
+		dir=$1 dev=$2 blocks=$3
+		trap "kill 0" TERM
+		# direct 4 MiB writes and 4 KiB reads
+		while :; do dd if=/dev/zero of="$dir/dw" bs=4M count=4 oflag=direct status=none; done &
+		while :; do dd if="$dir/big" of=/dev/null bs=4k count=1024 iflag=direct status=none; done &
+		# buffered small writes with fsync, buffered 1 MiB writes
+		while :; do dd if=/dev/zero of="$dir/bs" bs=4k count=64 conv=fsync status=none; done &
+		while :; do dd if=/dev/zero of="$dir/bw" bs=1M count=16 conv=fsync status=none; sleep 0.2; done &
+		if [ -n "$dev" ] && [ "$blocks" -ge 4 ]; then
+			while :; do
+				dd if="$dev" of=/dev/null bs=4k count=256 iflag=direct status=none \
+					skip=$((RANDOM % (blocks * 1024)))
+				dd if=/dev/zero of="$dev" bs=4M count=1 oflag=direct status=none \
+					seek=$((blocks * 3 / 4 + RANDOM % (blocks / 4)))
+			done &
+		fi
+		wait' bash "$dir" "$dev" "$blocks" >/dev/null 2>&1 3>&- </dev/null &
+	BG_LOAD_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		[ -s "$dir/dw" ] && [ -s "$dir/bs" ] && return 0
+		sleep 0.05
+	done
+	fail "the background load did not start"
+}
+
+bg_load_stop() {
+	[ -n "${BG_LOAD_PID:-}" ] || return 0
+	kill -TERM -- "-$BG_LOAD_PID" 2>/dev/null || true
+	wait "$BG_LOAD_PID" 2>/dev/null || true
+	BG_LOAD_PID=
 }
 
 common_teardown() {
+	bg_load_stop
 	if [ -n "${LOOPDEV:-}" ]; then
 		losetup -d "$LOOPDEV" 2>/dev/null || true
 	fi
@@ -105,6 +161,7 @@ iopat_fio() {
 		echo "fio warm-up failed: fio $*" >&2
 		return 1
 	}
+	bg_load_start ${LOOPDEV:+"$LOOPDEV"}
 	"$IOPAT" stat --json -o "$OUT" -- \
 		fio --output-format=json --disk_util=0 --name=job "$@" |
 		cat >"$fio_json"
@@ -195,6 +252,16 @@ check_fio_dev() {
 	dev_bytes=$(jget "$OUT" ".totals.dev_${dir}_bytes")
 	note "fio $dir: bytes=$fio_bytes; iopat dev_${dir}_bytes=$dev_bytes cache_miss_bytes=$(jq .totals.cache_miss_bytes "$OUT")"
 	within_pct "$dev_bytes" "$fio_bytes" 1
+	check_dev_hist_ops "$dir"
+}
+
+# check_dev_hist_ops DIR: the device size histogram of $OUT holds one
+# entry per completed request (a requeued request, issued twice, once).
+check_dev_hist_ops() {
+	local n ops
+	n=$(jq "[.dev_${1}_size_hist[].count] | add // 0" "$OUT")
+	ops=$(jget "$OUT" ".totals.dev_${1}_ops")
+	num_eq "$n" "$ops" "entries of dev_${1}_size_hist (dev_${1}_ops)"
 }
 
 # check_seq DIR MIN|MAX BOUND: totals.seq_<dir>_pct bound.
@@ -437,7 +504,8 @@ tui_alive() {
 # top_check_drops FILE: every interval's drop counts of a top --json file
 # are sane per-interval deltas (no wrapped-around negative numbers), and
 # nothing was lost: the counts other than request_unfinished (requests in
-# flight when the interval was sampled) add up to 0.
+# flight when the interval was sampled) and request_end_unseen (requests
+# counted without a latency sample) add up to 0.
 top_check_drops() {
 	local bad nbad lost
 	bad=$(jq -c 'select(any(.drops[]; type != "number" or . < 0 or . > 1e12)) | .drops' "$1")
@@ -445,7 +513,7 @@ top_check_drops() {
 		nbad=$(printf '%s\n' "$bad" | wc -l)
 		fail "implausible drop counts in $nbad of $(wc -l <"$1") intervals, e.g. $(printf '%s\n' "$bad" | head -1)"
 	fi
-	lost=$(jq -s '[.[].drops | to_entries[] | select(.key != "total" and .key != "request_unfinished") | .value] | add // 0' "$1")
+	lost=$(jq -s '[.[].drops | to_entries[] | select(.key != "total" and .key != "request_unfinished" and .key != "request_end_unseen") | .value] | add // 0' "$1")
 	num_eq "$lost" 0 "events lost (drops other than request_unfinished)"
 }
 

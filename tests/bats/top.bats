@@ -32,9 +32,11 @@ row_comms() {
 
 # ------------------------------------------------------------ JSON output
 
+# bats test_tags=accuracy
 @test "top --json: fio rate-limited random read, bytes summed over intervals" {
 	local data=$TESTDIR/data fio_json=$TESTDIR/fio.json fio_bytes ip_bytes n
 	make_file "$data" 64
+	bg_load_start
 	top_start "$TOPJ" --json -d 0.5 -n 200
 	# 8 MiB/s for 4 s: 32 MiB in 4 KiB reads, spread over ~8 intervals.
 	# Other programs may run fio at the same time: fio's processes are
@@ -436,6 +438,7 @@ term_check() {
 
 # ---------------------------------------------------------------- filters
 
+# bats test_tags=accuracy
 @test "top --json -p: a shell's child is shown, an unrelated dd is not" {
 	local go=$TESTDIR/go sh_pid other_pid
 	# Both trees wait for $go, so top is tracing before either writes.
@@ -451,6 +454,7 @@ term_check() {
 		sh "$TESTDIR" >/dev/null 2>&1 3>&- &
 	other_pid=$!
 	BG_PIDS+=("$sh_pid" "$other_pid")
+	bg_load_start
 	top_start "$TOPJ" --json -d 0.5 -n 200 -p "$sh_pid"
 	touch "$go"
 	wait "$sh_pid" || fail "the tracked shell failed"
@@ -469,9 +473,11 @@ term_check() {
 		"entries outside the tracked tree"
 }
 
+# bats test_tags=accuracy
 @test "top -b -c: only names containing the text" {
 	make_file "$TESTDIR/data" 1
 	TOP_LINE_RE='^iopat top - '
+	bg_load_start
 	top_start "$TOPJ" -b -d 0.5 -n 200 -c needle
 	bg_run "$WORKLOADS/evil_name" "$TESTDIR/data" 2 xneedlex
 	local a=$BG_PID

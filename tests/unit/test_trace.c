@@ -453,6 +453,37 @@ static void one_life(struct replay *rp, uint32_t pid, uint64_t ts, uint64_t off)
 	apply(rp, IOPAT_TAG_EXIT, &x, sizeof(x));
 }
 
+/* A device event with latency 0 (its completion was not seen): its
+ * bytes, op and size count; it adds no latency sample. */
+static void replay_device_event_without_latency(void **state)
+{
+	struct raw_snapshot s = {0};
+	struct proc_table t = {0};
+	struct trace_event e;
+	struct replay rp;
+	uint64_t lat_samples = 0;
+
+	replay_init(&rp);
+	one_life(&rp, 300, 1000, 0);	/* one 8 KiB device read, latency 1000 ns */
+	e = ev(1002, 300, IOPAT_LEVEL_DEVICE, IOPAT_OP_READ, 7, 8192, 4096);
+	e.lat_ns = 0;
+	apply(&rp, IOPAT_TAG_EVENT, &e, sizeof(e));
+	assert_int_equal(replay_snapshot(&rp, &s), 0);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.rows[0].io.dev_read_bytes, 8192 + 4096);
+	assert_int_equal(t.rows[0].io.dev_read_ops, 2);
+	assert_int_equal(t.rows[0].io.dev_read_size_hist[iopat_size_bucket(4096)], 1);
+	assert_int_equal(t.rows[0].io.dev_read_size_hist[iopat_size_bucket(8192)], 1);
+	for (unsigned int b = 0; b < IOPAT_LAT_BUCKETS; b++)
+		lat_samples += t.rows[0].io.dev_read_lat_hist[b];
+	assert_int_equal(lat_samples, 1);
+	assert_int_equal(t.rows[0].io.dev_read_lat_ns, 1000);
+	proc_table_free(&t);
+	raw_snapshot_free(&s);
+	replay_free(&rp);
+}
+
 /* Processes taken one by one and forgotten: the replay keeps what is
  * alive, and a pid used again starts from zero. */
 static void replay_forget_processes(void **state)
@@ -587,6 +618,7 @@ int main(void)
 		cmocka_unit_test(replay_huge_file_ids),
 		cmocka_unit_test(replay_without_events),
 		cmocka_unit_test(replay_forget_processes),
+		cmocka_unit_test(replay_device_event_without_latency),
 		cmocka_unit_test(replay_forget_many_files),
 		cmocka_unit_test(varints_round_trip),
 	};
