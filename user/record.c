@@ -311,6 +311,9 @@ static uint64_t check_drops(struct recorder *r, uint64_t now)
 	for (__u32 i = 0; i < IOPAT_NDROPS; i++) {
 		uint64_t sum = 0;
 
+		/* not a loss: the trace has the event, with latency 0 */
+		if (i == IOPAT_DROP_RQ_UNSEEN)
+			continue;
 		if (i == IOPAT_DROP_PROG_BUSY)
 			sum = hooks_recursion_misses(r->skel->obj);
 		else if (bpf_map_lookup_elem(fd, &i, r->percpu) == 0)

@@ -291,9 +291,11 @@ static void apply_device(struct replay *rp, const struct iopat_proc *p,
 	d->ops++;
 	d->seq_ops += sector == st->next_sector;
 	d->size_hist[hist_size_bucket(e->bytes)]++;
-	if (e->lat_ns) {	/* 0: the completion was not seen */
+	if (e->lat_ns) {
 		d->lat_ns_sum += e->lat_ns;
 		d->lat_hist[hist_lat_bucket(e->lat_ns)]++;
+	} else {		/* the completion was not seen */
+		rp->drops[IOPAT_DROP_RQ_UNSEEN]++;
 	}
 	st->next_sector = sector + (e->bytes >> 9);
 }

@@ -363,5 +363,9 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	} else {
 		fprintf(out, "\n  drops: none\n");
 	}
+	if (r->drops[IOPAT_DROP_RQ_UNSEEN])
+		fprintf(out, "  note: %llu block requests counted without a latency sample "
+			"(request_end_unseen: their completion was not seen)\n",
+			(unsigned long long)r->drops[IOPAT_DROP_RQ_UNSEEN]);
 	fprintf(out, "\n");
 }

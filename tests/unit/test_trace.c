@@ -16,6 +16,7 @@
 #include "trace_writer.h"
 #include "trace_reader.h"
 #include "replay.h"
+#include "io_json.h"
 #include "varint.h"
 #include "trace_ev.h"
 #include <zlib.h>
@@ -479,6 +480,9 @@ static void replay_device_event_without_latency(void **state)
 		lat_samples += t.rows[0].io.dev_read_lat_hist[b];
 	assert_int_equal(lat_samples, 1);
 	assert_int_equal(t.rows[0].io.dev_read_lat_ns, 1000);
+	/* shown with the drops, but no event was lost */
+	assert_int_equal(rp.drops[IOPAT_DROP_RQ_UNSEEN], 1);
+	assert_int_equal(drops_total(rp.drops), 0);
 	proc_table_free(&t);
 	raw_snapshot_free(&s);
 	replay_free(&rp);
