@@ -298,15 +298,19 @@ static __always_inline bool task_in_compat_syscall(struct task_struct *task)
 	return task->thread_info.status & TS_COMPAT;
 }
 
-/* Whether the current task is inside a write-family system call. On
- * x86-64 the entry code stores -ENOSYS in regs->ax until the call returns,
- * which tells a system call from a page fault (whose orig_ax holds the
- * fault's error code, not a call number). */
-static __always_inline bool in_write_syscall(void)
+/* Whether a page of `host` added to the page cache now is one the
+ * current task's system call is writing: a write-family call or aio
+ * submission, or the destination of a sendfile or copy_file_range (whose
+ * source's pages, read in, are misses). On x86-64 the entry code stores
+ * -ENOSYS in regs->ax until the call returns, which tells a system call
+ * from a page fault (whose orig_ax holds the fault's error code, not a
+ * call number). */
+static __always_inline bool page_written_by_syscall(struct inode *host)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	long nr = regs->orig_ax;
+	struct file *out;
 	int fd, dir;
 	__u64 off;
 
@@ -314,6 +318,11 @@ static __always_inline bool in_write_syscall(void)
 		return false;
 	if (task_in_compat_syscall(task))
 		return sys_rw_decode32(nr, regs, &fd, &dir, &off) && dir == IOPAT_WRITE;
+	if (nr == NR_sendfile || nr == NR_copy_file_range) {
+		/* sendfile(out, in, ...), copy_file_range(in, off, out, ...) */
+		out = task_fd_file(task, nr == NR_sendfile ? regs->di : regs->dx);
+		return out && out->f_inode == host;
+	}
 	return nr == NR_io_submit ||
 	       (sys_rw_decode(nr, regs, &fd, &dir, &off) && dir == IOPAT_WRITE);
 }

@@ -538,11 +538,11 @@ int BPF_PROG(iopat_page_cache_add, struct folio *folio)
 
 	if (!pid_is_tracked(tgid))
 		return 0;
-	if (in_write_syscall())
-		return 0;	/* a page allocated to be written, not a miss */
 	mapping = folio->mapping;
 	if (!mapping || !mapping->host)
 		return 0;
+	if (page_written_by_syscall(mapping->host))
+		return 0;	/* a page allocated to be written, not a miss */
 	st = inode_stats_get(tgid, mapping->host, NULL);
 	if (!st)
 		return 0;

@@ -352,12 +352,12 @@ int BPF_PROG(record_page_cache_add, struct folio *folio)
 	__u64 bytes, id;
 	int kind;
 
-	if (in_write_syscall())
-		return 0;
 	mapping = folio->mapping;
 	if (!mapping || !mapping->host)
 		return 0;
 	inode = mapping->host;
+	if (page_written_by_syscall(inode))
+		return 0;
 	if (inode_key(inode, &key))
 		return 0;
 	c = rec_cpu_get();

@@ -221,22 +221,28 @@ void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots
 		used++;
 	for (size_t i = 0; i < used; i++)
 		proc_add_pending(s, &slots[i]);
-	/* few slots, many files: search the slots, not the files */
+	/* few slots, many files: search the slots, not the files. Several
+	 * CPUs' slots may hold the same (process, file) when the process
+	 * moved between CPUs: each one's counts are pending. */
 	for (size_t i = 0; used && i < s->nfiles; i++) {
-		struct iopat_hot_slot key, *h;
+		struct iopat_hot_slot key, *h, *end = slots + used;
 
 		key.used = 1;
 		key.key = s->file_keys[i];
 		h = bsearch(&key, slots, used, sizeof(*slots), cmp_slot);
 		if (!h)
 			continue;
-		for (int d = 0; d < IOPAT_NDIR; d++)
-			dir_add_pending(&s->file_stats[i].dir[d], &h->dir[d]);
+		while (h > slots && !cmp_slot(h - 1, &key))
+			h--;
+		for (; h < end && !cmp_slot(h, &key); h++) {
+			for (int d = 0; d < IOPAT_NDIR; d++)
+				dir_add_pending(&s->file_stats[i].dir[d], &h->dir[d]);
+			s->file_stats[i].size = h->size;
+		}
 		/* an access since the last flush, at the latest now, and the
 		 * file's size then */
 		if (s->file_stats[i].last_ns < s->taken_ns)
 			s->file_stats[i].last_ns = s->taken_ns;
-		s->file_stats[i].size = h->size;
 	}
 	bound_last_access(s);
 }

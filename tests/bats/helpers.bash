@@ -501,6 +501,11 @@ tui_alive() {
 	}
 }
 
+# jq filter: the sum of a `drops` object's counts of lost events, less
+# request_unfinished (requests in flight, see the README's "Drops") and
+# request_end_unseen (requests counted without a latency sample).
+LOST_DROPS='[to_entries[] | select(.key != "total" and .key != "request_unfinished" and .key != "request_end_unseen") | .value] | add // 0'
+
 # top_check_drops FILE: every interval's drop counts of a top --json file
 # are sane per-interval deltas (no wrapped-around negative numbers), and
 # nothing was lost: the counts other than request_unfinished (requests in
@@ -513,7 +518,7 @@ top_check_drops() {
 		nbad=$(printf '%s\n' "$bad" | wc -l)
 		fail "implausible drop counts in $nbad of $(wc -l <"$1") intervals, e.g. $(printf '%s\n' "$bad" | head -1)"
 	fi
-	lost=$(jq -s '[.[].drops | to_entries[] | select(.key != "total" and .key != "request_unfinished" and .key != "request_end_unseen") | .value] | add // 0' "$1")
+	lost=$(jq -s "[.[].drops | $LOST_DROPS] | add // 0" "$1")
 	num_eq "$lost" 0 "events lost (drops other than request_unfinished)"
 }
 

@@ -233,6 +233,45 @@ fio_file() {
 	check_dev_hist_ops read
 }
 
+# ------------------------------------------ two-file calls, CPU migration
+
+# sendfile and copy_file_range read one file and write another in one
+# call: the destination's new pages are written, not missed; the
+# source's pages, when not cached, are misses.
+@test "sendfile and copy_file_range: destination pages are not cache misses, source pages are" {
+	local src=$TESTDIR/src size=$((64 << 20)) call miss
+	make_file "$src" 64
+	for call in sendfile copy_file_range; do
+		cat "$src" >/dev/null	# cached: no miss at all
+		run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/file_copy" "$call" "$src" "$TESTDIR/dst"
+		assert_success
+		miss=$(jget "$OUT" .totals.cache_miss_bytes)
+		note "$call of a cached file: $(jq -c '.totals | {read_bytes, write_bytes, cache_miss_bytes}' "$OUT")"
+		num_eq "$(jget "$OUT" .totals.read_bytes)" "$size" "$call read_bytes"
+		num_eq "$(jget "$OUT" .totals.write_bytes)" "$size" "$call write_bytes"
+		num_le "$miss" $((1 << 20)) "$call cache_miss_bytes (cached source)"
+		run "$WORKLOADS/mmap_read" --drop-only "$src"
+		assert_success
+		rm -f "$TESTDIR/dst"
+		run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/file_copy" "$call" "$src" "$TESTDIR/dst"
+		assert_success
+		note "$call of a file not cached: $(jq -c '.totals | {read_bytes, write_bytes, cache_miss_bytes}' "$OUT")"
+		within_pct "$(jget "$OUT" .totals.cache_miss_bytes)" "$size" 1
+	done
+}
+
+# A process that moves between CPUs leaves the same (process, file) in
+# several CPUs' slots: the final read adds each one's pending counts to
+# the file, so the directory table has every byte the totals have.
+@test "a process moving between CPUs: the directory table has every byte" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/cpu_hop" "$TESTDIR/hop" 64
+	assert_success
+	note "totals $(jq -c '.totals | {write_bytes, write_ops}' "$OUT"), dirs $(jq -c '[.dirs[] | {path, write_bytes, files}]' "$OUT")"
+	num_eq "$(jget "$OUT" .totals.write_bytes)" $((64 * 4096)) totals.write_bytes
+	num_eq "$(jq '[.dirs[].write_bytes] | add' "$OUT")" $((64 * 4096)) "write_bytes in dirs"
+}
+
 # -------------------------------------------------------------------- mmap
 
 @test "mmap of a cold file: cache_miss_bytes is the file size" {

@@ -116,6 +116,38 @@ static void hot_slots_add_pending_counts_to_their_entries(void **state)
 	raw_snapshot_free(&s);
 }
 
+/* A process that moved between CPUs: two CPUs' slots hold the same
+ * (process, file), each with its own pending counts, and the file entry
+ * gets both (the process entry already did). */
+static void two_slots_of_one_file_both_count(void **state)
+{
+	struct raw_snapshot s = {};
+	struct iopat_hot_slot slots[3] = {};
+	struct proc_table t = {};
+
+	add_proc(&s, 5, "five", 0, 0, 0);
+	add_file(&s, 5, 1, 9, IOPAT_KIND_STORAGE, 0, 0);
+	add_file(&s, 5, 1, 8, IOPAT_KIND_STORAGE, 0, 0);
+	for (int c = 0; c < 3; c += 2) {
+		slots[c].used = 1;
+		slots[c].key = (struct iopat_file_key){ .tgid = 5, .dev = 1, .ino = 9 };
+		slots[c].dir[IOPAT_WRITE].bytes = 4096;
+		slots[c].dir[IOPAT_WRITE].ops = 1;
+		slots[c].size = 4096 * (c + 1);
+	}
+	raw_snapshot_merge_hot(&s, slots, 3);
+	assert_int_equal(aggregate_by_pid(&s, &t), 0);
+	assert_int_equal(proc_table_find(&t, 5)->io.write_bytes, 8192);
+	for (size_t i = 0; i < s.nfiles; i++) {
+		uint64_t want = s.file_keys[i].ino == 9 ? 8192 : 0;
+
+		assert_int_equal(s.file_stats[i].dir[IOPAT_WRITE].bytes, want);
+		assert_int_equal(s.file_stats[i].dir[IOPAT_WRITE].ops, want / 4096);
+	}
+	proc_table_free(&t);
+	raw_snapshot_free(&s);
+}
+
 /* last_ns is set when a slot is flushed: pending counts mean an access
  * up to the snapshot, and nothing after the process's exit. */
 static void last_access_is_bounded(void **state)
@@ -200,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_come_from_the_process_table),
 		cmocka_unit_test(hot_slots_add_pending_counts_to_their_entries),
+		cmocka_unit_test(two_slots_of_one_file_both_count),
 		cmocka_unit_test(last_access_is_bounded),
 		cmocka_unit_test(device_entries_count_per_process),
 		cmocka_unit_test(totals_add_sub_and_zero),
