@@ -564,11 +564,12 @@ static __always_inline __u32 rq_submitter(void)
  * ends removes its entry: its last completion, a merge into another
  * request (block_rq_merge), and the end of its accounting (block_io_done).
  *
- * Under load a few issued requests end with no completion event seen at
- * their address (about 1 in 2,000 on a busy virtio disk here; the disk's
- * own counters say they completed). Their life is over when the struct
- * starts a new request or its accounting ends: they are counted then,
- * with the size they were issued with and no latency sample, and in
+ * Under load some requests' events are not seen at their address: an
+ * issued request with no completion before the struct starts its next
+ * request (0 to 2% of a busy virtio disk's requests here; the disk's own
+ * counters say they completed), or a completed one whose issue was not
+ * seen. Such a request is counted when its life ends, with the size it
+ * was issued (or completed) with, no latency sample, and in
  * IOPAT_DROP_RQ_UNSEEN. */
 
 /* A request starts (block_io_start; block_rq_insert where the kernel
@@ -636,12 +637,15 @@ static __always_inline void rq_requeue(struct request *rq)
 		r->requeued = 1;
 }
 
-/* A completion of nr_bytes (block_rq_complete). Returns the entry when
- * these are the request's last bytes and it was issued, with r->done its
- * completed bytes: the caller counts it, then calls rq_forget(). NULL for
- * a partial completion, or a request that is not ours or was never
- * issued (failed before dispatch: forgotten here). */
-static __always_inline struct iopat_rq *rq_completed(struct request *rq, unsigned int nr_bytes)
+/* A completion of nr_bytes with status `error` (block_rq_complete).
+ * Returns the entry when these are the request's last bytes, with
+ * r->done its completed bytes: the caller counts it, then calls
+ * rq_forget(); *seen says whether its issue was seen (else it has no
+ * latency, and its device, sector and size are taken now). NULL for a
+ * partial completion, a request that is not ours, or one that failed
+ * before it was issued (forgotten here). */
+static __always_inline struct iopat_rq *rq_completed(struct request *rq, unsigned int nr_bytes,
+						     int error, bool *seen)
 {
 	__u64 key = (__u64)rq;
 	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
@@ -651,9 +655,15 @@ static __always_inline struct iopat_rq *rq_completed(struct request *rq, unsigne
 	r->done += nr_bytes;
 	if (nr_bytes < rq->__data_len)
 		return NULL;
-	if (!r->issue_ns) {
-		bpf_map_delete_elem(&rqs, &key);
-		return NULL;
+	*seen = r->issue_ns != 0;
+	if (!*seen) {
+		if (error || !r->done) {
+			bpf_map_delete_elem(&rqs, &key);
+			return NULL;
+		}
+		r->dev = rq_dev(rq);
+		r->sector = rq->__sector;
+		r->bytes = r->done;
 	}
 	return r;
 }

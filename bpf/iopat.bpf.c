@@ -657,11 +657,12 @@ SEC("tp_btf/block_rq_complete")
 int BPF_PROG(iopat_block_rq_complete, struct request *rq, blk_status_t error,
 	     unsigned int nr_bytes)
 {
-	struct iopat_rq *r = rq_completed(rq, nr_bytes);
+	bool seen;
+	struct iopat_rq *r = rq_completed(rq, nr_bytes, error, &seen);
 
 	if (!r)
 		return 0;
-	rq_count(r, r->done, true);
+	rq_count(r, r->done, seen);
 	rq_forget(rq);
 	return 0;
 }

@@ -231,16 +231,26 @@ num_eq() {
 		fail "${3:-value} = $1, expected exactly $2"
 }
 
-# check_fio_dir DIR: compare iopat totals with fio's report for DIR
-# (read|write): bytes and ops within 1%.
+# FIO_JOBS: jq filter of the fio job processes of a stat JSON (fio forks
+# one process per job; its parent, the fio main process, reads its own
+# configuration files too).
+FIO_JOBS='.processes as $p | [$p[] | select(.comm == "fio" and (.ppid as $pp | any($p[]; .pid == $pp and .comm == "fio")))]'
+
+# check_fio_dir DIR: compare iopat with fio's report for DIR (read|write)
+# at the system-call level: the job processes' bytes and ops exactly,
+# the totals (the fio main process too) within 1%.
 check_fio_dir() {
-	local dir=$1 fio_bytes fio_ops ip_bytes ip_ops
-	fio_bytes=$(jget "$FIO_JSON" ".jobs[0].$dir.io_bytes")
-	fio_ops=$(jget "$FIO_JSON" ".jobs[0].$dir.total_ios")
+	local dir=$1 fio_bytes fio_ops ip_bytes ip_ops job_bytes job_ops
+	fio_bytes=$(jget "$FIO_JSON" "[.jobs[].$dir.io_bytes] | add")
+	fio_ops=$(jget "$FIO_JSON" "[.jobs[].$dir.total_ios] | add")
 	ip_bytes=$(jget "$OUT" ".totals.${dir}_bytes")
 	ip_ops=$(jget "$OUT" ".totals.${dir}_ops")
-	note "fio $dir: bytes=$fio_bytes ops=$fio_ops; iopat: bytes=$ip_bytes ops=$ip_ops"
+	job_bytes=$(jq "$FIO_JOBS | map(.${dir}_bytes) | add // 0" "$OUT")
+	job_ops=$(jq "$FIO_JOBS | map(.${dir}_ops) | add // 0" "$OUT")
+	note "fio $dir: bytes=$fio_bytes ops=$fio_ops; iopat: job processes bytes=$job_bytes ops=$job_ops, totals bytes=$ip_bytes ops=$ip_ops"
 	[ "$fio_bytes" -gt 0 ] || fail "fio did no $dir I/O"
+	num_eq "$job_bytes" "$fio_bytes" "${dir}_bytes of fio's job processes"
+	num_eq "$job_ops" "$fio_ops" "${dir}_ops of fio's job processes"
 	within_pct "$ip_bytes" "$fio_bytes" 1
 	within_pct "$ip_ops" "$fio_ops" 1
 }
