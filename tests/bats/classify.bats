@@ -131,13 +131,11 @@ run_stage() {
 	note "$wl: unique read $(opt .totals.unique_read_bytes) B, unique write $(opt .totals.unique_write_bytes) B, re-read $(opt .totals.reread_factor)x, duty cycle $(opt .features.duty_cycle)"
 	note "$wl: read sizes $(jq -r '[.read_size_hist[] | "\(.bytes_min)+:\(.count)"] | join(" ")' "$OUT"); write sizes $(jq -r '[.write_size_hist[] | "\(.bytes_min)+:\(.count)"] | join(" ")' "$OUT")"
 	note "$wl: stage=$GOT confidence=$(opt .stage_confidence) tier=$(opt .tier) reasons=$(jq -c '.reasons // []' "$OUT")"
-	# No event may be lost. A block request still in flight at the end
-	# (request_unfinished) or counted without a latency sample
-	# (request_end_unseen; see the README's "Drops") is reported, not a
-	# classification input: noted, not failed on.
+	# No event may be lost. A block request counted without a latency
+	# sample (request_end_unseen; see the README's "Drops") is noted.
 	note "drops: $(jq -c .drops "$OUT")"
 	num_eq "$(jq ".drops | $LOST_DROPS" "$OUT")" 0 \
-		"events lost (drops other than request_unfinished)"
+		"events lost (drops other than request_end_unseen)"
 }
 
 # check_stage EXPECTED: the classifier's verdict, after the shape checks.

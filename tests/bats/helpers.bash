@@ -203,13 +203,30 @@ jget() {
 	echo "$v"
 }
 
+# is_number VALUE: a decimal number (what jq prints for one); an empty
+# value, "null" or any other text is not: the numeric checks below fail
+# on it instead of reading it as 0.
+is_number() {
+	[[ $1 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]
+}
+
+# numbers_or_fail WHAT VALUE...: fails unless every VALUE is a number.
+numbers_or_fail() {
+	local what=$1 v
+	shift
+	for v in "$@"; do
+		is_number "$v" || fail "$what: '$v' is not a number"
+	done
+}
+
 # within_pct ACTUAL EXPECTED PCT: |actual - expected| <= pct% of expected.
 within_pct() {
 	local actual=$1 expected=$2 pct=$3
+	numbers_or_fail "within_pct" "$actual" "$expected" "$pct"
 	if ! awk -v a="$actual" -v e="$expected" -v p="$pct" 'BEGIN {
 		d = a - e; if (d < 0) d = -d
 		lim = (e < 0 ? -e : e) * p / 100
-		exit !(d <= lim && a != "" && e != "")
+		exit !(d <= lim)
 	}'; then
 		fail "value $actual not within ${pct}% of expected $expected ($(awk -v a="$actual" -v e="$expected" 'BEGIN { if (e != 0) printf "off by %.3f%%", (a - e) * 100 / e; else print "expected is 0" }'))"
 	fi
@@ -217,16 +234,19 @@ within_pct() {
 
 # num_ge ACTUAL MIN [WHAT] / num_le ACTUAL MAX [WHAT]: numeric bounds.
 num_ge() {
+	numbers_or_fail "${3:-value}" "$1" "$2"
 	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }' ||
 		fail "${3:-value} = $1, expected >= $2"
 }
 num_le() {
+	numbers_or_fail "${3:-value}" "$1" "$2"
 	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }' ||
 		fail "${3:-value} = $1, expected <= $2"
 }
 
 # num_eq ACTUAL EXPECTED [WHAT]
 num_eq() {
+	numbers_or_fail "${3:-value}" "$1" "$2"
 	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 == b + 0) }' ||
 		fail "${3:-value} = $1, expected exactly $2"
 }
@@ -511,15 +531,15 @@ tui_alive() {
 	}
 }
 
-# jq filter: the sum of a `drops` object's counts of lost events, less
-# request_unfinished (requests in flight, see the README's "Drops") and
-# request_end_unseen (requests counted without a latency sample).
-LOST_DROPS='[to_entries[] | select(.key != "total" and .key != "request_unfinished" and .key != "request_end_unseen") | .value] | add // 0'
+# jq filter: the sum of a `drops` object's counts of losses, request
+# _unfinished included (a request of an exited process that never
+# ended), less request_end_unseen (requests counted without a latency
+# sample; see the README's "Drops").
+LOST_DROPS='[to_entries[] | select(.key != "total" and .key != "request_end_unseen") | .value] | add // 0'
 
 # top_check_drops FILE: every interval's drop counts of a top --json file
 # are sane per-interval deltas (no wrapped-around negative numbers), and
-# nothing was lost: the counts other than request_unfinished (requests in
-# flight when the interval was sampled) and request_end_unseen (requests
+# nothing was lost: the counts other than request_end_unseen (requests
 # counted without a latency sample) add up to 0.
 top_check_drops() {
 	local bad nbad lost
@@ -529,7 +549,7 @@ top_check_drops() {
 		fail "implausible drop counts in $nbad of $(wc -l <"$1") intervals, e.g. $(printf '%s\n' "$bad" | head -1)"
 	fi
 	lost=$(jq -s "[.[].drops | $LOST_DROPS] | add // 0" "$1")
-	num_eq "$lost" 0 "events lost (drops other than request_unfinished)"
+	num_eq "$lost" 0 "events lost (drops other than request_end_unseen)"
 }
 
 # run_as_nobody ARGS...: bats `run` of iopat with ARGS as user nobody. The

@@ -560,8 +560,9 @@ term_check() {
 @test "top --json: drop counts stay per-interval deltas (requests of exited processes)" {
 	make_file "$TESTDIR/data" 32
 	top_start "$TOPJ" --json -d 0.05 -n 10000
-	# 20 rounds of a process exiting with 32 direct reads in flight:
-	# request_unfinished goes up and back down many times.
+	# 20 rounds of a process exiting with 32 direct reads in flight: its
+	# requests still end (none is given up as request_unfinished), and
+	# no interval's drop count is a wrapped-around delta.
 	run "$WORKLOADS/aio_exit" "$TESTDIR/data" 20
 	assert_success
 	top_wait_more 2

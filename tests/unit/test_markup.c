@@ -77,16 +77,20 @@ static void md_no_raw_pipe(void **state)
 {
 	const char *in = "|\\|\\\\||x|";
 	char *got = capture_md(in);
+	size_t pipes = 0;
 
 	for (size_t i = 0; got[i]; i++) {
 		size_t slashes = 0;
 
 		if (got[i] != '|')
 			continue;
+		pipes++;
 		while (slashes < i && got[i - 1 - slashes] == '\\')
 			slashes++;
 		assert_int_equal(slashes % 2, 1);
 	}
+	/* every pipe is kept, escaped, not dropped */
+	assert_int_equal(pipes, 5);
 	free(got);
 }
 
