@@ -1,9 +1,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -100,6 +103,60 @@ int child_start(struct child *c, char **argv, const char *who,
 fail:
 	fprintf(stderr, "%s: cannot start %s: %s\n", who, argv[0], strerror(errno));
 	return 1;
+}
+
+/* 0 when `path` is a file this process may execute, else an errno. */
+static int executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EACCES;
+	return access(path, X_OK) ? errno : 0;
+}
+
+int child_check_command(const char *cmd, const char *who)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char full[PATH_MAX];
+	int err = ENOENT, e;
+
+	if (!*cmd) {
+		fprintf(stderr, "%s: empty command name\n", who);
+		return 127;
+	}
+	if (strchr(cmd, '/')) {
+		err = executable(cmd);
+		if (!err)
+			return 0;
+		fprintf(stderr, "%s: %s: %s\n", who, cmd, strerror(err));
+		return err == ENOENT || err == ENOTDIR ? 127 : 126;
+	}
+	/* execvp's search: PATH's directories in order, an empty one being
+	 * the current directory; a file found but not executable is
+	 * remembered while the search goes on */
+	for (p = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";; p = end + 1) {
+		end = strchrnul(p, ':');
+		if (snprintf(full, sizeof(full), "%.*s%s%s", (int)(end - p), p,
+			     end > p ? "/" : "", cmd) < (int)sizeof(full)) {
+			e = executable(full);
+			if (!e)
+				return 0;
+			/* a file there that cannot be run; a directory of PATH
+			 * that cannot be searched is one without the file */
+			if (e != ENOENT && e != ENOTDIR && !access(full, F_OK))
+				err = e;
+		}
+		if (!*end)
+			break;
+	}
+	if (err == ENOENT)
+		fprintf(stderr, "%s: %s: command not found\n", who, cmd);
+	else
+		fprintf(stderr, "%s: %s: %s\n", who, cmd, strerror(err));
+	return err == ENOENT ? 127 : 126;
 }
 
 int child_exit_code(int status)

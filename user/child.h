@@ -21,6 +21,12 @@ struct child {
 /* Block the signals above and open the signalfd. 0 or -errno. */
 int child_signals_open(struct child *c);
 
+/* Whether `cmd` names a program that can be run, searched as execvp()
+ * would: 0, or after a printed message the exit code to use, 127 (not
+ * found) or 126 (found, not executable). Called before any tracing is
+ * set up, so a mistyped command costs nothing. */
+int child_check_command(const char *cmd, const char *who);
+
 /* Start argv: `who` names the caller in messages ("iopat stat"). track()
  * runs with the child's pid before it execs. Returns 0, or the exit code
  * to use after a printed message: 127 (not found), 126 (not executable),

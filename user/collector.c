@@ -251,7 +251,57 @@ static bool proc_exited(const struct raw_snapshot *s, uint32_t tgid)
 	return true;	/* already forgotten */
 }
 
-/* Walk the in-flight requests of exited processes: those older than
+/* Requests in flight on a block device by the kernel's own count
+ * (/sys/dev/block/M:m/inflight, reads + writes), or -1 when unknown. */
+static long device_inflight(__u32 dev)
+{
+	char path[64];
+	unsigned long r, w;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/inflight", dev >> 20, dev & 0xfffff);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lu %lu", &r, &w);
+	fclose(f);
+	return n == 2 ? (long)(r + w) : -1;
+}
+
+/* A request of ours whose device has nothing in flight has ended, its
+ * completion unseen (see bpf/common.bpf.h): count it as the kernel side
+ * does at a request's end without a latency sample, then forget it. The
+ * entries touched are those of exited processes, which no program
+ * updates any more. */
+static void count_ended_unseen(struct collector *c, __u64 key, const struct iopat_rq *rq)
+{
+	struct iopat_dev_key dk = { .tgid = rq->tgid, .dev = rq->dev };
+	int devs = bpf_map__fd(c->skel->maps.devs), drops = bpf_map__fd(c->skel->maps.drops);
+	struct iopat_dev_stats st = {};
+	struct iopat_dev_dir_stats *d = &st.dir[rq->dir & 1];
+	__u32 reason = IOPAT_DROP_RQ_UNSEEN;
+
+	if (bpf_map_delete_elem(bpf_map__fd(c->skel->maps.rqs), &key))
+		return;
+	bpf_map_lookup_elem(devs, &dk, &st);
+	d->bytes += rq->bytes;
+	d->ops++;
+	d->seq_ops += rq->seq;
+	d->size_hist[iopat_size_bucket(rq->bytes)]++;
+	if (bpf_map_update_elem(devs, &dk, &st, BPF_ANY) == 0 &&
+	    bpf_map_lookup_elem(drops, &reason, c->percpu) == 0) {
+		c->percpu[0]++;
+		bpf_map_update_elem(drops, &reason, c->percpu, BPF_ANY);
+	}
+}
+
+/* A request of an exited process issued this long ago, on a device with
+ * nothing in flight, has ended unseen. */
+#define RQ_SETTLE_NS (1000000000ULL)
+
+/* Walk the in-flight requests of exited processes: those that have ended
+ * unseen (see count_ended_unseen) are counted so; those older than
  * `give_up_ns` (0: all) are removed and counted in c->unfinished. */
 static void sweep_unfinished(struct collector *c, const struct raw_snapshot *s,
 			     uint64_t give_up_ns)
@@ -263,11 +313,16 @@ static void sweep_unfinished(struct collector *c, const struct raw_snapshot *s,
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
+		/* a request issued after the snapshot (by a process that
+		 * may be too new to be in it) is not old */
 		if (bpf_map_lookup_elem(fd, &key, &rq) || !rq.issue_ns ||
-		    rq.tgid == IOPAT_PID_WRITEBACK || !proc_exited(s, rq.tgid) ||
-		    s->taken_ns - rq.issue_ns < give_up_ns)
+		    rq.tgid == IOPAT_PID_WRITEBACK || rq.issue_ns > s->taken_ns ||
+		    !proc_exited(s, rq.tgid))
 			continue;
-		if (bpf_map_delete_elem(fd, &key) == 0)
+		if (s->taken_ns - rq.issue_ns >= RQ_SETTLE_NS && device_inflight(rq.dev) == 0)
+			count_ended_unseen(c, key, &rq);
+		else if (s->taken_ns - rq.issue_ns >= give_up_ns &&
+			 bpf_map_delete_elem(fd, &key) == 0)
 			c->unfinished++;
 	}
 }
@@ -282,8 +337,12 @@ size_t collector_inflight(struct collector *c)
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &rq) == 0 && rq.issue_ns &&
-		    rq.tgid != IOPAT_PID_WRITEBACK)
+		if (bpf_map_lookup_elem(fd, &key, &rq) || !rq.issue_ns ||
+		    rq.tgid == IOPAT_PID_WRITEBACK)
+			continue;
+		if (device_inflight(rq.dev) == 0)
+			count_ended_unseen(c, key, &rq);
+		else
 			n++;
 	}
 	return n;

@@ -582,6 +582,8 @@ int do_record(int argc, char **argv)
 		cmd = argv + optind;
 	if (cmd && npids)
 		return parse_opts_error("%s", "-p and a command cannot be used together");
+	if (cmd && (opt = child_check_command(cmd[0], "iopat record")))
+		return opt;
 	if (!collector_have_privileges())
 		return 1;
 	collector_log_setup(copts.verbose);

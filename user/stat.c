@@ -415,6 +415,9 @@ int do_stat(int argc, char **argv)
 	}
 	res.argv = argv + optind;
 	res.argc = argc - optind;
+	opt = child_check_command(res.argv[0], "iopat stat");
+	if (opt)
+		return opt;
 	dirheat_init(&res.heat, depth);
 
 	/* Open the output first: a bad path must not cost a traced run. */

@@ -552,7 +552,8 @@ top_check_drops() {
 	num_eq "$lost" 0 "events lost (drops other than request_end_unseen)"
 }
 
-# run_as_nobody ARGS...: bats `run` of iopat with ARGS as user nobody. The
+# run_as_nobody [-STATUS] ARGS...: bats `run` of iopat with ARGS as user
+# nobody (-STATUS: the status expected, as `run -STATUS` takes it). The
 # checkout may not be reachable for nobody: a copy of the binary is used
 # then (removed in teardown). Skips when setpriv is missing.
 run_as_nobody() {
@@ -567,7 +568,13 @@ run_as_nobody() {
 		fi
 		bin=$NOBODYDIR/iopat
 	fi
-	run "${nobody[@]}" "$bin" "$@"
+	if [[ ${1:-} =~ ^-[0-9]+$ ]]; then	# run's expected status, as in `run -127`
+		local want=$1
+		shift
+		run "$want" "${nobody[@]}" "$bin" "$@"
+	else
+		run "${nobody[@]}" "$bin" "$@"
+	fi
 }
 
 # traced_child_then_wait DIR: the script of a traced command that starts

@@ -342,6 +342,12 @@ peak_rss_kib() {
 	assert_output --partial "Combined (2 traces)"
 }
 
+@test "a command that does not exist: exit 127, no trace file" {
+	run -127 --separate-stderr "$IOPAT" record -o "$TRACE" -- iopat-no-such-cmd
+	assert_equal "$stderr" "iopat record: iopat-no-such-cmd: command not found"
+	[ ! -e "$TRACE" ] || fail "a trace file was created"
+}
+
 @test "bad input: one-line errors, exit 2" {
 	run "$IOPAT" record -- true
 	assert_failure 2

@@ -442,7 +442,18 @@ fio_file() {
 @test "nonexistent command: exit 127 with an error" {
 	run -127 --separate-stderr "$IOPAT" stat -- /nonexistent/iopat-no-such-cmd
 	assert_equal "$status" 127
-	[ -n "$stderr" ] || fail "no error message on stderr"
+	assert_equal "$stderr" "iopat stat: /nonexistent/iopat-no-such-cmd: No such file or directory"
+	run -127 --separate-stderr "$IOPAT" stat -- iopat-no-such-cmd
+	assert_equal "$stderr" "iopat stat: iopat-no-such-cmd: command not found"
+	run -126 --separate-stderr "$IOPAT" stat -- "$TESTDIR"
+	assert_equal "$stderr" "iopat stat: $TESTDIR: Permission denied"
+}
+
+# The command is looked up before anything is loaded: a user without the
+# privileges to trace learns first that the command does not exist.
+@test "nonexistent command: said before any tracing is set up" {
+	run_as_nobody -127 stat -- iopat-no-such-cmd
+	assert_output "iopat stat: iopat-no-such-cmd: command not found"
 }
 
 @test "unknown option: usage, exit 2" {
