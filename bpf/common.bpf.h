@@ -605,13 +605,35 @@ static __always_inline bool rq_start(struct request *rq, __u32 tgid, bool ours, 
 	return unseen;
 }
 
+static __always_inline void rq_forget(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+
+	bpf_map_delete_elem(&rqs, &key);
+}
+
+/* The entry of a request, or NULL: not ours. */
+static __always_inline struct iopat_rq *rq_entry(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+
+	return bpf_map_lookup_elem(&rqs, &key);
+}
+
+/* Note where a request goes: its device, first sector and size. */
+static __always_inline void rq_note_place(struct iopat_rq *r, struct request *rq, __u32 bytes)
+{
+	r->dev = rq_dev(rq);
+	r->sector = rq->__sector;
+	r->bytes = bytes;
+}
+
 /* Dispatch to the device. Returns the entry on its first issue, filled
  * with the device, sector and size; NULL for a request that is not ours
  * or is issued again after a requeue (only its clock restarts). */
 static __always_inline struct iopat_rq *rq_issue_entry(struct request *rq)
 {
-	__u64 key = (__u64)rq;
-	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	struct iopat_rq *r = rq_entry(rq);
 	bool first;
 
 	if (!r)
@@ -621,17 +643,14 @@ static __always_inline struct iopat_rq *rq_issue_entry(struct request *rq)
 	r->requeued = 0;
 	if (!first)
 		return NULL;
-	r->dev = rq_dev(rq);
-	r->sector = rq->__sector;
-	r->bytes = rq->__data_len;
+	rq_note_place(r, rq, rq->__data_len);
 	return r;
 }
 
 /* Back to the queue, to be issued again (block_rq_requeue). */
 static __always_inline void rq_requeue(struct request *rq)
 {
-	__u64 key = (__u64)rq;
-	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	struct iopat_rq *r = rq_entry(rq);
 
 	if (r)
 		r->requeued = 1;
@@ -647,8 +666,7 @@ static __always_inline void rq_requeue(struct request *rq)
 static __always_inline struct iopat_rq *rq_completed(struct request *rq, unsigned int nr_bytes,
 						     int error, bool *seen)
 {
-	__u64 key = (__u64)rq;
-	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	struct iopat_rq *r = rq_entry(rq);
 
 	if (!r)
 		return NULL;
@@ -658,21 +676,12 @@ static __always_inline struct iopat_rq *rq_completed(struct request *rq, unsigne
 	*seen = r->issue_ns != 0;
 	if (!*seen) {
 		if (error || !r->done) {
-			bpf_map_delete_elem(&rqs, &key);
+			rq_forget(rq);
 			return NULL;
 		}
-		r->dev = rq_dev(rq);
-		r->sector = rq->__sector;
-		r->bytes = r->done;
+		rq_note_place(r, rq, r->done);
 	}
 	return r;
-}
-
-static __always_inline void rq_forget(struct request *rq)
-{
-	__u64 key = (__u64)rq;
-
-	bpf_map_delete_elem(&rqs, &key);
 }
 
 /* The request's accounting ends (block_io_done, after its completions)
@@ -682,8 +691,7 @@ static __always_inline void rq_forget(struct request *rq)
  * request whose completion was not seen: the caller counts it. */
 static __always_inline bool rq_end(struct request *rq, struct iopat_rq *prev)
 {
-	__u64 key = (__u64)rq;
-	struct iopat_rq *r = bpf_map_lookup_elem(&rqs, &key);
+	struct iopat_rq *r = rq_entry(rq);
 	bool unseen;
 
 	if (!r)
@@ -691,7 +699,7 @@ static __always_inline bool rq_end(struct request *rq, struct iopat_rq *prev)
 	unseen = r->issue_ns != 0;
 	if (unseen)
 		*prev = *r;
-	bpf_map_delete_elem(&rqs, &key);
+	rq_forget(rq);
 	return unseen;
 }
 
