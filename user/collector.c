@@ -297,8 +297,15 @@ static void count_ended_unseen(struct collector *c, __u64 key, const struct iopa
 }
 
 /* A request of an exited process issued this long ago, on a device with
- * nothing in flight, has ended unseen. */
+ * nothing in flight, has ended unseen. The age keeps out a request whose
+ * completion the kernel side is counting at that very moment. */
 #define RQ_SETTLE_NS (1000000000ULL)
+
+static bool ended_unseen(const struct iopat_rq *rq, uint64_t now)
+{
+	return rq->issue_ns <= now && now - rq->issue_ns >= RQ_SETTLE_NS &&
+	       device_inflight(rq->dev) == 0;
+}
 
 /* Walk the in-flight requests of exited processes: those that have ended
  * unseen (see count_ended_unseen) are counted so; those older than
@@ -319,7 +326,7 @@ static void sweep_unfinished(struct collector *c, const struct raw_snapshot *s,
 		    rq.tgid == IOPAT_PID_WRITEBACK || rq.issue_ns > s->taken_ns ||
 		    !proc_exited(s, rq.tgid))
 			continue;
-		if (s->taken_ns - rq.issue_ns >= RQ_SETTLE_NS && device_inflight(rq.dev) == 0)
+		if (ended_unseen(&rq, s->taken_ns))
 			count_ended_unseen(c, key, &rq);
 		else if (s->taken_ns - rq.issue_ns >= give_up_ns &&
 			 bpf_map_delete_elem(fd, &key) == 0)
@@ -332,6 +339,7 @@ size_t collector_inflight(struct collector *c)
 	int fd = bpf_map__fd(c->skel->maps.rqs);
 	__u64 key, next, *prev = NULL;
 	struct iopat_rq rq;
+	uint64_t now = now_ns();
 	size_t n = 0;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -340,7 +348,7 @@ size_t collector_inflight(struct collector *c)
 		if (bpf_map_lookup_elem(fd, &key, &rq) || !rq.issue_ns ||
 		    rq.tgid == IOPAT_PID_WRITEBACK)
 			continue;
-		if (device_inflight(rq.dev) == 0)
+		if (ended_unseen(&rq, now))
 			count_ended_unseen(c, key, &rq);
 		else
 			n++;

@@ -33,9 +33,10 @@ int collector_gc_files(struct collector *c, size_t budget);
 /* File entries counted by the last complete sweep. */
 size_t collector_files_seen(const struct collector *c);
 /* Block requests in flight for processes (not kernel threads). One
- * whose device has nothing in flight by the kernel's count has ended
- * with its completion unseen: it is counted then (request_end_unseen)
- * and not returned. Call once the traced processes have exited. */
+ * issued a second ago or more whose device has nothing in flight by the
+ * kernel's count has ended with its completion unseen: it is counted
+ * then (request_end_unseen) and not returned. Call once the traced
+ * processes have exited. */
 size_t collector_inflight(struct collector *c);
 /* At the end of a run, once every traced process has exited: count the
  * block requests still in flight for them as lost (in s->drops). */
