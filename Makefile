@@ -31,7 +31,9 @@ endif
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libncurses-dev bats bats-assert bats-support libcmocka-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
-	bpftrace tmux util-linux e2fsprogs procps libxml2-utils time
+	bpftrace tmux util-linux e2fsprogs procps libxml2-utils time \
+	python3 python3-numpy python3-pandas python3-sklearn python3-torch \
+	libopenblas0-pthread strace
 
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h
@@ -42,7 +44,7 @@ PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/group.c user/params.c \
 	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
 	     user/paths.c user/trace_writer.c user/trace_reader.c user/markup.c user/svg.c \
-	     user/idxmap.c user/replay.c user/timeseries.c
+	     user/idxmap.c user/replay.c user/timeseries.c user/program.c user/fileset.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/tui_detail.c user/devnames.c user/group_resolve.c user/hooks.c user/procfs.c \
 	    user/child.c user/record.c user/export.c user/trace_cli.c user/top_replay.c \

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "iopat.h"
+#include "program.h"
 
 /* Everything read from the kernel maps at one instant. Keys and values
  * sit in separate arrays so the map reader can fill them in place. */
@@ -46,6 +47,19 @@ struct io_totals {
 	uint64_t dev_write_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t dev_read_lat_hist[IOPAT_LAT_BUCKETS];
 	uint64_t dev_write_lat_hist[IOPAT_LAT_BUCKETS];
+	/* Program files (program.h): the part of the syscall-level counts
+	 * above that went to them; the size histograms are estimates (each
+	 * file's ops in the bucket of its mean op size). Set by fileset.c. */
+	uint64_t prog_read_bytes, prog_write_bytes, prog_read_ops, prog_write_ops;
+	uint64_t prog_seq_read_ops, prog_seq_write_ops;
+	uint64_t prog_unique_read_bytes, prog_unique_write_bytes, prog_files;
+	uint64_t prog_class_bytes[NPROG_CLASSES];	/* read + written */
+	uint64_t prog_read_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t prog_write_size_hist[IOPAT_SIZE_BUCKETS];
+	/* The order data files were first read in, per directory: steps from
+	 * one file to the next, and those that follow neither the name nor
+	 * the inode order (a shuffle); data files read, and read whole. */
+	uint64_t file_steps, shuffled_steps, data_files_read, whole_files_read;
 };
 
 struct proc_row {
@@ -55,6 +69,9 @@ struct proc_row {
 	bool exited, known;	/* known: seen in the process table */
 	uint32_t exit_code;
 	uint64_t start_ns, exit_ns;
+	/* first and last access of the data files it read (fileset.c);
+	 * 0: none */
+	uint64_t data_read_first_ns, data_read_last_ns;
 	struct io_totals io;
 };
 

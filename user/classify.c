@@ -47,6 +47,12 @@ const struct param_def classify_param_defs[] = {
 	  "dominant I/O size from here on: large I/O (scans, checkpoints)" },
 	{ "small_io", P(small_io), 64 * KiB, 512, 1e12, "bytes",
 	  "dominant I/O size below this: small I/O (records, samples, random access)" },
+	{ "shuffled_min", P(shuffled_min), 0.5, 0, 1, "share of steps",
+	  "steps from one data file to the next following no name or inode order, from here on: files visited in shuffled order" },
+	{ "shuffle_steps_min", P(shuffle_steps_min), 16, 1, 1e12, "steps",
+	  "fewer file-to-file steps than this say nothing of the order" },
+	{ "interleave_min", P(interleave_min), 0.5, 0, 1, "share of the span",
+	  "data reads spread over at least this share of the time judged: input read along with the writes (generative, not ingest)" },
 };
 const size_t classify_nparams = sizeof(classify_param_defs) / sizeof(classify_param_defs[0]);
 
@@ -60,27 +66,86 @@ const struct param_def *classify_param_find(const char *name)
 	return params_find(classify_param_defs, classify_nparams, name);
 }
 
+static double sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? (double)(a - b) : 0;
+}
+
+/* The bucket of the most ops in hist less the program files' estimate;
+ * -1 when none is left. */
+static int data_size_mode(const uint64_t *hist, const uint64_t *prog)
+{
+	uint64_t h[IOPAT_SIZE_BUCKETS];
+
+	for (int i = 0; i < IOPAT_SIZE_BUCKETS; i++)
+		h[i] = hist[i] > prog[i] ? hist[i] - prog[i] : 0;
+	return hist_size_mode(h);
+}
+
+/* The two classes of program files with the most bytes. */
+static void prog_top(struct features *f, const struct io_totals *io)
+{
+	f->prog_top[0] = f->prog_top[1] = NPROG_CLASSES;
+	for (int c = PROG_DATA + 1; c < NPROG_CLASSES; c++) {
+		if (!io->prog_class_bytes[c])
+			continue;
+		if (f->prog_top[0] == NPROG_CLASSES ||
+		    io->prog_class_bytes[c] > io->prog_class_bytes[f->prog_top[0]]) {
+			f->prog_top[1] = f->prog_top[0];
+			f->prog_top[0] = c;
+		} else if (f->prog_top[1] == NPROG_CLASSES ||
+			   io->prog_class_bytes[c] > io->prog_class_bytes[f->prog_top[1]]) {
+			f->prog_top[1] = c;
+		}
+	}
+}
+
 void features_from_totals(struct features *f, const struct io_totals *io,
 			  double duration_s, double duty_cycle, bool gpu)
 {
-	int rb = hist_size_mode(io->read_size_hist), wb = hist_size_mode(io->write_size_hist);
+	int rb = data_size_mode(io->read_size_hist, io->prog_read_size_hist);
+	int wb = data_size_mode(io->write_size_hist, io->prog_write_size_hist);
+	double unique_read = sub0(io->unique_read_bytes, io->prog_unique_read_bytes);
+	double seq_read = sub0(io->seq_read_ops, io->prog_seq_read_ops);
+	double steps = (double)io->file_steps;
 
 	memset(f, 0, sizeof(*f));
 	f->duration_s = duration_s;
-	f->read_bytes = io->read_bytes;
-	f->write_bytes = io->write_bytes;
-	f->read_ops = io->read_ops;
-	f->write_ops = io->write_ops;
-	f->seq_read_pct = units_pct(io->seq_read_ops, io->read_ops);
-	f->seq_write_pct = units_pct(io->seq_write_ops, io->write_ops);
+	f->read_bytes = sub0(io->read_bytes, io->prog_read_bytes);
+	f->write_bytes = sub0(io->write_bytes, io->prog_write_bytes);
+	f->read_ops = sub0(io->read_ops, io->prog_read_ops);
+	f->write_ops = sub0(io->write_ops, io->prog_write_ops);
+	/* the first read of a file taken out of order is a jump, though the
+	 * kernel counted it sequential (offset 0: a new pass) */
+	seq_read = seq_read > io->shuffled_steps ? seq_read - io->shuffled_steps : 0;
+	f->seq_read_pct = units_pct(seq_read, f->read_ops);
+	f->seq_write_pct = units_pct(sub0(io->seq_write_ops, io->prog_seq_write_ops), f->write_ops);
 	f->dom_read_size = rb >= 0 ? (double)hist_size_bucket_min(rb) : 0;
 	f->dom_write_size = wb >= 0 ? (double)hist_size_bucket_min(wb) : 0;
-	f->reread = io->unique_read_bytes ? (double)io->read_bytes / io->unique_read_bytes : 1;
-	f->working_set = (double)io->unique_read_bytes + io->unique_write_bytes;
-	f->files = io->files;
+	f->reread = unique_read > 0 ? f->read_bytes / unique_read : 1;
+	f->working_set = unique_read + sub0(io->unique_write_bytes, io->prog_unique_write_bytes);
+	f->files = sub0(io->files, io->prog_files);
 	f->fsyncs = io->fsyncs;
 	f->duty_cycle = duty_cycle;
 	f->gpu = gpu;
+	f->prog_bytes = (double)io->prog_read_bytes + io->prog_write_bytes;
+	prog_top(f, io);
+	f->files_read = io->data_files_read;
+	f->whole_files = io->whole_files_read;
+	f->shuffled = steps > 0 ? io->shuffled_steps / steps : -1;
+	f->file_steps = steps;
+	f->read_spread = -1;
+}
+
+void features_set_read_span(struct features *f, uint64_t first_ns, uint64_t last_ns,
+			    uint64_t from_ns, uint64_t to_ns)
+{
+	uint64_t a = first_ns > from_ns ? first_ns : from_ns;
+	uint64_t b = last_ns < to_ns ? last_ns : to_ns;
+
+	if (to_ns <= from_ns)
+		return;
+	f->read_spread = first_ns && b > a ? (double)(b - a) / (double)(to_ns - from_ns) : 0;
 }
 
 static void __attribute__((format(printf, 2, 3))) reason(struct verdict *v, const char *fmt, ...)
@@ -148,7 +213,12 @@ static void choose_tier(const struct features *f, const struct classify_params *
 		set_tier(v, TIER_FAST, "high-volume read and write at about 1:1");
 		break;
 	case STAGE_TRAIN:
-		set_tier(v, TIER_FAST, "re-read hot set (%.1fx) feeding the accelerators", f->reread);
+		if (f->gpu)
+			set_tier(v, TIER_FAST, "re-read hot set (%.1fx) feeding the accelerators",
+				 f->reread);
+		else
+			set_tier(v, TIER_FAST, "re-read hot set (%.1fx): every pass reads it again",
+				 f->reread);
 		break;
 	case STAGE_DEPLOY:
 		set_tier(v, TIER_FAST, random_small ? "latency-sensitive small random reads"
@@ -189,18 +259,54 @@ static void checkpoint_reasons(const struct features *f, struct verdict *v, doub
 	}
 }
 
+/* What was set aside as program files, as one reason. */
+static void program_reason(const struct features *f, struct verdict *v)
+{
+	char a[32];
+
+	if (f->prog_bytes <= 0)
+		return;
+	size_str(a, sizeof(a), f->prog_bytes);
+	if (f->prog_top[1] < NPROG_CLASSES)
+		reason(v, "set aside %s of program files: %s, %s", a, prog_class_names[f->prog_top[0]],
+		       prog_class_names[f->prog_top[1]]);
+	else if (f->prog_top[0] < NPROG_CLASSES)
+		reason(v, "set aside %s of program files: %s", a, prog_class_names[f->prog_top[0]]);
+	else
+		reason(v, "set aside %s of program files", a);
+}
+
+/* How the data files were visited, when that says something. */
+static void order_reason(const struct features *f, struct verdict *v, bool shuffled)
+{
+	char n[32];
+
+	if (!shuffled)
+		return;
+	units_count(n, sizeof(n), f->files_read);
+	reason(v, "reads %s files%s, in shuffled order (%.0f%% of steps)", n,
+	       f->whole_files >= 0.5 * f->files_read ? " whole" : "", 100 * f->shuffled);
+}
+
 void classify(const struct features *f, const struct classify_params *p, struct verdict *v)
 {
 	double total = f->read_bytes + f->write_bytes;
 	double ws = total > 0 ? f->write_bytes / total : 0;
 	bool output = ws >= p->output_share_min;
-	bool large_seq_reads = f->dom_read_size >= p->large_io && f->seq_read_pct >= p->seq_min_pct;
+	bool random_reads = f->read_ops > 0 && f->seq_read_pct < p->seq_min_pct;
+	bool large_seq_reads = f->dom_read_size >= p->large_io && !random_reads;
 	bool seq_writes = f->seq_write_pct >= p->seq_min_pct;
 	bool large_seq_writes = f->dom_write_size >= p->large_io && seq_writes;
 	/* periodic bursts of sequential writes are checkpoints whatever the
 	 * size of each write */
-	bool checkpoints = output && (large_seq_writes || (f->write_bursts > 0 && seq_writes));
+	bool periodic = f->write_bursts > 0 && seq_writes;
+	bool checkpoints = output && (large_seq_writes || periodic);
 	bool pauses = f->duty_cycle >= 0 && f->duty_cycle < p->busy_duty;
+	bool rereads = f->reread >= p->reread_min;
+	bool shuffled = f->shuffled >= 0 && f->file_steps >= p->shuffle_steps_min &&
+			f->shuffled >= p->shuffled_min;
+	/* input read all along the writes: a generator, not an ingest */
+	bool interleaved = f->read_ops >= 2 && f->read_spread >= p->interleave_min;
 	char a[32], b[32];
 
 	memset(v, 0, sizeof(*v));
@@ -209,14 +315,21 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		v->confidence = 1;
 		size_str(a, sizeof(a), total);
 		size_str(b, sizeof(b), p->idle_bytes);
-		reason(v, "only %s of I/O (below %s)", a, b);
+		reason(v, "only %s of data I/O (below %s)", a, b);
+		program_reason(f, v);
 		choose_tier(f, p, v);
 		return;
 	}
 	reason(v, "%s %.0f%% of bytes", ws >= 0.5 ? "writes" : "reads",
 	       100 * (ws >= 0.5 ? ws : 1 - ws));
 
-	if (ws >= p->write_only_share) {
+	if (ws >= p->write_only_share && interleaved) {
+		v->stage = STAGE_DEPLOY;
+		v->confidence = margin(f->read_spread, p->interleave_min, 1);
+		reason(v, "writes %.0fx what it reads (1:n, generative)",
+		       f->read_bytes > 0 ? f->write_bytes / f->read_bytes : 0);
+		reason(v, "reads input through %.0f%% of its run", 100 * f->read_spread);
+	} else if (ws >= p->write_only_share) {
 		v->stage = STAGE_INGEST;
 		v->confidence = margin(ws, p->write_only_share, 1);
 		size_str(a, sizeof(a), f->dom_write_size);
@@ -224,8 +337,20 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 			reason(v, "small records of %s", a);
 		else
 			reason(v, "large writes of %s, %.0f%% sequential", a, f->seq_write_pct);
+		if (f->read_ops > 0)
+			reason(v, "reads no data along the writes (%.0f%% of its run)",
+			       100 * (f->read_spread > 0 ? f->read_spread : 0));
 		if (f->fsyncs > 0)
 			reason(v, "%.0f fsyncs", f->fsyncs);
+	} else if (rereads && output && (periodic || f->gpu)) {
+		/* a training run whose checkpoints outweigh its reads */
+		v->stage = STAGE_TRAIN;
+		v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
+		reason(v, "re-read %.1fx", f->reread);
+		order_reason(f, v, shuffled);
+		checkpoint_reasons(f, v, ws);
+		if (f->gpu)
+			reason(v, "GPU device open");
 	} else if (ws > p->one_to_one_high) {
 		v->stage = STAGE_DEPLOY;
 		v->confidence = margin(ws, p->one_to_one_high, p->write_only_share);
@@ -235,9 +360,10 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		v->stage = STAGE_PROCESS;
 		v->confidence = 1 - 0.5 * fabs(ws - 0.5) / (0.5 - p->one_to_one_low);
 		reason(v, "read:write %.1f:1", f->write_bytes > 0 ? f->read_bytes / f->write_bytes : 0);
-	} else if (f->reread >= p->reread_min) {
+	} else if (rereads) {
 		/* read-mostly and read repeatedly */
 		reason(v, "re-read %.1fx", f->reread);
+		order_reason(f, v, shuffled);
 		if (pauses) {
 			v->stage = STAGE_MODEL;
 			v->confidence = margin(p->busy_duty - f->duty_cycle, 0, p->busy_duty);
@@ -247,10 +373,11 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
 			if (checkpoints)
 				checkpoint_reasons(f, v, ws);
-		} else if (output) {
+		} else if (output && !random_reads) {
 			v->stage = STAGE_EXTRACT;
 			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min) * 0.9;
-			reason(v, "iterates over its input, writes %.1f%% of bytes (features)", 100 * ws);
+			reason(v, "iterates over its input in order, writes %.1f%% of bytes (features)",
+			       100 * ws);
 		} else if (f->working_set < p->small_working_set) {
 			v->stage = STAGE_MODEL;
 			v->confidence = 0.6;
@@ -276,6 +403,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 			v->stage = STAGE_DEPLOY;
 			v->confidence = margin(p->reread_min - f->reread, 0, p->reread_min - 1);
 			reason(v, "reads its input once (re-read %.1fx)", f->reread);
+			order_reason(f, v, shuffled);
 			reason(v, "writes %.1f%% of bytes (answers, inference)", 100 * ws);
 		}
 	} else if (large_seq_reads) {
@@ -288,6 +416,8 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		v->stage = STAGE_DEPLOY;
 		v->confidence = 0.55;
 		reason(v, "reads new data once (re-read %.1fx), no output stored", f->reread);
+		order_reason(f, v, shuffled);
 	}
+	program_reason(f, v);
 	choose_tier(f, p, v);
 }

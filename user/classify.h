@@ -35,12 +35,15 @@ enum tier {
 extern const char *const stage_names[NSTAGES];
 extern const char *const tier_names[NTIERS];
 
-/* What the rules look at: ratios and shapes, not absolute volume. */
+/* What the rules look at: ratios and shapes, not absolute volume. The
+ * syscall-level counts are of data files: program files (program.h) are
+ * set aside, their bytes kept for the reasons. */
 struct features {
 	double duration_s;
 	double read_bytes, write_bytes;
 	double read_ops, write_ops;
-	double seq_read_pct, seq_write_pct;	/* 0..100 */
+	double seq_read_pct, seq_write_pct;	/* 0..100; a step to the next
+						 * file out of order is random */
 	double dom_read_size, dom_write_size;	/* bytes; 0 when none */
 	double reread;		/* bytes read / unique bytes read; 1 with no reads */
 	double working_set;	/* unique bytes read + written */
@@ -52,6 +55,18 @@ struct features {
 	double write_bursts;	/* how many */
 	double burst_period_s;	/* mean spacing of their starts */
 	double burst_bytes;	/* mean bytes written per burst */
+	/* program files set aside: bytes read and written, and the two
+	 * classes with the most bytes (NPROG_CLASSES: none) */
+	double prog_bytes;
+	enum prog_class prog_top[2];
+	/* data files read, read whole, and the share of steps from one file
+	 * to the next (in a directory) that follow no name or inode order:
+	 * 0..1, < 0 with too few steps to tell */
+	double files_read, whole_files;
+	double file_steps, shuffled;
+	/* share of the span judged over which data was being read, first to
+	 * last read: 0..1, < 0 unknown */
+	double read_spread;
 };
 
 /* The threshold table. Each field has a row in classify_param_defs
@@ -68,6 +83,9 @@ struct classify_params {
 	double seq_min_pct;
 	double large_io;
 	double small_io;
+	double shuffled_min;
+	double shuffle_steps_min;
+	double interleave_min;
 };
 
 extern const struct param_def classify_param_defs[];
@@ -76,7 +94,7 @@ extern const size_t classify_nparams;
 void classify_params_default(struct classify_params *p);
 const struct param_def *classify_param_find(const char *name);
 
-#define VERDICT_MAX_REASONS 6
+#define VERDICT_MAX_REASONS 8
 #define VERDICT_REASON_LEN 96
 
 struct verdict {
@@ -92,6 +110,10 @@ struct verdict {
  * duration, and what only user space knows (duty cycle, GPU). */
 void features_from_totals(struct features *f, const struct io_totals *io,
 			  double duration_s, double duty_cycle, bool gpu);
+/* The read spread from the first and last data read (0: none) over the
+ * span [from_ns, to_ns] judged (CLOCK_MONOTONIC). */
+void features_set_read_span(struct features *f, uint64_t first_ns, uint64_t last_ns,
+			    uint64_t from_ns, uint64_t to_ns);
 
 void classify(const struct features *f, const struct classify_params *p,
 	      struct verdict *v);

@@ -37,6 +37,7 @@ struct collector {
 	struct path_table paths;
 	struct mount_cache mounts;
 	char *path_buf;
+	const struct program_rules *program;	/* NULL: the built-in table */
 };
 
 static bool verbose_libbpf;
@@ -152,6 +153,36 @@ fail:
 const char *collector_file_path(struct collector *c, uint32_t dev, uint64_t ino)
 {
 	return path_table_get(&c->paths, dev, ino);
+}
+
+void collector_set_program_rules(struct collector *c, const struct program_rules *rules)
+{
+	c->program = rules;
+}
+
+static const char *src_path(void *ctx, size_t i, uint32_t dev, uint64_t ino)
+{
+	(void)i;
+	return path_table_get(&((struct collector *)ctx)->paths, dev, ino);
+}
+
+/* program_class() once per file: the answer is kept with its path. */
+static enum prog_class src_class(void *ctx, size_t i, uint32_t dev, uint64_t ino)
+{
+	struct collector *c = ctx;
+	struct path_entry *e = path_table_lookup(&c->paths, dev, ino);
+
+	(void)i;
+	if (!e)
+		return PROG_DATA;
+	if (e->cls < 0)
+		e->cls = (int8_t)program_class(c->program, e->path);
+	return (enum prog_class)e->cls;
+}
+
+struct fileset_src collector_fileset_src(struct collector *c)
+{
+	return (struct fileset_src){ .path_of = src_path, .class_of = src_class, .ctx = c };
 }
 
 int collector_track(struct collector *c, uint32_t pid)

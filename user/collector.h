@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "aggregate.h"
+#include "fileset.h"
+#include "program.h"
 
 struct collector_opts {
 	bool filter_tracked;	/* count only pids added with collector_track */
@@ -45,6 +47,10 @@ void collector_finish(struct collector *c, struct raw_snapshot *s);
  * kernel saw it when the file was first used; NULL when unknown. Valid
  * until the collector is closed. Paths arrive with collector_read(). */
 const char *collector_file_path(struct collector *c, uint32_t dev, uint64_t ino);
+/* Program-file patterns beyond the built-in table (kept by the caller). */
+void collector_set_program_rules(struct collector *c, const struct program_rules *rules);
+/* The paths and program classes of the files seen, for fileset.h. */
+struct fileset_src collector_fileset_src(struct collector *c);
 /* Comma-separated list of attached hooks, e.g. "tp_btf:sys_exit,...". */
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);

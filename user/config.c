@@ -17,6 +17,7 @@ struct config_ctx {
 	char *err;
 	size_t errlen;
 	int failed;
+	struct program_rules program;	/* [program] lines read */
 };
 
 /* One INI section per threshold table. */
@@ -45,9 +46,38 @@ static const struct config_section *section_find(const char *name)
 
 void config_params_default(struct config_params *p)
 {
+	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < NSECTIONS; i++)
 		params_default((char *)p + sections[i].offset, sections[i].defs,
 			       *sections[i].ndefs);
+}
+
+void config_params_free(struct config_params *p)
+{
+	program_rules_free(&p->program);
+}
+
+/* A [program] line: `path = PATTERN` or `data = PATTERN`. */
+static int program_line(struct config_ctx *c, const char *name, const char *value)
+{
+	bool data = !strcmp(name, "data");
+	int r;
+
+	if (!data && strcmp(name, "path")) {
+		snprintf(c->err, c->errlen, "%s:%d: unknown key '%s' in [program] (expected path "
+			 "or data)", c->path, c->line, name);
+		c->failed = 1;
+		return 0;
+	}
+	r = program_rules_add(&c->program, value, data);
+	if (r) {
+		snprintf(c->err, c->errlen, r == -1 ? "%s:%d: key '%s': '%s' is not an absolute "
+			 "path pattern" : "%s:%d: key '%s': '%s': out of memory", c->path, c->line,
+			 name, value);
+		c->failed = 1;
+		return 0;
+	}
+	return 1;
 }
 
 
@@ -72,10 +102,12 @@ static int config_handler(void *user, const char *section, const char *name,
 
 	if (c->failed)
 		return 0;
+	if (!strcmp(section, "program"))
+		return program_line(c, name, value);
 	sec = section_find(section);
 	if (!sec) {
 		snprintf(c->err, c->errlen, "%s:%d: unknown section [%s] (expected [classify], "
-			 "[heat] or [bursts])", c->path, c->line, section);
+			 "[heat], [bursts] or [program])", c->path, c->line, section);
 		c->failed = 1;
 		return 0;
 	}
@@ -116,24 +148,37 @@ int config_load_all(const char *path, struct config_params *p, char *err, size_t
 	}
 	r = ini_parse_stream(config_reader, &c, config_handler, &c);
 	fclose(c.fp);
-	if (c.failed)
-		return -1;
-	if (r > 0) {
+	if (!c.failed && r > 0)
 		snprintf(err, errlen, "%s:%d: syntax error", path, r);
-		return -1;
-	}
-	if (r < 0) {
+	else if (!c.failed && r < 0)
 		snprintf(err, errlen, "%s: cannot read", path);
+	else if (!c.failed && (tmp.classify.one_to_one_low >= tmp.classify.one_to_one_high ||
+			       tmp.classify.one_to_one_high >= tmp.classify.write_only_share))
+		snprintf(err, errlen, "%s: one_to_one_low < one_to_one_high < write_only_share "
+			 "must hold", path);
+	if (c.failed || r) {
+		program_rules_free(&c.program);
 		return -1;
 	}
 	if (tmp.classify.one_to_one_low >= tmp.classify.one_to_one_high ||
 	    tmp.classify.one_to_one_high >= tmp.classify.write_only_share) {
-		snprintf(err, errlen, "%s: one_to_one_low < one_to_one_high < write_only_share "
-			 "must hold", path);
+		program_rules_free(&c.program);
 		return -1;
 	}
+	/* the patterns read are added to those already there */
+	for (size_t i = 0; i < c.program.nprog; i++)
+		if (program_rules_add(&tmp.program, c.program.prog[i], false))
+			goto nomem;
+	for (size_t i = 0; i < c.program.ndata; i++)
+		if (program_rules_add(&tmp.program, c.program.data[i], true))
+			goto nomem;
+	program_rules_free(&c.program);
 	*p = tmp;
 	return 0;
+nomem:
+	program_rules_free(&c.program);
+	snprintf(err, errlen, "%s: out of memory", path);
+	return -1;
 }
 
 int config_load(const char *path, struct classify_params *p, char *err, size_t errlen)
@@ -145,5 +190,6 @@ int config_load(const char *path, struct classify_params *p, char *err, size_t e
 	if (config_load_all(path, &all, err, errlen))
 		return -1;
 	*p = all.classify;
+	config_params_free(&all);
 	return 0;
 }

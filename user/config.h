@@ -8,6 +8,9 @@
  *   hot_reread = 2
  *   [bursts]
  *   burst_min_count = 4
+ *   [program]
+ *   path = /opt/conda/...
+ *   data = /usr/share/dict/...
  */
 #ifndef IOPAT_CONFIG_H
 #define IOPAT_CONFIG_H
@@ -16,14 +19,17 @@
 #include "bursts.h"
 #include "classify.h"
 #include "dirheat.h"
+#include "program.h"
 
 struct config_params {
 	struct classify_params classify;
 	struct heat_params heat;
 	struct burst_params bursts;
+	struct program_rules program;	/* [program]: path = / data = patterns */
 };
 
 void config_params_default(struct config_params *p);
+void config_params_free(struct config_params *p);
 
 /* Load path into p (which holds the defaults). 0, or -1 with a one-line
  * message naming the file, line and key in err; p is left as it was then. */

@@ -7,6 +7,7 @@
 #include "aggregate.h"
 #include "devnames.h"
 #include "dirheat.h"
+#include "fileset.h"
 #include "units.h"
 
 const char *const heat_names[NHEATS] = {
@@ -228,6 +229,22 @@ int dirheat_add(struct dirheat *h, const struct heat_file *f)
 	return 0;
 }
 
+int dirheat_add_steps(struct dirheat *h, const char *path, uint64_t steps, uint64_t shuffled)
+{
+	struct heat_file f = { .path = path };
+	struct heat_dir *d;
+	size_t len;
+
+	if (group_of(h, &f, &len))
+		return -ENOMEM;
+	d = dir_lookup(h, len);
+	if (!d)
+		return -ENOMEM;
+	d->file_steps += steps;
+	d->shuffled_steps += shuffled;
+	return 0;
+}
+
 /* ---- from kernel file entries ---- */
 
 /* A file entry's position, sorted by its file. */
@@ -285,9 +302,25 @@ static void merge_file(const struct raw_snapshot *s, const struct entry_ref *ord
 	*end = j;
 }
 
-int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_path_fn path_of,
-			 void *ctx)
+struct steps_ctx {
+	struct dirheat *h;
+	int err;
+};
+
+static void heat_steps(void *ctx, uint32_t tgid, const char *path, uint64_t steps,
+		       uint64_t shuffled)
 {
+	struct steps_ctx *c = ctx;
+
+	(void)tgid;
+	if (!c->err)
+		c->err = dirheat_add_steps(c->h, path, steps, shuffled);
+}
+
+int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s,
+			 const struct fileset_src *src)
+{
+	struct steps_ctx sc = { .h = h };
 	struct entry_ref *order;
 	size_t n = 0, end;
 	int err = 0;
@@ -298,7 +331,8 @@ int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_p
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct iopat_file_key *k = &s->file_keys[i];
 
-		if (s->file_stats[i].kind != IOPAT_KIND_MEMORY)
+		if (s->file_stats[i].kind != IOPAT_KIND_MEMORY &&
+		    (!src || !src->class_of || src->class_of(src->ctx, i, k->dev, k->ino) == PROG_DATA))
 			order[n++] = (struct entry_ref){ k->dev, k->ino, i };
 	}
 	qsort(order, n, sizeof(*order), cmp_entry_refs);
@@ -308,11 +342,14 @@ int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_p
 		merge_file(s, order, i, n, &end, &f);
 		if (!f.read_bytes && !f.write_bytes)
 			continue;	/* only page-cache fills or fsyncs */
-		f.path = path_of ? path_of(ctx, order[i].dev, order[i].ino) : NULL;
+		f.path = src && src->path_of ? src->path_of(src->ctx, order[i].i, order[i].dev,
+							    order[i].ino) : NULL;
 		err = dirheat_add(h, &f);
 	}
 	free(order);
-	return err;
+	if (!err)
+		err = fileset_order(s, src, NULL, heat_steps, &sc);
+	return err ? err : sc.err;
 }
 
 /* ---- labels ---- */
@@ -409,7 +446,11 @@ void dirheat_label(struct dirheat *h, const struct heat_params *p, uint64_t star
 		d->reread = d->unique_read_bytes ? (double)d->read_bytes / d->unique_read_bytes : 1;
 		d->read_share = reads ? (double)d->read_bytes / reads : 0;
 		d->share = moved ? (double)(d->read_bytes + d->write_bytes) / moved : 0;
-		d->random_pct = d->read_ops ? 100 - units_pct(d->seq_read_ops, d->read_ops) : 0;
+		/* a step to the next file out of order is a jump */
+		d->random_pct = d->read_ops ? units_pct(d->read_ops - d->seq_read_ops +
+							d->shuffled_steps, d->read_ops) : 0;
+		if (d->random_pct > 100)
+			d->random_pct = 100;
 		/* accesses before the window count as at its start */
 		last = max_u64(d->last_ns, start_ns);
 		d->idle_s = end_ns > last ? (end_ns - last) / 1e9 : 0;

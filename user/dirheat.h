@@ -68,11 +68,15 @@ struct heat_dir {
 	uint64_t unique_bytes;
 	uint64_t files;
 	uint64_t first_ns, last_ns;
+	/* steps from one file to the next a process read, and those out of
+	 * name and inode order (fileset.h) */
+	uint64_t file_steps, shuffled_steps;
 	/* set by dirheat_label() */
 	double reread;		/* read_bytes / unique_read_bytes; 1 without reads */
 	double read_share;	/* of all bytes read in the window, 0..1 */
 	double share;		/* of all bytes moved (read + write), 0..1 */
-	double random_pct;	/* read ops not continuing the previous op, 0..100 */
+	double random_pct;	/* read ops not continuing the previous op, and
+				 * steps to the next file out of order, 0..100 */
 	double idle_s;		/* from the last access (or the window's start,
 				 * if later) to the end of the window */
 	enum heat heat;
@@ -97,20 +101,23 @@ void dirheat_free(struct dirheat *h);
 /* Add one file to its directory. 0 or -ENOMEM. */
 int dirheat_add(struct dirheat *h, const struct heat_file *f);
 
-/* Paths of files by (dev, inode) as in struct iopat_file_key; NULL when
- * unknown. */
-typedef const char *(*heat_path_fn)(void *ctx, uint32_t dev, uint64_t ino);
+/* Add the steps one process took between the files of path's directory
+ * (fileset.h). 0 or -ENOMEM. */
+int dirheat_add_steps(struct dirheat *h, const char *path, uint64_t steps, uint64_t shuffled);
 
 struct raw_snapshot;
+struct fileset_src;
 
 /* Add the file entries of a snapshot: the entries of one file (one per
  * process) are merged first, so that a file read by several processes
  * counts once in the working set and its re-reads across processes show.
  * Unique bytes per file: min(bytes, file size). Files on memory
- * filesystems, and files without bytes read or written (only page-cache
- * fills, as through mmap, or fsyncs), are left out. 0 or -ENOMEM. */
-int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s, heat_path_fn path_of,
-			 void *ctx);
+ * filesystems, program files (src->class_of), and files without bytes
+ * read or written (only page-cache fills, as through mmap, or fsyncs),
+ * are left out; the order each process read the others in is added
+ * (dirheat_add_steps). src gives paths; NULL: none known. 0 or -ENOMEM. */
+int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s,
+			 const struct fileset_src *src);
 
 /* Label every directory over the window [start_ns, end_ns] (CLOCK_MONOTONIC;
  * both 0: from the first to the last access of any file), then sort dirs

@@ -2,6 +2,7 @@
 #ifndef IOPAT_IO_JSON_H
 #define IOPAT_IO_JSON_H
 
+#include <stdio.h>
 #include "aggregate.h"
 #include "bursts.h"
 #include "classify.h"
@@ -19,6 +20,12 @@ void json_drops(struct json_writer *jw, const uint64_t *drops);
 void json_size_hist(struct json_writer *jw, const char *key, const uint64_t *h);
 /* read_bytes, write_bytes, ..., mem_write_ops: see README "Counters". */
 void json_io_counters(struct json_writer *jw, const struct io_totals *io);
+/* Unique bytes read from data files (program files set aside), and the
+ * data re-read factor (0 without data reads). */
+uint64_t io_data_unique_read(const struct io_totals *io);
+double io_data_reread(const struct io_totals *io);
+/* "data files read N, unique X, re-read Rx[, P% of steps out of order]" */
+void io_text_data_line(FILE *out, const struct io_totals *io);
 
 /* `"stage", "stage_confidence", "tier", "tier_reason", "reasons"` */
 void json_verdict(struct json_writer *jw, const struct verdict *v);

@@ -130,6 +130,7 @@ struct path_entry *path_table_insert(struct path_table *t, uint32_t dev, uint64_
 	if (s->used) {
 		free(s->e.path);
 		s->e.path = copy;
+		s->e.cls = -1;
 		return &s->e;
 	}
 	s->used = true;
@@ -138,6 +139,7 @@ struct path_entry *path_table_insert(struct path_table *t, uint32_t dev, uint64_
 	s->e.path = copy;
 	s->e.id = t->n++;
 	s->e.flag = false;
+	s->e.cls = -1;
 	return &s->e;
 }
 

@@ -27,6 +27,7 @@ struct path_entry {
 	char *path;
 	uint32_t id;
 	bool flag;
+	int8_t cls;		/* the caller's class of the path; -1: none yet */
 };
 
 struct path_table {

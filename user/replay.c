@@ -188,6 +188,7 @@ static void apply_file(struct replay *rp, const struct trace_file *tf)
 	f->ino = tf->ino;
 	f->kind = tf->kind;
 	set_str(rp, &f->path, tf->path, false);
+	f->cls = -1;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -214,10 +215,19 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 	}
 	pf = &rp->pfs[i];
 	if (added) {
+		struct replay_proc_info *info = &rp->info[p - rp->procs];
+
 		memset(pf, 0, sizeof(*pf));
-		rp->info[p - rp->procs].nentries++;
+		pf->first_ns = e->ts_ns;
+		info->nentries++;
 		if (f->kind != IOPAT_KIND_MEMORY)
 			p->io.files++;
+		if (ensure((void **)&info->file_ids, &info->cap_file_ids, sizeof(*info->file_ids),
+			   info->nfile_ids)) {
+			rp->oom = -ENOMEM;
+			return;
+		}
+		info->file_ids[info->nfile_ids++] = e->file_id;
 	}
 	if (end > f->extent)
 		f->extent = end;
@@ -225,6 +235,9 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 	pf->next_off[dir] = end + 1;
 	before = pf->bytes[dir];
 	pf->bytes[dir] += e->bytes;
+	pf->ops[dir]++;
+	pf->seq_ops[dir] += seq;
+	pf->last_ns = e->ts_ns;
 	f->unique[dir] += min_u64(f->bytes[dir] + e->bytes, f->extent) -
 			  min_u64(f->bytes[dir], f->extent);
 	f->bytes[dir] += e->bytes;
@@ -424,7 +437,73 @@ int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
 	return 0;
 }
 
-int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snapshot *s)
+/* The file entries of a process's life, and their files in snap_files. */
+static int add_proc_files(struct replay *rp, const struct replay_proc_info *info,
+			  struct raw_snapshot *s)
+{
+	for (size_t k = 0; k < info->nfile_ids; k++) {
+		long j = idxmap_find(&rp->pf_idx, (uint64_t)info->life << 32 | info->file_ids[k]);
+		const struct replay_file *f = replay_file_get(rp, info->file_ids[k]);
+		const struct replay_pf *pf;
+		struct iopat_file_key key;
+		struct iopat_file_stats st;
+
+		if (j < 0 || !f)
+			continue;
+		pf = &rp->pfs[j];
+		key = (struct iopat_file_key){ .tgid = rp->procs[info - rp->info].tgid,
+					       .dev = f->dev, .ino = f->ino };
+		memset(&st, 0, sizeof(st));
+		for (int d = 0; d < IOPAT_NDIR; d++) {
+			st.dir[d].bytes = pf->bytes[d];
+			st.dir[d].ops = pf->ops[d];
+			st.dir[d].seq_ops = pf->seq_ops[d];
+		}
+		st.first_ns = pf->first_ns;
+		st.last_ns = pf->last_ns;
+		st.kind = f->kind;
+		st.size = f->extent;
+		if (ensure((void **)&rp->snap_files, &rp->cap_snap_files, sizeof(*rp->snap_files),
+			   s->nfiles) ||
+		    raw_snapshot_add_file(s, &key, &st))
+			return -ENOMEM;
+		rp->snap_files[s->nfiles - 1] = f;
+	}
+	return 0;
+}
+
+static const char *snap_path(void *ctx, size_t i, uint32_t dev, uint64_t ino)
+{
+	const struct replay *rp = ctx;
+
+	(void)dev, (void)ino;
+	return rp->snap_files[i]->path && rp->snap_files[i]->path[0] ? rp->snap_files[i]->path
+								    : NULL;
+}
+
+enum prog_class replay_file_class(const struct replay *rp, const struct replay_file *cf)
+{
+	struct replay_file *f = (struct replay_file *)cf;
+
+	if (f->cls < 0)
+		f->cls = (int8_t)program_class(rp->program, f->path && f->path[0] ? f->path : NULL);
+	return (enum prog_class)f->cls;
+}
+
+static enum prog_class snap_class(void *ctx, size_t i, uint32_t dev, uint64_t ino)
+{
+	const struct replay *rp = ctx;
+
+	(void)dev, (void)ino;
+	return replay_file_class(rp, rp->snap_files[i]);
+}
+
+struct fileset_src replay_fileset_src(struct replay *rp)
+{
+	return (struct fileset_src){ .path_of = snap_path, .class_of = snap_class, .ctx = rp };
+}
+
+int replay_proc_snapshot(struct replay *rp, uint32_t pid, struct raw_snapshot *s)
 {
 	long i = idxmap_find(&rp->proc_idx, pid);
 	uint32_t life;
@@ -441,6 +520,8 @@ int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snaps
 		if (j >= 0 && raw_snapshot_add_dev(s, &rp->dev_keys[j], &rp->devs[j]))
 			return -ENOMEM;
 	}
+	if (add_proc_files(rp, &rp->info[i], s))
+		return -ENOMEM;
 	memcpy(s->drops, rp->drops, sizeof(s->drops));
 	s->taken_ns = rp->last_ns;
 	return 0;
@@ -520,7 +601,10 @@ void replay_forget(struct replay *rp, uint32_t pid)
 	free(info->exe);
 	free(info->cmdline);
 	free(info->cgroup);
+	free(info->file_ids);
 	info->exe = info->cmdline = info->cgroup = NULL;
+	info->file_ids = NULL;
+	info->nfile_ids = info->cap_file_ids = 0;
 	info->forgotten = true;
 	rp->nforgotten++;
 	rp->nforgotten_entries += info->nentries;
@@ -592,7 +676,9 @@ void replay_free(struct replay *rp)
 		free(rp->info[i].exe);
 		free(rp->info[i].cmdline);
 		free(rp->info[i].cgroup);
+		free(rp->info[i].file_ids);
 	}
+	free(rp->snap_files);
 	for (size_t i = 0; i < rp->nfiles; i++)
 		free(rp->files[i].path);
 	idxmap_free(&rp->proc_idx);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include "aggregate.h"
+#include "fileset.h"
 #include "idxmap.h"
 #include "trace.h"
 
@@ -23,6 +24,7 @@ struct replay_file {
 	uint64_t extent;	/* largest end offset seen: the size estimate */
 	uint64_t cache_miss_bytes;
 	uint64_t first_ns, last_ns;
+	int8_t cls;		/* program_class() of path; -1: not asked yet */
 };
 
 /* What a trace says of a process beyond its counters. */
@@ -33,13 +35,17 @@ struct replay_proc_info {
 	bool forgotten;		/* replay_forget: the entry is free */
 	uint32_t life;		/* this entry's serial: keys its files and devices */
 	size_t nentries;	/* its (process, file) and (process, device) entries */
+	uint32_t *file_ids;	/* the files it moved data of, in order of first sight */
+	size_t nfile_ids, cap_file_ids;
 };
 
-/* Per (process, file): the position for sequentiality, bytes for the
- * unique-bytes estimate. */
+/* Per (process, file): the position for sequentiality, the counts of a
+ * kernel file entry. */
 struct replay_pf {
 	uint64_t next_off[IOPAT_NDIR];
 	uint64_t bytes[IOPAT_NDIR];
+	uint64_t ops[IOPAT_NDIR], seq_ops[IOPAT_NDIR];
+	uint64_t first_ns, last_ns;
 };
 
 /* A period with lost events. */
@@ -88,6 +94,10 @@ struct replay {
 	bool ended;		/* END record seen */
 	uint64_t end_ns, end_events, end_drops;
 	int oom;		/* -ENOMEM once memory ran out */
+	/* the files of the last replay_proc_snapshot, one per file entry */
+	const struct replay_file **snap_files;
+	size_t cap_snap_files;
+	const struct program_rules *program;	/* NULL: the built-in table */
 };
 
 void replay_init(struct replay *rp);
@@ -96,9 +106,14 @@ void replay_apply(struct replay *rp, const struct trace_record *rec);
 /* The cumulative counters as a kernel snapshot (procs and devs; files
  * are left out). 0 or -ENOMEM. */
 int replay_snapshot(const struct replay *rp, struct raw_snapshot *s);
-/* One process's counters (its entry and its device entries) as a
+/* One process's counters (its entry, its device and file entries) as a
  * snapshot. 0, or -ENOMEM; -ENOENT when the replay has no such process. */
-int replay_proc_snapshot(const struct replay *rp, uint32_t pid, struct raw_snapshot *s);
+int replay_proc_snapshot(struct replay *rp, uint32_t pid, struct raw_snapshot *s);
+/* Paths and program classes (rp->program) of the file entries of the last
+ * replay_proc_snapshot, for fileset.h. */
+struct fileset_src replay_fileset_src(struct replay *rp);
+/* program_class() of a file's path (rp->program), kept with the file. */
+enum prog_class replay_file_class(const struct replay *rp, const struct replay_file *f);
 /* Free what the replay keeps of a process (for readers that take each
  * process once: reports). A later record of its pid starts a new entry;
  * snapshots leave forgotten processes out. */

@@ -35,6 +35,10 @@ struct report_workload {
 	struct verdict v;
 	struct burst_result bursts;
 	struct timeseries ts;	/* system-call bytes and ops over time */
+	/* its files, each counted once (fileset.h); NULL: none yet, or
+	 * judged (workload_close) */
+	struct fileset_union *files;
+	uint64_t read_first_ns, read_last_ns;	/* data reads; 0: none */
 };
 
 /* Workloads left out of the list (report_opts.max_workloads), summed. */

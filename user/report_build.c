@@ -151,7 +151,6 @@ static const char *heat_path_of_file(const struct replay_file *f)
 /* Directory heat over the files of the trace. */
 static int build_heat(struct report_host *h, const struct report_opts *o)
 {
-	dirheat_init(&h->heat, o->depth);
 	for (size_t i = 0; i < h->rp.nfiles; i++) {
 		const struct replay_file *f = &h->rp.files[i];
 		struct heat_file hf = {
@@ -167,7 +166,8 @@ static int build_heat(struct report_host *h, const struct report_opts *o)
 			.last_ns = f->last_ns,
 		};
 
-		if (f->kind == IOPAT_KIND_MEMORY || (!hf.read_bytes && !hf.write_bytes))
+		if (f->kind == IOPAT_KIND_MEMORY || (!hf.read_bytes && !hf.write_bytes) ||
+		    replay_file_class(&h->rp, f) != PROG_DATA)
 			continue;
 		if (dirheat_add(&h->heat, &hf))
 			return -ENOMEM;
@@ -201,6 +201,16 @@ static int build_sizing(struct report_host *h)
 	return 0;
 }
 
+static void heat_steps(void *ctx, uint32_t tgid, const char *path, uint64_t steps,
+		       uint64_t shuffled)
+{
+	struct report_host *h = ctx;
+
+	(void)tgid;
+	if (dirheat_add_steps(&h->heat, path, steps, shuffled))
+		h->rp.oom = -ENOMEM;
+}
+
 /* The state of reading one trace. */
 struct host_reader {
 	struct report_host *h;
@@ -224,6 +234,7 @@ static int take_process(struct host_reader *r, uint32_t pid)
 {
 	struct report_host *h = r->h;
 	const struct replay_proc_info *info = replay_proc_info(&h->rp, pid);
+	struct fileset_src src = replay_fileset_src(&h->rp);
 	const struct proc_row *row;
 	long si;
 	int err;
@@ -234,6 +245,11 @@ static int take_process(struct host_reader *r, uint32_t pid)
 	err = replay_proc_snapshot(&h->rp, pid, &r->snap);
 	if (!err)
 		err = aggregate_by_pid(&r->snap, &r->rows);
+	if (!err)
+		err = fileset_annotate(&r->snap, &r->rows, &src);
+	/* the order it read the files of each directory in */
+	if (!err && pid != IOPAT_PID_WRITEBACK)
+		err = fileset_order(&r->snap, &src, NULL, heat_steps, h);
 	if (err)
 		return err;
 	row = proc_table_find(&r->rows, pid);
@@ -245,7 +261,8 @@ static int take_process(struct host_reader *r, uint32_t pid)
 		si = idxmap_find(&h->ts_idx, pid);
 		io_totals_add(&h->total, &row->io);
 		err = report_fold_take(&r->fold, h, r->o, row, info,
-				       si >= 0 && h->pts[si].max ? &h->pts[si] : NULL, late);
+				       si >= 0 && h->pts[si].max ? &h->pts[si] : NULL, late, &r->snap,
+				       &src);
 	}
 	proc_series_free(h, pid);
 	replay_forget(&h->rp, pid);
@@ -350,6 +367,8 @@ int report_read_host(struct report_host *h, const char *file, const struct repor
 	h->file = file;
 	h->last_ts = -1;
 	replay_init(&h->rp);
+	h->rp.program = &o->params.program;
+	dirheat_init(&h->heat, o->depth);
 	if (trace_input_open(&in, file, "iopat report"))
 		return 1;
 	report_fold_init(&r.fold, o->group, o->max_workloads);

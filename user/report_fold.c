@@ -191,7 +191,49 @@ void report_workload_clear(struct report_workload *w)
 	free((char *)w->cmdline);
 	free((char *)w->cgroup);
 	timeseries_free(&w->ts);
+	if (w->files)
+		fileset_union_free(w->files);
+	free(w->files);
 	memset(w, 0, sizeof(*w));
+}
+
+static long one_group(void *ctx, uint32_t tgid)
+{
+	(void)ctx, (void)tgid;
+	return 0;
+}
+
+/* A process's files and data-read span into its workload. */
+static int add_files(struct report_workload *w, const struct proc_row *row,
+		     const struct raw_snapshot *snap, const struct fileset_src *src)
+{
+	if (row->data_read_first_ns &&
+	    (!w->read_first_ns || row->data_read_first_ns < w->read_first_ns))
+		w->read_first_ns = row->data_read_first_ns;
+	if (row->data_read_last_ns > w->read_last_ns)
+		w->read_last_ns = row->data_read_last_ns;
+	if (!snap || !snap->nfiles)
+		return 0;
+	if (!w->files) {
+		w->files = calloc(1, sizeof(*w->files));
+		if (!w->files)
+			return -ENOMEM;
+	}
+	return fileset_union_add(w->files, snap, one_group, NULL, src);
+}
+
+/* The workload's unique bytes from its files, each counted once. */
+static void judge_files(struct report_workload *w)
+{
+	struct fileset_unique q;
+
+	if (!w->files)
+		return;
+	fileset_union_unique(w->files, &q, 1);
+	fileset_unique_set(&w->io, &q);
+	fileset_union_free(w->files);
+	free(w->files);
+	w->files = NULL;
 }
 
 /* The group's identity from one of its processes (the leader). */
@@ -325,7 +367,10 @@ static int workload_close(struct report_host *h, struct report_workload *w,
 	bursts_detect(&b, &o->params.bursts, &w->bursts);
 	bursts_free(&b);
 	w->duty = alive ? (double)busy / alive : -1;
+	judge_files(w);
 	features_from_totals(&ft, &w->io, life > 0 ? life : h->duration_s, w->duty, w->gpu);
+	features_set_read_span(&ft, w->read_first_ns, w->read_last_ns,
+			       h->t0_ns + (uint64_t)(from * 1e9), h->t0_ns + (uint64_t)(to * 1e9));
 	ft.write_bursts = w->bursts.periodic ? w->bursts.count : 0;
 	ft.burst_period_s = w->bursts.period_s;
 	ft.burst_bytes = w->bursts.mean_bytes;
@@ -434,7 +479,8 @@ static int note_taken(struct report_fold *f, uint32_t pid, const struct fold_key
 
 int report_fold_take(struct report_fold *f, struct report_host *h, const struct report_opts *o,
 		     const struct proc_row *row, const struct replay_proc_info *info,
-		     const struct timeseries *series, bool late)
+		     const struct timeseries *series, bool late, const struct raw_snapshot *snap,
+		     const struct fileset_src *src)
 {
 	struct fold_key k;
 	const char *label = "";
@@ -464,6 +510,8 @@ int report_fold_take(struct report_fold *f, struct report_host *h, const struct 
 		w.gpu = info && info->gpu;
 		err = add_series(&w, series);
 		if (!err)
+			err = add_files(&w, row, snap, src);
+		if (!err)
 			err = add_to_other(h, o, &w, 0, !late);
 		report_workload_clear(&w);
 		return err;
@@ -481,7 +529,7 @@ int report_fold_take(struct report_fold *f, struct report_host *h, const struct 
 	}
 	io_totals_add(&g->w.io, &row->io);
 	g->w.gpu |= info && info->gpu;
-	if (add_series(&g->w, series))
+	if (add_series(&g->w, series) || add_files(&g->w, row, snap, src))
 		return -ENOMEM;
 	if (late)
 		return 0;

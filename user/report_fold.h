@@ -67,11 +67,13 @@ bool report_fold_was_taken(const struct report_fold *f, uint32_t pid);
  * Add one process: row (its counters), info (from the trace; may be
  * NULL), series (its system-call transfers over time; may be NULL). late:
  * counts that came after the process was taken, added to the same group
- * without changing who is in it. 0 or -ENOMEM.
+ * without changing who is in it. snap: its file entries (the workload's
+ * files are counted once each), src: their paths. 0 or -ENOMEM.
  */
 int report_fold_take(struct report_fold *f, struct report_host *h, const struct report_opts *o,
 		     const struct proc_row *row, const struct replay_proc_info *info,
-		     const struct timeseries *series, bool late);
+		     const struct timeseries *series, bool late, const struct raw_snapshot *snap,
+		     const struct fileset_src *src);
 /* After the last process: the workloads kept, judged and sorted, into
  * h->w; the others in h->other. 0 or -ENOMEM. */
 int report_fold_finish(struct report_fold *f, struct report_host *h, const struct report_opts *o);

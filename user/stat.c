@@ -15,6 +15,7 @@
 #include "config.h"
 #include "gpu.h"
 #include "group_resolve.h"
+#include "idxmap.h"
 #include "outfile.h"
 #include "stat.h"
 
@@ -141,17 +142,13 @@ static void run_sampler_free(struct run_sampler *r)
 	bursts_free(&r->bursts);
 }
 
-static const char *file_path(void *collector, uint32_t dev, uint64_t ino)
-{
-	return collector_file_path(collector, dev, ino);
-}
-
 /* Directory heat from the final snapshot's file entries, the fast-tier
  * sizing and the write bursts of the run. */
 static int judge_file_sets(struct stat_result *r, const struct raw_snapshot *raw,
 			   struct collector *c, struct run_sampler *rsm,
 			   const struct config_params *params)
 {
+	struct fileset_src src;
 	size_t hot_dirs;
 	uint64_t ws;
 	int err;
@@ -162,7 +159,8 @@ static int judge_file_sets(struct stat_result *r, const struct raw_snapshot *raw
 			.seconds = r->duration_s, .read_ops = r->totals.read_ops,
 			.write_ops = r->totals.write_ops, .read_bytes = r->totals.read_bytes,
 			.write_bytes = r->totals.write_bytes });
-	err = dirheat_add_snapshot(&r->heat, raw, file_path, c);
+	src = collector_fileset_src(c);
+	err = dirheat_add_snapshot(&r->heat, raw, &src);
 	if (err)
 		return err;
 	dirheat_label(&r->heat, &params->heat, r->start_ns, r->end_ns);
@@ -220,6 +218,44 @@ static void note_gpu_users(const struct proc_table *t, uint32_t **pids, size_t *
 	}
 }
 
+static long traced_group(void *ctx, uint32_t tgid)
+{
+	return tgid != IOPAT_PID_WRITEBACK && proc_table_find(ctx, tgid) ? 0 : -1;
+}
+
+/* What the file entries add to the final counts: program files and file
+ * order per process, the run's unique bytes with each file counted once,
+ * the span of its data reads. */
+static int judge_files(struct stat_result *r, const struct raw_snapshot *raw,
+		       const struct fileset_src *src)
+{
+	struct fileset_union u = {};
+	struct fileset_unique q;
+	int err = fileset_annotate(raw, &r->procs, src);
+
+	if (!err)
+		err = fileset_union_add(&u, raw, traced_group, &r->procs, src);
+	if (err) {
+		fileset_union_free(&u);
+		return err;
+	}
+	sum_traced(&r->procs, &r->totals, &r->writeback);
+	fileset_union_unique(&u, &q, 1);
+	fileset_unique_set(&r->totals, &q);
+	fileset_union_free(&u);
+	for (size_t i = 0; i < r->procs.n; i++) {
+		const struct proc_row *p = &r->procs.rows[i];
+
+		if (p->pid == IOPAT_PID_WRITEBACK || !p->data_read_first_ns)
+			continue;
+		if (!r->read_first_ns || p->data_read_first_ns < r->read_first_ns)
+			r->read_first_ns = p->data_read_first_ns;
+		if (p->data_read_last_ns > r->read_last_ns)
+			r->read_last_ns = p->data_read_last_ns;
+	}
+	return 0;
+}
+
 /* The run's verdict (over the totals) and each process's. */
 static int classify_run(struct stat_result *r, const struct classify_params *params,
 			const uint32_t *gpu_pids, size_t ngpu)
@@ -228,6 +264,7 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 
 	r->gpu = ngpu > 0;
 	features_from_totals(&f, &r->totals, r->duration_s, r->duty_cycle, r->gpu);
+	features_set_read_span(&f, r->read_first_ns, r->read_last_ns, r->start_ns, r->end_ns);
 	if (r->bursts.periodic) {
 		f.write_bursts = r->bursts.count;
 		f.burst_period_s = r->bursts.period_s;
@@ -248,6 +285,8 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 			pv->gpu |= gpu_pids[k] == p->pid;
 		/* a process's own duty cycle is not sampled: unknown (-1) */
 		features_from_totals(&f, &p->io, life, -1, pv->gpu);
+		features_set_read_span(&f, p->data_read_first_ns, p->data_read_last_ns,
+				       p->start_ns, p->exit_ns > p->start_ns ? p->exit_ns : r->end_ns);
 		classify(&f, params, &pv->v);
 	}
 	return 0;
@@ -258,7 +297,7 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 static void classify_group(const struct stat_result *r, const struct group_row *g,
 			   const struct classify_params *params, struct proc_verdict *gv)
 {
-	uint64_t start = UINT64_MAX, end = 0;
+	uint64_t start = UINT64_MAX, end = 0, rfirst = 0, rlast = 0;
 	struct features f;
 
 	gv->pid = g->leader;
@@ -270,15 +309,69 @@ static void classify_group(const struct stat_result *r, const struct group_row *
 			continue;
 		gv->gpu |= r->proc_verdicts[p - r->procs.rows].gpu;	/* one per row */
 		start = p->start_ns < start ? p->start_ns : start;
-		end = p->exit_ns > end ? p->exit_ns : end;
+		end = (p->exit_ns ? p->exit_ns : r->end_ns) > end ? (p->exit_ns ? p->exit_ns : r->end_ns)
+								   : end;
+		if (p->data_read_first_ns && (!rfirst || p->data_read_first_ns < rfirst))
+			rfirst = p->data_read_first_ns;
+		rlast = p->data_read_last_ns > rlast ? p->data_read_last_ns : rlast;
 	}
 	features_from_totals(&f, &g->io, end > start ? (end - start) / 1e9 : r->duration_s, -1,
 			     gv->gpu);
+	features_set_read_span(&f, rfirst, rlast, start, end);
 	classify(&f, params, &gv->v);
 }
 
+struct pid_groups {
+	struct idxmap idx;	/* pid -> position in group */
+	long *group;
+};
+
+static long group_of_pid(void *ctx, uint32_t tgid)
+{
+	const struct pid_groups *pg = ctx;
+	long i = idxmap_find(&pg->idx, tgid);
+
+	return i < 0 ? -1 : pg->group[i];
+}
+
+/* Each group's unique bytes with each file counted once (its workers
+ * share one data set). */
+static int group_unique(struct stat_result *r, const struct raw_snapshot *raw,
+			const struct fileset_src *src)
+{
+	struct pid_groups pg = { .group = calloc(r->groups.nmembers + 1, sizeof(long)) };
+	struct fileset_union u = {};
+	struct fileset_unique *q = calloc(r->groups.n + 1, sizeof(*q));
+	int err = pg.group && q ? 0 : -ENOMEM;
+
+	for (size_t g = 0; !err && g < r->groups.n; g++)
+		for (size_t m = 0; !err && m < r->groups.rows[g].n; m++) {
+			int added;
+			long i = idxmap_get(&pg.idx, r->groups.members[r->groups.rows[g].first + m],
+					    &added);
+
+			if (i < 0)
+				err = -ENOMEM;
+			else
+				pg.group[i] = (long)g;
+		}
+	if (!err)
+		err = fileset_union_add(&u, raw, group_of_pid, &pg, src);
+	if (!err) {
+		fileset_union_unique(&u, q, r->groups.n);
+		for (size_t g = 0; g < r->groups.n; g++)
+			fileset_unique_set(&r->groups.rows[g].io, &q[g]);
+	}
+	fileset_union_free(&u);
+	idxmap_free(&pg.idx);
+	free(pg.group);
+	free(q);
+	return err;
+}
+
 /* The traced processes grouped, and each group's verdict. */
-static int group_run(struct stat_result *r, const struct classify_params *params)
+static int group_run(struct stat_result *r, const struct classify_params *params,
+		     const struct raw_snapshot *raw, const struct fileset_src *src)
 {
 	struct group_resolver res;
 	struct group_input *in;
@@ -300,6 +393,8 @@ static int group_run(struct stat_result *r, const struct classify_params *params
 		err = group_set_build(&r->groups, r->group, in, r->procs.n);
 	free(in);
 	group_resolver_free(&res);
+	if (!err)
+		err = group_unique(r, raw, src);
 	if (err)
 		return err;
 	r->group_verdicts = calloc(r->groups.n ? r->groups.n : 1, sizeof(*r->group_verdicts));
@@ -349,6 +444,7 @@ int do_stat(int argc, char **argv)
 	struct raw_snapshot raw = {};
 	struct io_totals sum, wb;
 	struct collector *col = NULL;
+	struct fileset_src src;
 	const char *outpath = NULL;
 	bool json = false;
 	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
@@ -428,6 +524,7 @@ int do_stat(int argc, char **argv)
 	}
 	if (collector_open(&col, &copts))
 		goto cleanup;
+	collector_set_program_rules(col, &params.program);
 
 	if (child_signals_open(&ch)) {
 		fprintf(stderr, "iopat stat: %s\n", strerror(errno));
@@ -472,6 +569,11 @@ int do_stat(int argc, char **argv)
 		goto cleanup;
 	}
 	collector_finish(col, &raw);
+	src = collector_fileset_src(col);
+	if (judge_files(&res, &raw, &src)) {
+		fprintf(stderr, "iopat stat: out of memory\n");
+		goto cleanup;
+	}
 	/* the last partial second counts when it was at least half a second */
 	rate_sampler_tick(&rsm.rates, &res.totals, raw.taken_ns);
 	run_sampler_writes(&rsm, &res.totals, raw.taken_ns);
@@ -485,7 +587,7 @@ int do_stat(int argc, char **argv)
 	res.hooks = collector_hooks(col);
 	res.duty_cycle = rsm.ticks > 1 ? (double)rsm.busy_ticks / (rsm.ticks - 1) : 1;
 	if (classify_run(&res, &params.classify, gpu_pids, ngpu) ||
-	    group_run(&res, &params.classify)) {
+	    group_run(&res, &params.classify, &raw, &src)) {
 		fprintf(stderr, "iopat stat: out of memory\n");
 		goto cleanup;
 	}
@@ -515,5 +617,6 @@ cleanup:
 	dirheat_free(&res.heat);
 	run_sampler_free(&rsm);
 	free(gpu_pids);
+	config_params_free(&params);
 	return ret;
 }

@@ -523,10 +523,51 @@ static void refresh_names(const struct top_state *st, struct top_interval *iv,
 #define GPU_CHECK_NS (5ULL * 1000000000ULL)
 #define GPU_CHECKS_PER_REFRESH 64
 
+/* How often (in refreshes) the per-file map is read for the program-file
+ * and file-order counts; in between, each process keeps its last ones. */
+#define TOP_FILES_EVERY 5
+
+/* Program files and file order of the processes in cur: from raw's file
+ * entries when it has them (kept in annot), else from annot. */
+static int top_annotate(struct collector *col, const struct raw_snapshot *raw,
+			struct proc_table *cur, struct proc_table *annot, bool files_read)
+{
+	if (files_read) {
+		struct fileset_src src = collector_fileset_src(col);
+		int err = fileset_annotate(raw, cur, &src);
+		struct proc_row *r;
+
+		if (err)
+			return err;
+		annot->n = 0;
+		for (size_t i = 0; i < cur->n; i++) {
+			if (annot->n == annot->cap) {
+				size_t cap = annot->cap ? 2 * annot->cap : 64;
+
+				r = realloc(annot->rows, cap * sizeof(*r));
+				if (!r)
+					return -ENOMEM;
+				annot->rows = r;
+				annot->cap = cap;
+			}
+			annot->rows[annot->n++] = cur->rows[i];	/* sorted by pid */
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct proc_row *a = proc_table_same(annot, &cur->rows[i]);
+
+		if (a)
+			fileset_copy_annotation(&cur->rows[i], a);
+	}
+	return 0;
+}
+
 /* A row's verdict over its window w in t (cum: the row's cumulative
  * counts now), and the window's figures that the detail view shows. */
 static void classify_row(struct top_state *st, struct top_row *r, const struct proc_window *w,
-			 const struct window_table *t, const struct io_totals *cum, uint64_t now)
+			 const struct window_table *t, const struct io_totals *cum, uint64_t now,
+			 uint64_t read_first_ns, uint64_t read_last_ns)
 {
 	struct io_totals wc;
 	struct features f;
@@ -534,6 +575,7 @@ static void classify_row(struct top_state *st, struct top_row *r, const struct p
 
 	window_counts(w, cum, now, t, &wc, &secs, &duty);
 	features_from_totals(&f, &wc, secs, duty, r->gpu);
+	features_set_read_span(&f, read_first_ns, read_last_ns, now - (uint64_t)(secs * 1e9), now);
 	classify(&f, &st->params, &r->v);
 	memcpy(r->win_size_hist[IOPAT_READ], wc.read_size_hist, sizeof(wc.read_size_hist));
 	memcpy(r->win_size_hist[IOPAT_WRITE], wc.write_size_hist, sizeof(wc.write_size_hist));
@@ -565,7 +607,8 @@ static void classify_procs(struct top_state *st, struct top_interval *iv,
 			w->gpu_checked_ns = now;
 		}
 		r->gpu = w->gpu;
-		classify_row(st, r, w, &st->win, &c->io, now);
+		classify_row(st, r, w, &st->win, &c->io, now, c->data_read_first_ns,
+			     c->data_read_last_ns);
 	}
 }
 
@@ -586,8 +629,9 @@ static void sum_stages(struct top_state *st)
 /* A group's row: its leader's identity (the job root's, when known),
  * the members' counts, the verdict over the group's own window. */
 static void group_row_fill(struct top_state *st, const struct group_row *g, struct top_row *r,
-			   uint64_t now)
+			   const struct proc_table *cur, uint64_t now)
 {
+	uint64_t rfirst = 0, rlast = 0;
 	const uint32_t *members = &st->groups.members[g->first];
 	const struct top_row *lead = top_interval_find(&st->procs, g->leader);
 	const struct lineage *root = lineage_find(&st->resolver.lineage, g->leader);
@@ -610,11 +654,16 @@ static void group_row_fill(struct top_state *st, const struct group_row *g, stru
 	r->d = g->io;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct top_row *m = top_interval_find(&st->procs, members[i]);
+		const struct proc_row *c = proc_table_find((struct proc_table *)cur, members[i]);
 
 		r->gpu |= m && m->gpu;
+		if (c && c->data_read_first_ns && (!rfirst || c->data_read_first_ns < rfirst))
+			rfirst = c->data_read_first_ns;
+		if (c && c->data_read_last_ns > rlast)
+			rlast = c->data_read_last_ns;
 	}
 	if (w && cum)
-		classify_row(st, r, w, &st->gwin, &cum->io, now);
+		classify_row(st, r, w, &st->gwin, &cum->io, now, rfirst, rlast);
 }
 
 /* Grouped: one row in st->all per group of the processes in st->procs. */
@@ -653,7 +702,7 @@ static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
 	st->all.n = st->groups.n;
 	st->all.interval_s = pr->interval_s;
 	for (size_t i = 0; i < st->groups.n; i++)
-		group_row_fill(st, &st->groups.rows[i], &st->all.rows[i], now);
+		group_row_fill(st, &st->groups.rows[i], &st->all.rows[i], cur, now);
 	if (st->group == GROUP_JOB)
 		refresh_names(st, &st->all, cur);
 	return 0;
@@ -780,7 +829,9 @@ int do_top(int argc, char **argv)
 	struct collector_opts copts = {};
 	const struct top_view_ops *view = &top_view_tui;
 	struct raw_snapshot raw = {};
-	struct proc_table prev = {}, cur = {}, tmp;
+	struct proc_table prev = {}, cur = {}, tmp, annot = {};
+	unsigned long refreshes = 0;
+	bool files_read = false;
 	struct sigaction sa = {};
 	uint32_t pids[64], *exited = NULL;
 	size_t npids = 0, nexited, cap_exited = 0;
@@ -985,12 +1036,16 @@ int do_top(int argc, char **argv)
 			err = more < 0 ? more : 0;
 			st->wall_ns = st->offline->boot_time_ns + trace_ns;
 		} else {
-			/* per-process figures do not need the per-file map */
-			err = collector_read(col, &raw, false);
+			/* per-process figures do not need the per-file map;
+			 * program files and file order do, now and then */
+			files_read = refreshes++ % TOP_FILES_EVERY == 0;
+			err = collector_read(col, &raw, files_read);
 			st->wall_ns = clock_ns(CLOCK_REALTIME);
 		}
 		if (!err)
 			err = aggregate_by_pid(&raw, &cur);
+		if (!err && col)
+			err = top_annotate(col, &raw, &cur, &annot, files_read);
 		if (err) {
 			view->fini(st);
 			fprintf(stderr, "iopat top: cannot read the kernel maps: %s\n",
@@ -1080,6 +1135,7 @@ cleanup:
 	raw_snapshot_free(&raw);
 	proc_table_free(&prev);
 	proc_table_free(&cur);
+	proc_table_free(&annot);
 	top_interval_free(&st->iv);
 	top_interval_free(&st->all);
 	top_interval_free(&st->procs);

@@ -116,9 +116,15 @@ static void train_rereads_and_writes_checkpoints(void **state)
 	classify(&f, &P, &v);
 	assert_int_equal(v.stage, STAGE_TRAIN);
 	assert_int_equal(v.tier, TIER_FAST);
-	/* a checkpoint is large and sequential: small writes are not one */
+	/* a checkpoint is large and sequential: small writes are not one;
+	 * reading the input in order and writing a little is extraction */
 	with_writes(&f, 0.05, 4096, 100);
+	f.seq_read_pct = 95;
 	assert_int_equal(stage_of(&f), STAGE_EXTRACT);
+	/* the same read at random (or shuffled files) is not: a large set
+	 * re-read at random trains */
+	f.seq_read_pct = 5;
+	assert_int_equal(stage_of(&f), STAGE_TRAIN);
 	/* the re-read boundary */
 	with_writes(&f, 0.05, 1 * MiB, 100);
 	f.reread = P.reread_min;
@@ -143,6 +149,7 @@ static void periodic_write_bursts_are_checkpoints(void **state)
 	struct verdict v;
 
 	f.reread = 3;
+	f.seq_read_pct = 95;
 	with_writes(&f, 0.05, 4096, 100);	/* small writes: not checkpoint-like */
 	assert_int_equal(stage_of(&f), STAGE_EXTRACT);
 	f.write_bursts = 4;
@@ -169,6 +176,148 @@ static void periodic_write_bursts_are_checkpoints(void **state)
 	classify(&f, &P, &v);
 	assert_false(has_reason(&v, "write bursts"));
 	assert_int_not_equal(v.stage, STAGE_EXTRACT);
+}
+
+/* Checkpoints as large as the data read still leave a trainer a trainer:
+ * periodic bursts with re-reads come before the read:write ratio. */
+static void checkpoints_outweigh_reads_still_train(void **state)
+{
+	struct features f = base();
+	struct verdict v;
+
+	f.reread = 3;
+	with_writes(&f, 0.5, 1 * MiB, 100);
+	assert_int_equal(stage_of(&f), STAGE_PROCESS);	/* no bursts seen */
+	f.write_bursts = 3;
+	f.burst_period_s = 20;
+	f.burst_bytes = 300 * MiB;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_TRAIN);
+	assert_true(has_reason(&v, "checkpoints: 3 write bursts"));
+	/* read once: a 1:1 job with bursty output is processing */
+	f.reread = 1;
+	assert_int_equal(stage_of(&f), STAGE_PROCESS);
+	/* no GPU seen: no accelerators in the reasons */
+	f.reread = 3;
+	classify(&f, &P, &v);
+	assert_null(strstr(v.tier_reason, "accelerator"));
+	f.gpu = true;
+	classify(&f, &P, &v);
+	assert_non_null(strstr(v.tier_reason, "accelerator"));
+}
+
+/* Writes n times what it reads: a generator when the input is read all
+ * along the writes, an ingest when the reads are all at one time. */
+static void generator_reads_along_its_writes(void **state)
+{
+	struct features f = base();
+	struct verdict v;
+
+	f.read_bytes = 4 * MiB;		/* a 4 KiB prompt per 1 MiB image */
+	f.read_ops = 1024;
+	f.seq_read_pct = 100;
+	f.write_bytes = 1024 * MiB;
+	f.write_ops = 1024;
+	f.dom_write_size = MiB;
+	f.seq_write_pct = 100;
+	f.read_spread = 0.98;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_DEPLOY);
+	assert_true(has_reason(&v, "generative"));
+	assert_true(has_reason(&v, "reads input through 98% of its run"));
+	/* the boundary */
+	f.read_spread = P.interleave_min;
+	assert_int_equal(stage_of(&f), STAGE_DEPLOY);
+	f.read_spread = P.interleave_min - 0.01;
+	assert_int_equal(stage_of(&f), STAGE_INGEST);
+	/* unknown spread, or one read: ingest */
+	f.read_spread = -1;
+	assert_int_equal(stage_of(&f), STAGE_INGEST);
+	f.read_spread = 1;
+	f.read_ops = 1;
+	assert_int_equal(stage_of(&f), STAGE_INGEST);
+	/* no data read at all */
+	f.read_bytes = f.read_ops = 0;
+	assert_int_equal(stage_of(&f), STAGE_INGEST);
+}
+
+/* Program files are left out of every feature: bytes, ops, the
+ * dominant size, sequentiality, unique bytes, files. */
+static void program_files_are_set_aside(void **state)
+{
+	struct io_totals io = {};
+	struct features f;
+	struct verdict v;
+
+	/* 40 data reads of 29 MiB, and `import numpy`: 185 program reads of
+	 * 4.7 MiB in all (one per file) */
+	io.read_bytes = 40 * 29 * MiB + 4.7 * MiB;
+	io.read_ops = 40 + 185;
+	io.seq_read_ops = 40 + 185;
+	io.read_size_hist[24] = 40;
+	io.read_size_hist[14] = 185;
+	io.unique_read_bytes = io.read_bytes;
+	io.files = 10 + 185;
+	io.write_bytes = 12 * MiB;
+	io.write_ops = 12;
+	io.seq_write_ops = 12;
+	io.write_size_hist[20] = 12;
+	io.unique_write_bytes = 12 * MiB;
+	io.prog_read_bytes = 4.7 * MiB;
+	io.prog_read_ops = 185;
+	io.prog_seq_read_ops = 185;
+	io.prog_read_size_hist[14] = 185;
+	io.prog_unique_read_bytes = 4.7 * MiB;
+	io.prog_files = 185;
+	io.prog_class_bytes[PROG_MODULES] = 4 * MiB;
+	io.prog_class_bytes[PROG_LIBRARIES] = 0.7 * MiB;
+	features_from_totals(&f, &io, 10, 1, false);
+	assert_true(f.read_bytes == 40 * 29 * MiB);
+	assert_true(f.read_ops == 40);
+	assert_true(f.dom_read_size == 16 * MiB);	/* the 40, not the 185 */
+	assert_true(f.seq_read_pct == 100);
+	assert_true(f.files == 10);
+	assert_true(f.reread == 1);
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_EXTRACT);
+	assert_true(has_reason(&v, "set aside 4.70 MiB of program files: interpreter modules, "
+				   "libraries"));
+}
+
+/* Whole files read in shuffled order: each step to a file out of order is
+ * a jump, though the kernel counts a read at offset 0 sequential. */
+static void shuffled_whole_files_are_random(void **state)
+{
+	struct io_totals io = {};
+	struct features f;
+	struct verdict v;
+
+	/* 3 epochs over 5,000 files of 256 KiB, one read each */
+	io.read_ops = io.seq_read_ops = 15000;
+	io.read_bytes = 15000 * 256 * 1024.0;
+	io.read_size_hist[18] = 15000;
+	io.unique_read_bytes = 5000 * 256 * 1024.0;
+	io.files = io.data_files_read = io.whole_files_read = 5000;
+	io.file_steps = 14997;
+	io.shuffled_steps = 14700;
+	features_from_totals(&f, &io, 60, 1, false);
+	assert_true(f.seq_read_pct < 3);
+	assert_true(f.shuffled > 0.97);
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_TRAIN);
+	assert_true(has_reason(&v, "reads 5.0k files whole, in shuffled order (98% of steps)"));
+	/* the same files in name order: a sequential scan */
+	io.shuffled_steps = 30;
+	features_from_totals(&f, &io, 60, 1, false);
+	assert_true(f.seq_read_pct > 99);
+	classify(&f, &P, &v);
+	assert_false(has_reason(&v, "shuffled"));
+	/* too few steps say nothing */
+	io.file_steps = P.shuffle_steps_min - 1;
+	io.shuffled_steps = io.file_steps;
+	features_from_totals(&f, &io, 60, 1, false);
+	classify(&f, &P, &v);
+	assert_false(has_reason(&v, "shuffled"));
 }
 
 static void train_with_gpu_and_no_writes(void **state)
@@ -301,6 +450,10 @@ int main(void)
 		cmocka_unit_test(archive_is_one_sequential_pass),
 		cmocka_unit_test(rules_rest_on_ratios_not_volume),
 		cmocka_unit_test(random_small_reads_want_fast_tier),
+		cmocka_unit_test(checkpoints_outweigh_reads_still_train),
+		cmocka_unit_test(generator_reads_along_its_writes),
+		cmocka_unit_test(program_files_are_set_aside),
+		cmocka_unit_test(shuffled_whole_files_are_random),
 	};
 
 	return cmocka_run_group_tests_name("classify", tests, setup, NULL);

@@ -1,0 +1,433 @@
+/* Program files, file order and unions over file entries: see fileset.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fileset.h"
+#include "iopat.h"
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static const char *path_of(const struct fileset_src *src, size_t i, uint32_t dev, uint64_t ino)
+{
+	return src && src->path_of ? src->path_of(src->ctx, i, dev, ino) : NULL;
+}
+
+static enum prog_class class_of(const struct fileset_src *src, size_t i, uint32_t dev,
+				uint64_t ino)
+{
+	return src && src->class_of ? src->class_of(src->ctx, i, dev, ino) : PROG_DATA;
+}
+
+/* ---- program files ---- */
+
+static void add_program(struct io_totals *io, const struct iopat_file_stats *st,
+			enum prog_class cls)
+{
+	for (int d = 0; d < IOPAT_NDIR; d++) {
+		const struct iopat_dir_stats *x = &st->dir[d];
+		uint64_t *hist = d == IOPAT_READ ? io->prog_read_size_hist : io->prog_write_size_hist;
+		uint64_t unique = min_u64(x->bytes, st->size);
+
+		if (!x->ops)
+			continue;
+		hist[iopat_size_bucket(x->bytes / x->ops)] += x->ops;
+		if (d == IOPAT_READ) {
+			io->prog_read_bytes += x->bytes;
+			io->prog_read_ops += x->ops;
+			io->prog_seq_read_ops += x->seq_ops;
+			io->prog_unique_read_bytes += unique;
+		} else {
+			io->prog_write_bytes += x->bytes;
+			io->prog_write_ops += x->ops;
+			io->prog_seq_write_ops += x->seq_ops;
+			io->prog_unique_write_bytes += unique;
+		}
+		io->prog_class_bytes[cls] += x->bytes;
+	}
+	io->prog_files++;
+}
+
+/* ---- the order of data files ---- */
+
+/* A data file a process read: where it sits and when it was first read. */
+struct visit {
+	uint32_t row;		/* the process */
+	const char *path;
+	size_t dir_len;		/* of path's directory, with its last '/' */
+	uint64_t ino, first_ns;
+	size_t seq;		/* position in the snapshot: the order of first
+				 * sight where the clock cannot tell */
+	size_t name_rank, ino_rank;
+};
+
+static int cmp_visit(const void *pa, const void *pb)
+{
+	const struct visit *a = pa, *b = pb;
+	int c;
+
+	if (a->row != b->row)
+		return a->row < b->row ? -1 : 1;
+	if (a->dir_len != b->dir_len)
+		return a->dir_len < b->dir_len ? -1 : 1;
+	c = memcmp(a->path, b->path, a->dir_len);
+	if (c)
+		return c;
+	if (a->first_ns != b->first_ns)
+		return a->first_ns < b->first_ns ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_name(const void *pa, const void *pb)
+{
+	const struct visit *a = *(const struct visit *const *)pa, *b = *(const struct visit *const *)pb;
+
+	return strcmp(a->path + a->dir_len, b->path + b->dir_len);
+}
+
+static int cmp_ino(const void *pa, const void *pb)
+{
+	const struct visit *a = *(const struct visit *const *)pa, *b = *(const struct visit *const *)pb;
+
+	return a->ino < b->ino ? -1 : a->ino > b->ino;
+}
+
+static bool near(size_t a, size_t b)
+{
+	size_t d = a > b ? a - b : b - a;
+
+	return d >= 1 && d <= FILESET_ORDER_WINDOW;
+}
+
+/* One directory of one process: v[0 .. n) in the order first read. */
+static void count_steps(struct visit *v, size_t n, struct visit **tmp, fileset_steps_fn emit,
+			void *ctx)
+{
+	uint64_t steps = 0, shuffled = 0;
+
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = &v[i];
+	qsort(tmp, n, sizeof(*tmp), cmp_name);
+	for (size_t i = 0; i < n; i++)
+		tmp[i]->name_rank = i;
+	qsort(tmp, n, sizeof(*tmp), cmp_ino);
+	for (size_t i = 0; i < n; i++)
+		tmp[i]->ino_rank = i;
+	for (size_t i = 1; i < n; i++) {
+		bool ordered = near(v[i].name_rank, v[i - 1].name_rank) ||
+			       near(v[i].ino_rank, v[i - 1].ino_rank);
+
+		steps++;
+		shuffled += !ordered;
+	}
+	emit(ctx, v[0].row, v[0].path, steps, shuffled);
+}
+
+static int order_steps(struct visit *v, size_t n, fileset_steps_fn emit, void *ctx)
+{
+	struct visit **tmp;
+	size_t i = 0;
+
+	if (n < 2)
+		return 0;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	qsort(v, n, sizeof(*v), cmp_visit);
+	while (i < n) {
+		size_t j = i + 1;
+
+		while (j < n && v[j].row == v[i].row && v[j].dir_len == v[i].dir_len &&
+		       !memcmp(v[j].path, v[i].path, v[i].dir_len))
+			j++;
+		count_steps(&v[i], j - i, tmp, emit, ctx);
+		i = j;
+	}
+	free(tmp);
+	return 0;
+}
+
+static void clear_annotation(struct proc_row *r)
+{
+	struct io_totals *io = &r->io;
+
+	io->prog_read_bytes = io->prog_write_bytes = io->prog_read_ops = io->prog_write_ops = 0;
+	io->prog_seq_read_ops = io->prog_seq_write_ops = 0;
+	io->prog_unique_read_bytes = io->prog_unique_write_bytes = io->prog_files = 0;
+	memset(io->prog_class_bytes, 0, sizeof(io->prog_class_bytes));
+	memset(io->prog_read_size_hist, 0, sizeof(io->prog_read_size_hist));
+	memset(io->prog_write_size_hist, 0, sizeof(io->prog_write_size_hist));
+	io->file_steps = io->shuffled_steps = io->data_files_read = io->whole_files_read = 0;
+	r->data_read_first_ns = r->data_read_last_ns = 0;
+}
+
+static bool data_read(const struct raw_snapshot *s, size_t i, const struct fileset_src *src)
+{
+	const struct iopat_file_stats *st = &s->file_stats[i];
+
+	return st->kind != IOPAT_KIND_MEMORY && st->dir[IOPAT_READ].bytes &&
+	       class_of(src, i, s->file_keys[i].dev, s->file_keys[i].ino) == PROG_DATA;
+}
+
+int fileset_order(const struct raw_snapshot *s, const struct fileset_src *src,
+		  bool (*want)(void *ctx, uint32_t tgid), fileset_steps_fn emit, void *ctx)
+{
+	struct visit *v;
+	size_t nv = 0;
+	int err;
+
+	if (s->nfiles < 2)
+		return 0;
+	v = malloc(s->nfiles * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct iopat_file_key *k = &s->file_keys[i];
+		const char *path, *slash;
+
+		if ((want && !want(ctx, k->tgid)) || !data_read(s, i, src))
+			continue;
+		path = path_of(src, i, k->dev, k->ino);
+		slash = path ? strrchr(path, '/') : NULL;
+		if (!slash)
+			continue;
+		v[nv++] = (struct visit){ .row = k->tgid, .path = path,
+					  .dir_len = (size_t)(slash - path) + 1, .ino = k->ino,
+					  .first_ns = s->file_stats[i].first_ns, .seq = i };
+	}
+	err = order_steps(v, nv, emit, ctx);
+	free(v);
+	return err;
+}
+
+void fileset_copy_annotation(struct proc_row *dst, const struct proc_row *src)
+{
+	struct io_totals *d = &dst->io;
+	const struct io_totals *x = &src->io;
+
+	clear_annotation(dst);
+	d->prog_read_bytes = x->prog_read_bytes;
+	d->prog_write_bytes = x->prog_write_bytes;
+	d->prog_read_ops = x->prog_read_ops;
+	d->prog_write_ops = x->prog_write_ops;
+	d->prog_seq_read_ops = x->prog_seq_read_ops;
+	d->prog_seq_write_ops = x->prog_seq_write_ops;
+	d->prog_unique_read_bytes = x->prog_unique_read_bytes;
+	d->prog_unique_write_bytes = x->prog_unique_write_bytes;
+	d->prog_files = x->prog_files;
+	memcpy(d->prog_class_bytes, x->prog_class_bytes, sizeof(d->prog_class_bytes));
+	memcpy(d->prog_read_size_hist, x->prog_read_size_hist, sizeof(d->prog_read_size_hist));
+	memcpy(d->prog_write_size_hist, x->prog_write_size_hist, sizeof(d->prog_write_size_hist));
+	d->file_steps = x->file_steps;
+	d->shuffled_steps = x->shuffled_steps;
+	d->data_files_read = x->data_files_read;
+	d->whole_files_read = x->whole_files_read;
+	dst->data_read_first_ns = src->data_read_first_ns;
+	dst->data_read_last_ns = src->data_read_last_ns;
+}
+
+static bool row_wanted(void *ctx, uint32_t tgid)
+{
+	return proc_table_find(ctx, tgid) != NULL;
+}
+
+static void row_steps(void *ctx, uint32_t tgid, const char *path, uint64_t steps,
+		      uint64_t shuffled)
+{
+	struct proc_row *r = proc_table_find(ctx, tgid);
+
+	(void)path;
+	r->io.file_steps += steps;
+	r->io.shuffled_steps += shuffled;
+}
+
+int fileset_annotate(const struct raw_snapshot *s, struct proc_table *t,
+		     const struct fileset_src *src)
+{
+	for (size_t i = 0; i < t->n; i++)
+		clear_annotation(&t->rows[i]);
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct iopat_file_key *k = &s->file_keys[i];
+		const struct iopat_file_stats *st = &s->file_stats[i];
+		struct proc_row *row = proc_table_find(t, k->tgid);
+		enum prog_class cls;
+
+		if (!row || st->kind == IOPAT_KIND_MEMORY)
+			continue;
+		cls = class_of(src, i, k->dev, k->ino);
+		if (cls != PROG_DATA) {
+			add_program(&row->io, st, cls);
+			continue;
+		}
+		if (!st->dir[IOPAT_READ].bytes)
+			continue;
+		row->io.data_files_read++;
+		row->io.whole_files_read += st->size && st->dir[IOPAT_READ].bytes >= st->size;
+		if (!row->data_read_first_ns || st->first_ns < row->data_read_first_ns)
+			row->data_read_first_ns = st->first_ns;
+		if (st->last_ns > row->data_read_last_ns)
+			row->data_read_last_ns = st->last_ns;
+	}
+	return fileset_order(s, src, row_wanted, row_steps, t);
+}
+
+/* ---- unions ---- */
+
+struct union_entry {
+	uint32_t group;		/* + 1; 0: free slot */
+	uint32_t dev;
+	uint64_t ino;
+	uint64_t bytes[IOPAT_NDIR];
+	uint64_t size;
+	uint8_t prog;
+	uint8_t whole;		/* a process read it whole */
+	uint16_t pad;
+	uint32_t pad2;
+};
+
+static uint64_t union_hash(uint32_t group, uint32_t dev, uint64_t ino)
+{
+	uint64_t h = (ino ^ ((uint64_t)dev << 32 | group)) * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ h >> 31;
+}
+
+static int union_grow(struct fileset_union *u)
+{
+	size_t cap = u->cap ? 2 * u->cap : 1024;
+	struct union_entry *e = calloc(cap, sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < u->cap; i++) {
+		const struct union_entry *x = &u->e[i];
+		size_t j;
+
+		if (!x->group)
+			continue;
+		for (j = union_hash(x->group, x->dev, x->ino) & (cap - 1); e[j].group;
+		     j = (j + 1) & (cap - 1))
+			;
+		e[j] = *x;
+	}
+	free(u->e);
+	u->e = e;
+	u->cap = cap;
+	return 0;
+}
+
+static int union_extra(struct fileset_union *u, long g, const struct iopat_file_stats *st,
+		       bool prog)
+{
+	if ((size_t)g >= u->nextra) {
+		size_t n = 2 * (size_t)g + 8;
+		struct fileset_unique *x = realloc(u->extra, n * sizeof(*x));
+
+		if (!x)
+			return -ENOMEM;
+		memset(x + u->nextra, 0, (n - u->nextra) * sizeof(*x));
+		u->extra = x;
+		u->nextra = n;
+	}
+	for (int d = 0; d < IOPAT_NDIR; d++) {
+		uint64_t q = min_u64(st->dir[d].bytes, st->size);
+
+		u->extra[g].bytes[d] += q;
+		if (prog)
+			u->extra[g].prog_bytes[d] += q;
+	}
+	if (!prog && st->dir[IOPAT_READ].bytes) {
+		u->extra[g].files_read++;
+		u->extra[g].whole_files += st->size && st->dir[IOPAT_READ].bytes >= st->size;
+	}
+	u->over++;
+	return 0;
+}
+
+int fileset_union_add(struct fileset_union *u, const struct raw_snapshot *s,
+		      long (*group_of)(void *gctx, uint32_t tgid), void *gctx,
+		      const struct fileset_src *src)
+{
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct iopat_file_key *k = &s->file_keys[i];
+		const struct iopat_file_stats *st = &s->file_stats[i];
+		long g = group_of(gctx, k->tgid);
+		struct union_entry *e;
+		size_t j;
+
+		if (g < 0 || st->kind == IOPAT_KIND_MEMORY)
+			continue;
+		if (u->n >= FILESET_UNION_MAX) {
+			bool prog = class_of(src, i, k->dev, k->ino) != PROG_DATA;
+
+			if (union_extra(u, g, st, prog))
+				return -ENOMEM;
+			continue;
+		}
+		if (2 * (u->n + 1) > u->cap && union_grow(u))
+			return -ENOMEM;
+		for (j = union_hash((uint32_t)g + 1, k->dev, k->ino) & (u->cap - 1);; j = (j + 1) & (u->cap - 1)) {
+			e = &u->e[j];
+			if (!e->group || (e->group == (uint32_t)g + 1 && e->dev == k->dev &&
+					  e->ino == k->ino))
+				break;
+		}
+		if (!e->group) {
+			e->group = (uint32_t)g + 1;
+			e->dev = k->dev;
+			e->ino = k->ino;
+			e->prog = class_of(src, i, k->dev, k->ino) != PROG_DATA;
+			u->n++;
+		}
+		for (int d = 0; d < IOPAT_NDIR; d++)
+			e->bytes[d] += st->dir[d].bytes;
+		if (st->size > e->size)
+			e->size = st->size;
+		e->whole |= st->size && st->dir[IOPAT_READ].bytes >= st->size;
+	}
+	return 0;
+}
+
+void fileset_union_unique(const struct fileset_union *u, struct fileset_unique *out,
+			  size_t ngroups)
+{
+	memset(out, 0, ngroups * sizeof(*out));
+	for (size_t g = 0; g < ngroups && g < u->nextra; g++)
+		out[g] = u->extra[g];
+	for (size_t i = 0; i < u->cap; i++) {
+		const struct union_entry *e = &u->e[i];
+
+		if (!e->group || e->group > ngroups)
+			continue;
+		for (int d = 0; d < IOPAT_NDIR; d++) {
+			uint64_t q = min_u64(e->bytes[d], e->size);
+
+			out[e->group - 1].bytes[d] += q;
+			if (e->prog)
+				out[e->group - 1].prog_bytes[d] += q;
+		}
+		if (!e->prog && e->bytes[IOPAT_READ]) {
+			out[e->group - 1].files_read++;
+			out[e->group - 1].whole_files += e->whole;
+		}
+	}
+}
+
+void fileset_unique_set(struct io_totals *io, const struct fileset_unique *q)
+{
+	io->unique_read_bytes = q->bytes[IOPAT_READ];
+	io->unique_write_bytes = q->bytes[IOPAT_WRITE];
+	io->prog_unique_read_bytes = q->prog_bytes[IOPAT_READ];
+	io->prog_unique_write_bytes = q->prog_bytes[IOPAT_WRITE];
+	io->data_files_read = q->files_read;
+	io->whole_files_read = q->whole_files;
+}
+
+void fileset_union_free(struct fileset_union *u)
+{
+	free(u->e);
+	free(u->extra);
+	memset(u, 0, sizeof(*u));
+}
