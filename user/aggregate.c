@@ -413,6 +413,21 @@ int aggregate_by_pid(const struct raw_snapshot *s, struct proc_table *out)
 	return 0;
 }
 
+static void span_widen(uint64_t *first, uint64_t *last, uint64_t f, uint64_t l)
+{
+	if (f && (!*first || f < *first))
+		*first = f;
+	if (l > *last)
+		*last = l;
+}
+
+void io_span_merge(struct io_span *dst, const struct io_span *src)
+{
+	span_widen(&dst->read_first_ns, &dst->read_last_ns, src->read_first_ns, src->read_last_ns);
+	span_widen(&dst->write_first_ns, &dst->write_last_ns, src->write_first_ns,
+		   src->write_last_ns);
+}
+
 #define IO_TOTALS_WORDS (sizeof(struct io_totals) / sizeof(uint64_t))
 
 void io_totals_add(struct io_totals *dst, const struct io_totals *src)

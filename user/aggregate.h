@@ -62,6 +62,16 @@ struct io_totals {
 	uint64_t file_steps, shuffled_steps, data_files_read, whole_files_read;
 };
 
+/* When data files were read and written: the first and last access of
+ * the files read (and of those written), CLOCK_MONOTONIC; 0: none. */
+struct io_span {
+	uint64_t read_first_ns, read_last_ns;
+	uint64_t write_first_ns, write_last_ns;
+};
+
+/* Widen dst to cover src too. */
+void io_span_merge(struct io_span *dst, const struct io_span *src);
+
 struct proc_row {
 	uint32_t pid, ppid;
 	uint64_t cgroup_id;
@@ -69,9 +79,7 @@ struct proc_row {
 	bool exited, known;	/* known: seen in the process table */
 	uint32_t exit_code;
 	uint64_t start_ns, exit_ns;
-	/* first and last access of the data files it read (fileset.c);
-	 * 0: none */
-	uint64_t data_read_first_ns, data_read_last_ns;
+	struct io_span span;	/* of its data files (fileset.c) */
 	struct io_totals io;
 };
 

@@ -71,15 +71,25 @@ static double sub0(uint64_t a, uint64_t b)
 	return a > b ? (double)(a - b) : 0;
 }
 
-/* The bucket of the most ops in hist less the program files' estimate;
- * -1 when none is left. */
+/* The dominant I/O size: the bucket that carries the most bytes (ops x
+ * the bucket's lower bound) in hist less the program files' estimate, so
+ * that a few large reads outweigh many small header reads; -1 when none
+ * is left. Ties go to the larger size. */
 static int data_size_mode(const uint64_t *hist, const uint64_t *prog)
 {
-	uint64_t h[IOPAT_SIZE_BUCKETS];
+	double best = 0;
+	int mode = -1;
 
-	for (int i = 0; i < IOPAT_SIZE_BUCKETS; i++)
-		h[i] = hist[i] > prog[i] ? hist[i] - prog[i] : 0;
-	return hist_size_mode(h);
+	for (int i = 0; i < IOPAT_SIZE_BUCKETS; i++) {
+		uint64_t n = hist[i] > prog[i] ? hist[i] - prog[i] : 0;
+		double bytes = (double)n * (double)hist_size_bucket_min(i);
+
+		if (n && (mode < 0 || bytes >= best)) {
+			best = bytes;
+			mode = i;
+		}
+	}
+	return mode;
 }
 
 /* The two classes of program files with the most bytes. */
@@ -137,15 +147,25 @@ void features_from_totals(struct features *f, const struct io_totals *io,
 	f->read_spread = -1;
 }
 
-void features_set_read_span(struct features *f, uint64_t first_ns, uint64_t last_ns,
-			    uint64_t from_ns, uint64_t to_ns)
+static uint64_t max64(uint64_t a, uint64_t b)
 {
-	uint64_t a = first_ns > from_ns ? first_ns : from_ns;
-	uint64_t b = last_ns < to_ns ? last_ns : to_ns;
+	return a > b ? a : b;
+}
 
-	if (to_ns <= from_ns)
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+void features_set_interleave(struct features *f, const struct io_span *s, uint64_t from_ns,
+			     uint64_t to_ns)
+{
+	uint64_t w0 = max64(s->write_first_ns, from_ns), w1 = min64(s->write_last_ns, to_ns);
+	uint64_t r0 = max64(s->read_first_ns, w0), r1 = min64(s->read_last_ns, w1);
+
+	if (!s->write_first_ns || w1 <= w0)
 		return;
-	f->read_spread = first_ns && b > a ? (double)(b - a) / (double)(to_ns - from_ns) : 0;
+	f->read_spread = s->read_first_ns && r1 > r0 ? (double)(r1 - r0) / (double)(w1 - w0) : 0;
 }
 
 static void __attribute__((format(printf, 2, 3))) reason(struct verdict *v, const char *fmt, ...)
@@ -328,7 +348,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		v->confidence = margin(f->read_spread, p->interleave_min, 1);
 		reason(v, "writes %.0fx what it reads (1:n, generative)",
 		       f->read_bytes > 0 ? f->write_bytes / f->read_bytes : 0);
-		reason(v, "reads input through %.0f%% of its run", 100 * f->read_spread);
+		reason(v, "reads input through %.0f%% of its writing", 100 * f->read_spread);
 	} else if (ws >= p->write_only_share) {
 		v->stage = STAGE_INGEST;
 		v->confidence = margin(ws, p->write_only_share, 1);
@@ -338,7 +358,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		else
 			reason(v, "large writes of %s, %.0f%% sequential", a, f->seq_write_pct);
 		if (f->read_ops > 0)
-			reason(v, "reads no data along the writes (%.0f%% of its run)",
+			reason(v, "reads no data along the writes (%.0f%% of its writing)",
 			       100 * (f->read_spread > 0 ? f->read_spread : 0));
 		if (f->fsyncs > 0)
 			reason(v, "%.0f fsyncs", f->fsyncs);

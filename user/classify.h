@@ -64,8 +64,8 @@ struct features {
 	 * 0..1, < 0 with too few steps to tell */
 	double files_read, whole_files;
 	double file_steps, shuffled;
-	/* share of the span judged over which data was being read, first to
-	 * last read: 0..1, < 0 unknown */
+	/* share of the time data was written during which data was read
+	 * too: 0..1, < 0 unknown (features_set_interleave) */
 	double read_spread;
 };
 
@@ -110,10 +110,12 @@ struct verdict {
  * duration, and what only user space knows (duty cycle, GPU). */
 void features_from_totals(struct features *f, const struct io_totals *io,
 			  double duration_s, double duty_cycle, bool gpu);
-/* The read spread from the first and last data read (0: none) over the
- * span [from_ns, to_ns] judged (CLOCK_MONOTONIC). */
-void features_set_read_span(struct features *f, uint64_t first_ns, uint64_t last_ns,
-			    uint64_t from_ns, uint64_t to_ns);
+struct io_span;
+/* read_spread: the share of the time data was being written (within
+ * [from_ns, to_ns], the span judged) during which data was being read
+ * too; left unknown without writes. */
+void features_set_interleave(struct features *f, const struct io_span *s, uint64_t from_ns,
+			     uint64_t to_ns);
 
 void classify(const struct features *f, const struct classify_params *p,
 	      struct verdict *v);

@@ -160,7 +160,7 @@ static void clear_annotation(struct proc_row *r)
 	memset(io->prog_read_size_hist, 0, sizeof(io->prog_read_size_hist));
 	memset(io->prog_write_size_hist, 0, sizeof(io->prog_write_size_hist));
 	io->file_steps = io->shuffled_steps = io->data_files_read = io->whole_files_read = 0;
-	r->data_read_first_ns = r->data_read_last_ns = 0;
+	memset(&r->span, 0, sizeof(r->span));
 }
 
 static bool data_read(const struct raw_snapshot *s, size_t i, const struct fileset_src *src)
@@ -224,8 +224,7 @@ void fileset_copy_annotation(struct proc_row *dst, const struct proc_row *src)
 	d->shuffled_steps = x->shuffled_steps;
 	d->data_files_read = x->data_files_read;
 	d->whole_files_read = x->whole_files_read;
-	dst->data_read_first_ns = src->data_read_first_ns;
-	dst->data_read_last_ns = src->data_read_last_ns;
+	dst->span = src->span;
 }
 
 static bool row_wanted(void *ctx, uint32_t tgid)
@@ -261,14 +260,15 @@ int fileset_annotate(const struct raw_snapshot *s, struct proc_table *t,
 			add_program(&row->io, st, cls);
 			continue;
 		}
+		if (st->dir[IOPAT_WRITE].bytes)
+			io_span_merge(&row->span, &(struct io_span){ .write_first_ns = st->first_ns,
+								     .write_last_ns = st->last_ns });
 		if (!st->dir[IOPAT_READ].bytes)
 			continue;
 		row->io.data_files_read++;
 		row->io.whole_files_read += st->size && st->dir[IOPAT_READ].bytes >= st->size;
-		if (!row->data_read_first_ns || st->first_ns < row->data_read_first_ns)
-			row->data_read_first_ns = st->first_ns;
-		if (st->last_ns > row->data_read_last_ns)
-			row->data_read_last_ns = st->last_ns;
+		io_span_merge(&row->span, &(struct io_span){ .read_first_ns = st->first_ns,
+							     .read_last_ns = st->last_ns });
 	}
 	return fileset_order(s, src, row_wanted, row_steps, t);
 }

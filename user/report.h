@@ -38,7 +38,7 @@ struct report_workload {
 	/* its files, each counted once (fileset.h); NULL: none yet, or
 	 * judged (workload_close) */
 	struct fileset_union *files;
-	uint64_t read_first_ns, read_last_ns;	/* data reads; 0: none */
+	struct io_span span;	/* of its data files */
 };
 
 /* Workloads left out of the list (report_opts.max_workloads), summed. */

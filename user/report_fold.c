@@ -207,11 +207,7 @@ static long one_group(void *ctx, uint32_t tgid)
 static int add_files(struct report_workload *w, const struct proc_row *row,
 		     const struct raw_snapshot *snap, const struct fileset_src *src)
 {
-	if (row->data_read_first_ns &&
-	    (!w->read_first_ns || row->data_read_first_ns < w->read_first_ns))
-		w->read_first_ns = row->data_read_first_ns;
-	if (row->data_read_last_ns > w->read_last_ns)
-		w->read_last_ns = row->data_read_last_ns;
+	io_span_merge(&w->span, &row->span);
 	if (!snap || !snap->nfiles)
 		return 0;
 	if (!w->files) {
@@ -369,8 +365,8 @@ static int workload_close(struct report_host *h, struct report_workload *w,
 	w->duty = alive ? (double)busy / alive : -1;
 	judge_files(w);
 	features_from_totals(&ft, &w->io, life > 0 ? life : h->duration_s, w->duty, w->gpu);
-	features_set_read_span(&ft, w->read_first_ns, w->read_last_ns,
-			       h->t0_ns + (uint64_t)(from * 1e9), h->t0_ns + (uint64_t)(to * 1e9));
+	features_set_interleave(&ft, &w->span, h->t0_ns + (uint64_t)(from * 1e9),
+				h->t0_ns + (uint64_t)(to * 1e9));
 	ft.write_bursts = w->bursts.periodic ? w->bursts.count : 0;
 	ft.burst_period_s = w->bursts.period_s;
 	ft.burst_bytes = w->bursts.mean_bytes;

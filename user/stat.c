@@ -246,12 +246,8 @@ static int judge_files(struct stat_result *r, const struct raw_snapshot *raw,
 	for (size_t i = 0; i < r->procs.n; i++) {
 		const struct proc_row *p = &r->procs.rows[i];
 
-		if (p->pid == IOPAT_PID_WRITEBACK || !p->data_read_first_ns)
-			continue;
-		if (!r->read_first_ns || p->data_read_first_ns < r->read_first_ns)
-			r->read_first_ns = p->data_read_first_ns;
-		if (p->data_read_last_ns > r->read_last_ns)
-			r->read_last_ns = p->data_read_last_ns;
+		if (p->pid != IOPAT_PID_WRITEBACK)
+			io_span_merge(&r->span, &p->span);
 	}
 	return 0;
 }
@@ -264,7 +260,7 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 
 	r->gpu = ngpu > 0;
 	features_from_totals(&f, &r->totals, r->duration_s, r->duty_cycle, r->gpu);
-	features_set_read_span(&f, r->read_first_ns, r->read_last_ns, r->start_ns, r->end_ns);
+	features_set_interleave(&f, &r->span, r->start_ns, r->end_ns);
 	if (r->bursts.periodic) {
 		f.write_bursts = r->bursts.count;
 		f.burst_period_s = r->bursts.period_s;
@@ -285,8 +281,8 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 			pv->gpu |= gpu_pids[k] == p->pid;
 		/* a process's own duty cycle is not sampled: unknown (-1) */
 		features_from_totals(&f, &p->io, life, -1, pv->gpu);
-		features_set_read_span(&f, p->data_read_first_ns, p->data_read_last_ns,
-				       p->start_ns, p->exit_ns > p->start_ns ? p->exit_ns : r->end_ns);
+		features_set_interleave(&f, &p->span, p->start_ns,
+					p->exit_ns > p->start_ns ? p->exit_ns : r->end_ns);
 		classify(&f, params, &pv->v);
 	}
 	return 0;
@@ -297,7 +293,8 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 static void classify_group(const struct stat_result *r, const struct group_row *g,
 			   const struct classify_params *params, struct proc_verdict *gv)
 {
-	uint64_t start = UINT64_MAX, end = 0, rfirst = 0, rlast = 0;
+	uint64_t start = UINT64_MAX, end = 0;
+	struct io_span span = {};
 	struct features f;
 
 	gv->pid = g->leader;
@@ -311,13 +308,11 @@ static void classify_group(const struct stat_result *r, const struct group_row *
 		start = p->start_ns < start ? p->start_ns : start;
 		end = (p->exit_ns ? p->exit_ns : r->end_ns) > end ? (p->exit_ns ? p->exit_ns : r->end_ns)
 								   : end;
-		if (p->data_read_first_ns && (!rfirst || p->data_read_first_ns < rfirst))
-			rfirst = p->data_read_first_ns;
-		rlast = p->data_read_last_ns > rlast ? p->data_read_last_ns : rlast;
+		io_span_merge(&span, &p->span);
 	}
 	features_from_totals(&f, &g->io, end > start ? (end - start) / 1e9 : r->duration_s, -1,
 			     gv->gpu);
-	features_set_read_span(&f, rfirst, rlast, start, end);
+	features_set_interleave(&f, &span, start, end);
 	classify(&f, params, &gv->v);
 }
 

@@ -54,7 +54,7 @@ struct stat_result {
 	struct proc_verdict *group_verdicts;	/* one per group row */
 	/* file sets and the fast tier, over the run */
 	uint64_t start_ns, end_ns;	/* CLOCK_MONOTONIC */
-	uint64_t read_first_ns, read_last_ns;	/* data reads; 0: none */
+	struct io_span span;	/* of the data files */
 	struct dirheat heat;		/* labelled, by bytes moved */
 	struct sizing_result sizing;	/* over the rate sampler's intervals */
 	struct burst_result bursts;	/* over the 100 ms samples */

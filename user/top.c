@@ -567,7 +567,7 @@ static int top_annotate(struct collector *col, const struct raw_snapshot *raw,
  * counts now), and the window's figures that the detail view shows. */
 static void classify_row(struct top_state *st, struct top_row *r, const struct proc_window *w,
 			 const struct window_table *t, const struct io_totals *cum, uint64_t now,
-			 uint64_t read_first_ns, uint64_t read_last_ns)
+			 const struct io_span *span)
 {
 	struct io_totals wc;
 	struct features f;
@@ -575,7 +575,7 @@ static void classify_row(struct top_state *st, struct top_row *r, const struct p
 
 	window_counts(w, cum, now, t, &wc, &secs, &duty);
 	features_from_totals(&f, &wc, secs, duty, r->gpu);
-	features_set_read_span(&f, read_first_ns, read_last_ns, now - (uint64_t)(secs * 1e9), now);
+	features_set_interleave(&f, span, now - (uint64_t)(secs * 1e9), now);
 	classify(&f, &st->params, &r->v);
 	memcpy(r->win_size_hist[IOPAT_READ], wc.read_size_hist, sizeof(wc.read_size_hist));
 	memcpy(r->win_size_hist[IOPAT_WRITE], wc.write_size_hist, sizeof(wc.write_size_hist));
@@ -607,8 +607,7 @@ static void classify_procs(struct top_state *st, struct top_interval *iv,
 			w->gpu_checked_ns = now;
 		}
 		r->gpu = w->gpu;
-		classify_row(st, r, w, &st->win, &c->io, now, c->data_read_first_ns,
-			     c->data_read_last_ns);
+		classify_row(st, r, w, &st->win, &c->io, now, &c->span);
 	}
 }
 
@@ -631,7 +630,7 @@ static void sum_stages(struct top_state *st)
 static void group_row_fill(struct top_state *st, const struct group_row *g, struct top_row *r,
 			   const struct proc_table *cur, uint64_t now)
 {
-	uint64_t rfirst = 0, rlast = 0;
+	struct io_span span = {};
 	const uint32_t *members = &st->groups.members[g->first];
 	const struct top_row *lead = top_interval_find(&st->procs, g->leader);
 	const struct lineage *root = lineage_find(&st->resolver.lineage, g->leader);
@@ -657,13 +656,11 @@ static void group_row_fill(struct top_state *st, const struct group_row *g, stru
 		const struct proc_row *c = proc_table_find((struct proc_table *)cur, members[i]);
 
 		r->gpu |= m && m->gpu;
-		if (c && c->data_read_first_ns && (!rfirst || c->data_read_first_ns < rfirst))
-			rfirst = c->data_read_first_ns;
-		if (c && c->data_read_last_ns > rlast)
-			rlast = c->data_read_last_ns;
+		if (c)
+			io_span_merge(&span, &c->span);
 	}
 	if (w && cum)
-		classify_row(st, r, w, &st->gwin, &cum->io, now, rfirst, rlast);
+		classify_row(st, r, w, &st->gwin, &cum->io, now, &span);
 }
 
 /* Grouped: one row in st->all per group of the processes in st->procs. */

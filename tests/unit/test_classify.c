@@ -224,7 +224,7 @@ static void generator_reads_along_its_writes(void **state)
 	classify(&f, &P, &v);
 	assert_int_equal(v.stage, STAGE_DEPLOY);
 	assert_true(has_reason(&v, "generative"));
-	assert_true(has_reason(&v, "reads input through 98% of its run"));
+	assert_true(has_reason(&v, "reads input through 98% of its writing"));
 	/* the boundary */
 	f.read_spread = P.interleave_min;
 	assert_int_equal(stage_of(&f), STAGE_DEPLOY);
