@@ -29,6 +29,27 @@ struct raw_snapshot {
 	uint64_t taken_ns;	/* CLOCK_MONOTONIC when read */
 };
 
+/* What the per-(process, file) entries add to a process's counters
+ * (fileset.c); every field a count that only grows, as in io_totals. */
+struct io_fileset {
+	/* Program files (program.h): the part of the syscall-level counts
+	 * of io_totals that went to them; the size histograms are estimates
+	 * (each file's ops in the bucket of its mean op size). */
+	uint64_t prog_read_bytes, prog_write_bytes, prog_read_ops, prog_write_ops;
+	uint64_t prog_seq_read_ops, prog_seq_write_ops;
+	uint64_t prog_unique_read_bytes, prog_unique_write_bytes, prog_files;
+	uint64_t prog_class_bytes[NPROG_CLASSES];	/* read + written */
+	uint64_t prog_read_size_hist[IOPAT_SIZE_BUCKETS];
+	uint64_t prog_write_size_hist[IOPAT_SIZE_BUCKETS];
+	/* The order data files were first read in, per directory: steps from
+	 * one file to the next, and those that follow neither the name nor
+	 * the inode order (a shuffle); data files read, and read whole. */
+	uint64_t file_steps, shuffled_steps, data_files_read, whole_files_read;
+	/* page-cache fills of a block device's own pages by a process that
+	 * did not read the device: metadata (directories, inodes) */
+	uint64_t meta_read_bytes;
+};
+
 /* Counters of one process, or of many summed. Syscall-level counters
  * cover regular files on storage and block device nodes; files on
  * tmpfs/ramfs are counted apart as mem_*. */
@@ -47,19 +68,7 @@ struct io_totals {
 	uint64_t dev_write_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t dev_read_lat_hist[IOPAT_LAT_BUCKETS];
 	uint64_t dev_write_lat_hist[IOPAT_LAT_BUCKETS];
-	/* Program files (program.h): the part of the syscall-level counts
-	 * above that went to them; the size histograms are estimates (each
-	 * file's ops in the bucket of its mean op size). Set by fileset.c. */
-	uint64_t prog_read_bytes, prog_write_bytes, prog_read_ops, prog_write_ops;
-	uint64_t prog_seq_read_ops, prog_seq_write_ops;
-	uint64_t prog_unique_read_bytes, prog_unique_write_bytes, prog_files;
-	uint64_t prog_class_bytes[NPROG_CLASSES];	/* read + written */
-	uint64_t prog_read_size_hist[IOPAT_SIZE_BUCKETS];
-	uint64_t prog_write_size_hist[IOPAT_SIZE_BUCKETS];
-	/* The order data files were first read in, per directory: steps from
-	 * one file to the next, and those that follow neither the name nor
-	 * the inode order (a shuffle); data files read, and read whole. */
-	uint64_t file_steps, shuffled_steps, data_files_read, whole_files_read;
+	struct io_fileset fs;	/* from the file entries: fileset.c */
 };
 
 /* When data files were read and written: the first and last access of

@@ -11,7 +11,7 @@
 const char *const stage_names[NSTAGES] = {
 	[STAGE_IDLE] = "idle",	     [STAGE_INGEST] = "ingest", [STAGE_PROCESS] = "process",
 	[STAGE_EXTRACT] = "extract", [STAGE_MODEL] = "model",	[STAGE_TRAIN] = "train",
-	[STAGE_DEPLOY] = "deploy",   [STAGE_ARCHIVE] = "archive",
+	[STAGE_DEPLOY] = "deploy",   [STAGE_ARCHIVE] = "archive", [STAGE_NONE] = "none",
 };
 
 const char *const tier_names[NTIERS] = {
@@ -51,6 +51,10 @@ const struct param_def classify_param_defs[] = {
 	  "steps from one data file to the next following no name or inode order, from here on: files visited in shuffled order" },
 	{ "shuffle_steps_min", P(shuffle_steps_min), 16, 1, 1e12, "steps",
 	  "fewer file-to-file steps than this say nothing of the order" },
+	{ "answer_share_max", P(answer_share_max), 0.1, 0, 0.35, "share of bytes",
+	  "a read-once workload writing up to this share stores answers (inference); from here to one_to_one_low it fits no stage" },
+	{ "answer_ops_min", P(answer_ops_min), 0.05, 0, 1e6, "writes per read",
+	  "a read-once workload writing this often (however little) stores answers; with fewer writes, nothing is stored" },
 	{ "interleave_min", P(interleave_min), 0.5, 0, 1, "share of the span",
 	  "data reads spread over at least this share of the time judged: input read along with the writes (generative, not ingest)" },
 };
@@ -97,14 +101,14 @@ static void prog_top(struct features *f, const struct io_totals *io)
 {
 	f->prog_top[0] = f->prog_top[1] = NPROG_CLASSES;
 	for (int c = PROG_DATA + 1; c < NPROG_CLASSES; c++) {
-		if (!io->prog_class_bytes[c])
+		if (!io->fs.prog_class_bytes[c])
 			continue;
 		if (f->prog_top[0] == NPROG_CLASSES ||
-		    io->prog_class_bytes[c] > io->prog_class_bytes[f->prog_top[0]]) {
+		    io->fs.prog_class_bytes[c] > io->fs.prog_class_bytes[f->prog_top[0]]) {
 			f->prog_top[1] = f->prog_top[0];
 			f->prog_top[0] = c;
 		} else if (f->prog_top[1] == NPROG_CLASSES ||
-			   io->prog_class_bytes[c] > io->prog_class_bytes[f->prog_top[1]]) {
+			   io->fs.prog_class_bytes[c] > io->fs.prog_class_bytes[f->prog_top[1]]) {
 			f->prog_top[1] = c;
 		}
 	}
@@ -113,36 +117,39 @@ static void prog_top(struct features *f, const struct io_totals *io)
 void features_from_totals(struct features *f, const struct io_totals *io,
 			  double duration_s, double duty_cycle, bool gpu)
 {
-	int rb = data_size_mode(io->read_size_hist, io->prog_read_size_hist);
-	int wb = data_size_mode(io->write_size_hist, io->prog_write_size_hist);
-	double unique_read = sub0(io->unique_read_bytes, io->prog_unique_read_bytes);
-	double seq_read = sub0(io->seq_read_ops, io->prog_seq_read_ops);
-	double steps = (double)io->file_steps;
+	int rb = data_size_mode(io->read_size_hist, io->fs.prog_read_size_hist);
+	int wb = data_size_mode(io->write_size_hist, io->fs.prog_write_size_hist);
+	double unique_read = sub0(io->unique_read_bytes, io->fs.prog_unique_read_bytes);
+	double seq_read = sub0(io->seq_read_ops, io->fs.prog_seq_read_ops);
+	double steps = (double)io->fs.file_steps;
 
 	memset(f, 0, sizeof(*f));
 	f->duration_s = duration_s;
-	f->read_bytes = sub0(io->read_bytes, io->prog_read_bytes);
-	f->write_bytes = sub0(io->write_bytes, io->prog_write_bytes);
-	f->read_ops = sub0(io->read_ops, io->prog_read_ops);
-	f->write_ops = sub0(io->write_ops, io->prog_write_ops);
+	f->read_bytes = sub0(io->read_bytes, io->fs.prog_read_bytes);
+	f->write_bytes = sub0(io->write_bytes, io->fs.prog_write_bytes);
+	f->read_ops = sub0(io->read_ops, io->fs.prog_read_ops);
+	f->write_ops = sub0(io->write_ops, io->fs.prog_write_ops);
 	/* the first read of a file taken out of order is a jump, though the
 	 * kernel counted it sequential (offset 0: a new pass) */
-	seq_read = seq_read > io->shuffled_steps ? seq_read - io->shuffled_steps : 0;
+	f->seq_in_file_pct = units_pct(seq_read, f->read_ops);
+	seq_read = seq_read > io->fs.shuffled_steps ? seq_read - io->fs.shuffled_steps : 0;
 	f->seq_read_pct = units_pct(seq_read, f->read_ops);
-	f->seq_write_pct = units_pct(sub0(io->seq_write_ops, io->prog_seq_write_ops), f->write_ops);
+	f->seq_write_pct = units_pct(sub0(io->seq_write_ops, io->fs.prog_seq_write_ops), f->write_ops);
 	f->dom_read_size = rb >= 0 ? (double)hist_size_bucket_min(rb) : 0;
 	f->dom_write_size = wb >= 0 ? (double)hist_size_bucket_min(wb) : 0;
 	f->reread = unique_read > 0 ? f->read_bytes / unique_read : 1;
-	f->working_set = unique_read + sub0(io->unique_write_bytes, io->prog_unique_write_bytes);
-	f->files = sub0(io->files, io->prog_files);
+	f->working_set = unique_read + sub0(io->unique_write_bytes, io->fs.prog_unique_write_bytes);
+	f->files = sub0(io->files, io->fs.prog_files);
 	f->fsyncs = io->fsyncs;
+	f->meta_bytes = io->fs.meta_read_bytes;
+	f->dev_seq_read_pct = units_pct(io->dev_seq_read_ops, io->dev_read_ops);
 	f->duty_cycle = duty_cycle;
 	f->gpu = gpu;
-	f->prog_bytes = (double)io->prog_read_bytes + io->prog_write_bytes;
+	f->prog_bytes = (double)io->fs.prog_read_bytes + io->fs.prog_write_bytes;
 	prog_top(f, io);
-	f->files_read = io->data_files_read;
-	f->whole_files = io->whole_files_read;
-	f->shuffled = steps > 0 ? io->shuffled_steps / steps : -1;
+	f->files_read = io->fs.data_files_read;
+	f->whole_files = io->fs.whole_files_read;
+	f->shuffled = steps > 0 ? io->fs.shuffled_steps / steps : -1;
 	f->file_steps = steps;
 	f->read_spread = -1;
 }
@@ -166,6 +173,34 @@ void features_set_interleave(struct features *f, const struct io_span *s, uint64
 	if (!s->write_first_ns || w1 <= w0)
 		return;
 	f->read_spread = s->read_first_ns && r1 > r0 ? (double)(r1 - r0) / (double)(w1 - w0) : 0;
+}
+
+void features_take_history(struct features *f, const struct io_totals *life)
+{
+	struct features h;
+
+	features_from_totals(&h, life, f->duration_s, f->duty_cycle, f->gpu);
+	f->reread = h.reread;
+	f->working_set = h.working_set;
+}
+
+const struct verdict *verdict_hold(struct verdict_held *h, const struct verdict *v,
+				   unsigned int hold)
+{
+	if (!h->valid || v->stage == h->shown.stage || hold <= 1) {
+		h->shown = *v;
+		h->valid = true;
+		h->pending_n = 0;
+	} else if (h->pending_n && v->stage == h->pending) {
+		if (++h->pending_n >= hold) {
+			h->shown = *v;
+			h->pending_n = 0;
+		}
+	} else {
+		h->pending = v->stage;
+		h->pending_n = 1;
+	}
+	return &h->shown;
 }
 
 static void __attribute__((format(printf, 2, 3))) reason(struct verdict *v, const char *fmt, ...)
@@ -254,6 +289,9 @@ static void choose_tier(const struct features *f, const struct classify_params *
 	case STAGE_ARCHIVE:
 		set_tier(v, TIER_BIG, "read once, sequential bulk: capacity, not speed");
 		break;
+	case STAGE_NONE:
+		set_tier(v, TIER_BIG, "no stage asks for the fast tier");
+		break;
 	case STAGE_IDLE:
 	default:
 		set_tier(v, TIER_BIG, "too little I/O to need the fast tier");
@@ -308,6 +346,55 @@ static void order_reason(const struct features *f, struct verdict *v, bool shuff
 	       f->whole_files >= 0.5 * f->files_read ? " whole" : "", 100 * f->shuffled);
 }
 
+/* Read once, not a sequential scan writing features (extract) and not
+ * a sequential pass storing nothing (archive): answers stored (inference),
+ * lookups served (small reads at random within files), or no stage. */
+static void read_once(const struct features *f, const struct classify_params *p,
+		      struct verdict *v, double ws, bool shuffled)
+{
+	bool lookups = f->read_ops > 0 && f->seq_in_file_pct < p->seq_min_pct &&
+		       f->dom_read_size < p->small_io;
+	char a[32];
+
+	bool output = ws >= p->output_share_min;
+	/* answers: a write for every few inputs read, however small */
+	bool answers = output || (f->read_ops > 0 && f->write_ops > 0 &&
+				  f->write_ops >= p->answer_ops_min * f->read_ops);
+
+	if (answers && ws < p->answer_share_max) {
+		v->stage = STAGE_DEPLOY;
+		v->confidence = margin(p->answer_share_max - ws, 0, p->answer_share_max);
+		reason(v, "reads its input once (re-read %.1fx)", f->reread);
+		order_reason(f, v, shuffled);
+		reason(v, "writes %.2f%% of bytes in %.0f writes (answers, inference)", 100 * ws,
+		       f->write_ops);
+	} else if (output) {
+		/* 0.5 on either edge of the gap, 1 in its middle */
+		double half = (p->one_to_one_low - p->answer_share_max) / 2;
+
+		v->stage = STAGE_NONE;
+		v->confidence = half > 0 ? margin(half - fabs(ws - p->answer_share_max - half), 0, half)
+					 : 0.5;
+		reason(v, "reads once, writes %.0f%%: between answers (<%.0f%%) and processing "
+			  "(%.0f-%.0f%%)", 100 * ws, 100 * p->answer_share_max,
+		       100 * p->one_to_one_low, 100 * p->one_to_one_high);
+		order_reason(f, v, shuffled);
+	} else if (lookups) {
+		v->stage = STAGE_DEPLOY;
+		v->confidence = margin(p->seq_min_pct - f->seq_in_file_pct, 0, p->seq_min_pct);
+		size_str(a, sizeof(a), f->dom_read_size);
+		reason(v, "small reads of %s at random within files, read once (re-read %.1fx): "
+			  "lookups served", a, f->reread);
+	} else {
+		v->stage = STAGE_NONE;
+		v->confidence = margin(f->seq_in_file_pct, p->seq_min_pct, 100);
+		units_count(a, sizeof(a), f->files_read);
+		reason(v, "reads %s files once, each in order, stores nothing: a scan or copy",
+		       a);
+		order_reason(f, v, shuffled);
+	}
+}
+
 void classify(const struct features *f, const struct classify_params *p, struct verdict *v)
 {
 	double total = f->read_bytes + f->write_bytes;
@@ -330,6 +417,22 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 	char a[32], b[32];
 
 	memset(v, 0, sizeof(*v));
+	if (total < p->idle_bytes && f->meta_bytes >= p->idle_bytes) {
+		/* a walk of directories and inodes: no file data to judge */
+		v->stage = STAGE_NONE;
+		v->confidence = margin(f->meta_bytes, p->idle_bytes, 2 * p->idle_bytes + total);
+		size_str(a, sizeof(a), f->meta_bytes);
+		size_str(b, sizeof(b), total);
+		reason(v, "metadata: %s of device reads with no file data (directories, inodes); "
+			  "%s of data I/O", a, b);
+		program_reason(f, v);
+		if (f->dev_seq_read_pct < p->seq_min_pct)
+			set_tier(v, TIER_FAST, "metadata read at random (%.0f%% sequential): small-file "
+				 "trees walk faster on flash", f->dev_seq_read_pct);
+		else
+			set_tier(v, TIER_BIG, "metadata read in order: no stage needs the fast tier");
+		return;
+	}
 	if (total < p->idle_bytes) {
 		v->stage = STAGE_IDLE;
 		v->confidence = 1;
@@ -411,21 +514,14 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		}
 		if (f->gpu)
 			reason(v, "GPU device open");
+	} else if (output && large_seq_reads) {
+		v->stage = STAGE_EXTRACT;
+		v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
+		size_str(a, sizeof(a), f->dom_read_size);
+		reason(v, "%.0f%% sequential reads of %s", f->seq_read_pct, a);
+		reason(v, "writes %.1f%% of bytes (features)", 100 * ws);
 	} else if (output) {
-		/* read once, some output */
-		if (large_seq_reads) {
-			v->stage = STAGE_EXTRACT;
-			v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
-			size_str(a, sizeof(a), f->dom_read_size);
-			reason(v, "%.0f%% sequential reads of %s", f->seq_read_pct, a);
-			reason(v, "writes %.1f%% of bytes (features)", 100 * ws);
-		} else {
-			v->stage = STAGE_DEPLOY;
-			v->confidence = margin(p->reread_min - f->reread, 0, p->reread_min - 1);
-			reason(v, "reads its input once (re-read %.1fx)", f->reread);
-			order_reason(f, v, shuffled);
-			reason(v, "writes %.1f%% of bytes (answers, inference)", 100 * ws);
-		}
+		read_once(f, p, v, ws, shuffled);
 	} else if (large_seq_reads) {
 		v->stage = STAGE_ARCHIVE;
 		v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
@@ -433,10 +529,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		reason(v, "one sequential pass (re-read %.1fx), %s reads", f->reread, a);
 		reason(v, "no writes");
 	} else {
-		v->stage = STAGE_DEPLOY;
-		v->confidence = 0.55;
-		reason(v, "reads new data once (re-read %.1fx), no output stored", f->reread);
-		order_reason(f, v, shuffled);
+		read_once(f, p, v, ws, shuffled);
 	}
 	program_reason(f, v);
 	choose_tier(f, p, v);

@@ -23,6 +23,7 @@ enum stage {
 	STAGE_TRAIN,
 	STAGE_DEPLOY,
 	STAGE_ARCHIVE,
+	STAGE_NONE,		/* I/O that fits no stage well */
 	NSTAGES,
 };
 
@@ -42,8 +43,14 @@ struct features {
 	double duration_s;
 	double read_bytes, write_bytes;
 	double read_ops, write_ops;
+	/* page-cache fills with no file data behind them (directories,
+	 * inodes, other metadata) */
+	double meta_bytes;
+	double dev_seq_read_pct;	/* 0..100 */
 	double seq_read_pct, seq_write_pct;	/* 0..100; a step to the next
 						 * file out of order is random */
+	double seq_in_file_pct;	/* reads continuing the last one in the same
+				 * file, whatever the order of files: 0..100 */
 	double dom_read_size, dom_write_size;	/* bytes; 0 when none */
 	double reread;		/* bytes read / unique bytes read; 1 with no reads */
 	double working_set;	/* unique bytes read + written */
@@ -86,6 +93,8 @@ struct classify_params {
 	double shuffled_min;
 	double shuffle_steps_min;
 	double interleave_min;
+	double answer_share_max;
+	double answer_ops_min;
 };
 
 extern const struct param_def classify_param_defs[];
@@ -119,5 +128,23 @@ void features_set_interleave(struct features *f, const struct io_span *s, uint64
 
 void classify(const struct features *f, const struct classify_params *p,
 	      struct verdict *v);
+
+/* Re-read factor and working set from the counts of a whole life (life):
+ * a window sees data come back only when the first pass is in it too. */
+void features_take_history(struct features *f, const struct io_totals *life);
+
+/* A verdict shown over successive judgements: it follows every new
+ * verdict of the same stage (fresh numbers), and takes another stage only
+ * once that stage has been judged `hold` times in a row. */
+struct verdict_held {
+	struct verdict shown;
+	bool valid;
+	enum stage pending;
+	unsigned int pending_n;
+};
+
+/* Feed one verdict; returns the one to show. */
+const struct verdict *verdict_hold(struct verdict_held *h, const struct verdict *v,
+				   unsigned int hold);
 
 #endif

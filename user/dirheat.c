@@ -464,6 +464,24 @@ void dirheat_label(struct dirheat *h, const struct heat_params *p, uint64_t star
 		index_put(h, i);
 }
 
+void dirheat_reconcile(const struct dirheat *h, struct verdict *v)
+{
+	const struct heat_dir *d = h->n ? &h->dirs[0] : NULL;
+
+	if (!d || d->share < 0.5 || d->tier == v->tier || v->stage == STAGE_IDLE)
+		return;
+	if (v->stage == STAGE_NONE) {
+		/* no stage to speak for the run: its data's heat does */
+		v->tier = d->tier;
+		snprintf(v->tier_reason, sizeof(v->tier_reason), "as its data: %s", d->reason);
+		return;
+	}
+	if (v->nreasons < VERDICT_MAX_REASONS)
+		snprintf(v->reasons[v->nreasons++], VERDICT_REASON_LEN,
+			 "tier %s for the pattern; its data (%.0f%%) heats %s: %.36s",
+			 tier_names[v->tier], 100 * d->share, tier_names[d->tier], d->reason);
+}
+
 uint64_t dirheat_fast_working_set(const struct dirheat *h, size_t *fast_dirs)
 {
 	uint64_t ws = 0;

@@ -125,6 +125,12 @@ int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s,
 void dirheat_label(struct dirheat *h, const struct heat_params *p, uint64_t start_ns,
 		   uint64_t end_ns);
 
+/* Make a run's verdict v agree with the heat of its data (after
+ * dirheat_label): where one directory holds half of the bytes and its tier
+ * differs, a `none` verdict takes the directory's tier, and a stage's
+ * verdict says in a reason why the two differ. */
+void dirheat_reconcile(const struct dirheat *h, struct verdict *v);
+
 /* Working set of the directories recommended for the fast tier (bytes),
  * and how many they are (fast_dirs may be NULL). After dirheat_label. */
 uint64_t dirheat_fast_working_set(const struct dirheat *h, size_t *fast_dirs);

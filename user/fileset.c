@@ -28,26 +28,26 @@ static void add_program(struct io_totals *io, const struct iopat_file_stats *st,
 {
 	for (int d = 0; d < IOPAT_NDIR; d++) {
 		const struct iopat_dir_stats *x = &st->dir[d];
-		uint64_t *hist = d == IOPAT_READ ? io->prog_read_size_hist : io->prog_write_size_hist;
+		uint64_t *hist = d == IOPAT_READ ? io->fs.prog_read_size_hist : io->fs.prog_write_size_hist;
 		uint64_t unique = min_u64(x->bytes, st->size);
 
 		if (!x->ops)
 			continue;
 		hist[iopat_size_bucket(x->bytes / x->ops)] += x->ops;
 		if (d == IOPAT_READ) {
-			io->prog_read_bytes += x->bytes;
-			io->prog_read_ops += x->ops;
-			io->prog_seq_read_ops += x->seq_ops;
-			io->prog_unique_read_bytes += unique;
+			io->fs.prog_read_bytes += x->bytes;
+			io->fs.prog_read_ops += x->ops;
+			io->fs.prog_seq_read_ops += x->seq_ops;
+			io->fs.prog_unique_read_bytes += unique;
 		} else {
-			io->prog_write_bytes += x->bytes;
-			io->prog_write_ops += x->ops;
-			io->prog_seq_write_ops += x->seq_ops;
-			io->prog_unique_write_bytes += unique;
+			io->fs.prog_write_bytes += x->bytes;
+			io->fs.prog_write_ops += x->ops;
+			io->fs.prog_seq_write_ops += x->seq_ops;
+			io->fs.prog_unique_write_bytes += unique;
 		}
-		io->prog_class_bytes[cls] += x->bytes;
+		io->fs.prog_class_bytes[cls] += x->bytes;
 	}
-	io->prog_files++;
+	io->fs.prog_files++;
 }
 
 /* ---- the order of data files ---- */
@@ -151,15 +151,7 @@ static int order_steps(struct visit *v, size_t n, fileset_steps_fn emit, void *c
 
 static void clear_annotation(struct proc_row *r)
 {
-	struct io_totals *io = &r->io;
-
-	io->prog_read_bytes = io->prog_write_bytes = io->prog_read_ops = io->prog_write_ops = 0;
-	io->prog_seq_read_ops = io->prog_seq_write_ops = 0;
-	io->prog_unique_read_bytes = io->prog_unique_write_bytes = io->prog_files = 0;
-	memset(io->prog_class_bytes, 0, sizeof(io->prog_class_bytes));
-	memset(io->prog_read_size_hist, 0, sizeof(io->prog_read_size_hist));
-	memset(io->prog_write_size_hist, 0, sizeof(io->prog_write_size_hist));
-	io->file_steps = io->shuffled_steps = io->data_files_read = io->whole_files_read = 0;
+	memset(&r->io.fs, 0, sizeof(r->io.fs));
 	memset(&r->span, 0, sizeof(r->span));
 }
 
@@ -204,26 +196,7 @@ int fileset_order(const struct raw_snapshot *s, const struct fileset_src *src,
 
 void fileset_copy_annotation(struct proc_row *dst, const struct proc_row *src)
 {
-	struct io_totals *d = &dst->io;
-	const struct io_totals *x = &src->io;
-
-	clear_annotation(dst);
-	d->prog_read_bytes = x->prog_read_bytes;
-	d->prog_write_bytes = x->prog_write_bytes;
-	d->prog_read_ops = x->prog_read_ops;
-	d->prog_write_ops = x->prog_write_ops;
-	d->prog_seq_read_ops = x->prog_seq_read_ops;
-	d->prog_seq_write_ops = x->prog_seq_write_ops;
-	d->prog_unique_read_bytes = x->prog_unique_read_bytes;
-	d->prog_unique_write_bytes = x->prog_unique_write_bytes;
-	d->prog_files = x->prog_files;
-	memcpy(d->prog_class_bytes, x->prog_class_bytes, sizeof(d->prog_class_bytes));
-	memcpy(d->prog_read_size_hist, x->prog_read_size_hist, sizeof(d->prog_read_size_hist));
-	memcpy(d->prog_write_size_hist, x->prog_write_size_hist, sizeof(d->prog_write_size_hist));
-	d->file_steps = x->file_steps;
-	d->shuffled_steps = x->shuffled_steps;
-	d->data_files_read = x->data_files_read;
-	d->whole_files_read = x->whole_files_read;
+	dst->io.fs = src->io.fs;
 	dst->span = src->span;
 }
 
@@ -238,8 +211,8 @@ static void row_steps(void *ctx, uint32_t tgid, const char *path, uint64_t steps
 	struct proc_row *r = proc_table_find(ctx, tgid);
 
 	(void)path;
-	r->io.file_steps += steps;
-	r->io.shuffled_steps += shuffled;
+	r->io.fs.file_steps += steps;
+	r->io.fs.shuffled_steps += shuffled;
 }
 
 int fileset_annotate(const struct raw_snapshot *s, struct proc_table *t,
@@ -255,6 +228,10 @@ int fileset_annotate(const struct raw_snapshot *s, struct proc_table *t,
 
 		if (!row || st->kind == IOPAT_KIND_MEMORY)
 			continue;
+		if (!k->ino && !st->dir[IOPAT_READ].ops && !st->dir[IOPAT_WRITE].ops) {
+			row->io.fs.meta_read_bytes += st->cache_miss_bytes;
+			continue;
+		}
 		cls = class_of(src, i, k->dev, k->ino);
 		if (cls != PROG_DATA) {
 			add_program(&row->io, st, cls);
@@ -265,8 +242,8 @@ int fileset_annotate(const struct raw_snapshot *s, struct proc_table *t,
 								     .write_last_ns = st->last_ns });
 		if (!st->dir[IOPAT_READ].bytes)
 			continue;
-		row->io.data_files_read++;
-		row->io.whole_files_read += st->size && st->dir[IOPAT_READ].bytes >= st->size;
+		row->io.fs.data_files_read++;
+		row->io.fs.whole_files_read += st->size && st->dir[IOPAT_READ].bytes >= st->size;
 		io_span_merge(&row->span, &(struct io_span){ .read_first_ns = st->first_ns,
 							     .read_last_ns = st->last_ns });
 	}
@@ -419,10 +396,10 @@ void fileset_unique_set(struct io_totals *io, const struct fileset_unique *q)
 {
 	io->unique_read_bytes = q->bytes[IOPAT_READ];
 	io->unique_write_bytes = q->bytes[IOPAT_WRITE];
-	io->prog_unique_read_bytes = q->prog_bytes[IOPAT_READ];
-	io->prog_unique_write_bytes = q->prog_bytes[IOPAT_WRITE];
-	io->data_files_read = q->files_read;
-	io->whole_files_read = q->whole_files;
+	io->fs.prog_unique_read_bytes = q->prog_bytes[IOPAT_READ];
+	io->fs.prog_unique_write_bytes = q->prog_bytes[IOPAT_WRITE];
+	io->fs.data_files_read = q->files_read;
+	io->fs.whole_files_read = q->whole_files;
 }
 
 void fileset_union_free(struct fileset_union *u)

@@ -68,14 +68,14 @@ static void json_latency(struct json_writer *jw, const char *prefix, const uint6
 
 uint64_t io_data_unique_read(const struct io_totals *io)
 {
-	return io->unique_read_bytes > io->prog_unique_read_bytes
-		       ? io->unique_read_bytes - io->prog_unique_read_bytes : 0;
+	return io->unique_read_bytes > io->fs.prog_unique_read_bytes
+		       ? io->unique_read_bytes - io->fs.prog_unique_read_bytes : 0;
 }
 
 double io_data_reread(const struct io_totals *io)
 {
 	uint64_t u = io_data_unique_read(io);
-	uint64_t b = io->read_bytes > io->prog_read_bytes ? io->read_bytes - io->prog_read_bytes : 0;
+	uint64_t b = io->read_bytes > io->fs.prog_read_bytes ? io->read_bytes - io->fs.prog_read_bytes : 0;
 
 	return u ? (double)b / u : 0;
 }
@@ -85,14 +85,14 @@ void io_text_data_line(FILE *out, const struct io_totals *io)
 {
 	char a[32], n[32];
 
-	if (!io->data_files_read)
+	if (!io->fs.data_files_read)
 		return;
 	fprintf(out, "    data files read %s, unique %s, re-read %.2fx",
-		units_count(n, sizeof(n), (double)io->data_files_read),
+		units_count(n, sizeof(n), (double)io->fs.data_files_read),
 		units_bytes(a, sizeof(a), (double)io_data_unique_read(io)), io_data_reread(io));
-	if (io->file_steps)
+	if (io->fs.file_steps)
 		fprintf(out, ", %.0f%% of file-to-file steps out of order",
-			units_pct(io->shuffled_steps, io->file_steps));
+			units_pct(io->fs.shuffled_steps, io->fs.file_steps));
 	fputc('\n', out);
 }
 
@@ -122,17 +122,18 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io)
 	jw_uint_field(jw, "unique_write_bytes", io->unique_write_bytes);
 	jw_double_field(jw, "reread_factor",
 			io->unique_read_bytes ? (double)io->read_bytes / io->unique_read_bytes : 0, 2);
-	jw_uint_field(jw, "program_read_bytes", io->prog_read_bytes);
-	jw_uint_field(jw, "program_read_ops", io->prog_read_ops);
-	jw_uint_field(jw, "program_write_bytes", io->prog_write_bytes);
-	jw_uint_field(jw, "program_write_ops", io->prog_write_ops);
-	jw_uint_field(jw, "program_files", io->prog_files);
+	jw_uint_field(jw, "program_read_bytes", io->fs.prog_read_bytes);
+	jw_uint_field(jw, "program_read_ops", io->fs.prog_read_ops);
+	jw_uint_field(jw, "program_write_bytes", io->fs.prog_write_bytes);
+	jw_uint_field(jw, "program_write_ops", io->fs.prog_write_ops);
+	jw_uint_field(jw, "program_files", io->fs.prog_files);
 	jw_uint_field(jw, "data_unique_read_bytes", io_data_unique_read(io));
 	jw_double_field(jw, "data_reread_factor", io_data_reread(io), 2);
-	jw_uint_field(jw, "data_files_read", io->data_files_read);
-	jw_uint_field(jw, "whole_files_read", io->whole_files_read);
-	jw_uint_field(jw, "file_steps", io->file_steps);
-	jw_uint_field(jw, "shuffled_steps", io->shuffled_steps);
+	jw_uint_field(jw, "data_files_read", io->fs.data_files_read);
+	jw_uint_field(jw, "whole_files_read", io->fs.whole_files_read);
+	jw_uint_field(jw, "file_steps", io->fs.file_steps);
+	jw_uint_field(jw, "shuffled_steps", io->fs.shuffled_steps);
+	jw_uint_field(jw, "metadata_read_bytes", io->fs.meta_read_bytes);
 	jw_uint_field(jw, "mem_read_bytes", io->mem_read_bytes);
 	jw_uint_field(jw, "mem_write_bytes", io->mem_write_bytes);
 	jw_uint_field(jw, "mem_read_ops", io->mem_read_ops);

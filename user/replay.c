@@ -339,6 +339,10 @@ static void apply_event(struct replay *rp, const struct trace_event *e)
 		p->io.cache_miss_bytes += e->bytes;
 		if (f)
 			f->cache_miss_bytes += e->bytes;
+		if (f && !f->ino) {	/* a block device's own pages */
+			rp->info[p - rp->procs].meta_bytes += e->bytes;
+			rp->info[p - rp->procs].meta_dev = f->dev;
+		}
 		return;
 	}
 	if (e->result > 0)
@@ -399,7 +403,10 @@ void replay_apply(struct replay *rp, const struct trace_record *rec)
 	}
 }
 
-int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
+static int add_proc_files(struct replay *rp, const struct replay_proc_info *info,
+			  struct raw_snapshot *s);
+
+int replay_snapshot(struct replay *rp, struct raw_snapshot *s)
 {
 	void *keys, *vals;
 	size_t np = rp->proc_idx.n, nd = rp->dev_idx.n, k;
@@ -432,6 +439,9 @@ int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
 		}
 		s->ndevs = k;
 	}
+	for (size_t i = 0; i < np; i++)
+		if (!rp->info[i].forgotten && add_proc_files(rp, &rp->info[i], s))
+			return -ENOMEM;
 	memcpy(s->drops, rp->drops, sizeof(s->drops));
 	s->taken_ns = rp->last_ns;
 	return 0;
@@ -441,6 +451,8 @@ int replay_snapshot(const struct replay *rp, struct raw_snapshot *s)
 static int add_proc_files(struct replay *rp, const struct replay_proc_info *info,
 			  struct raw_snapshot *s)
 {
+	bool direct = false;
+
 	for (size_t k = 0; k < info->nfile_ids; k++) {
 		long j = idxmap_find(&rp->pf_idx, (uint64_t)info->life << 32 | info->file_ids[k]);
 		const struct replay_file *f = replay_file_get(rp, info->file_ids[k]);
@@ -468,6 +480,21 @@ static int add_proc_files(struct replay *rp, const struct replay_proc_info *info
 		    raw_snapshot_add_file(s, &key, &st))
 			return -ENOMEM;
 		rp->snap_files[s->nfiles - 1] = f;
+		direct |= !f->ino;	/* a device read directly: its fills are data */
+	}
+	/* metadata fills, as the kernel keeps them: an entry for the block
+	 * device with page-cache fills and no transfers */
+	if (info->meta_bytes && !direct) {
+		struct iopat_file_key key = { .tgid = rp->procs[info - rp->info].tgid,
+					      .dev = info->meta_dev };
+		struct iopat_file_stats st = { .cache_miss_bytes = info->meta_bytes,
+					       .kind = IOPAT_KIND_BLOCKDEV };
+
+		if (ensure((void **)&rp->snap_files, &rp->cap_snap_files, sizeof(*rp->snap_files),
+			   s->nfiles) ||
+		    raw_snapshot_add_file(s, &key, &st))
+			return -ENOMEM;
+		rp->snap_files[s->nfiles - 1] = NULL;
 	}
 	return 0;
 }
@@ -475,10 +502,10 @@ static int add_proc_files(struct replay *rp, const struct replay_proc_info *info
 static const char *snap_path(void *ctx, size_t i, uint32_t dev, uint64_t ino)
 {
 	const struct replay *rp = ctx;
+	const struct replay_file *f = rp->snap_files[i];
 
 	(void)dev, (void)ino;
-	return rp->snap_files[i]->path && rp->snap_files[i]->path[0] ? rp->snap_files[i]->path
-								    : NULL;
+	return f && f->path && f->path[0] ? f->path : NULL;
 }
 
 enum prog_class replay_file_class(const struct replay *rp, const struct replay_file *cf)
@@ -495,7 +522,7 @@ static enum prog_class snap_class(void *ctx, size_t i, uint32_t dev, uint64_t in
 	const struct replay *rp = ctx;
 
 	(void)dev, (void)ino;
-	return replay_file_class(rp, rp->snap_files[i]);
+	return rp->snap_files[i] ? replay_file_class(rp, rp->snap_files[i]) : PROG_DATA;
 }
 
 struct fileset_src replay_fileset_src(struct replay *rp)

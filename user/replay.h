@@ -37,6 +37,9 @@ struct replay_proc_info {
 	size_t nentries;	/* its (process, file) and (process, device) entries */
 	uint32_t *file_ids;	/* the files it moved data of, in order of first sight */
 	size_t nfile_ids, cap_file_ids;
+	/* page-cache fills of block devices' own pages (metadata) */
+	uint64_t meta_bytes;
+	uint32_t meta_dev;
 };
 
 /* Per (process, file): the position for sequentiality, the counts of a
@@ -94,7 +97,8 @@ struct replay {
 	bool ended;		/* END record seen */
 	uint64_t end_ns, end_events, end_drops;
 	int oom;		/* -ENOMEM once memory ran out */
-	/* the files of the last replay_proc_snapshot, one per file entry */
+	/* the files of the last replay_proc_snapshot, one per file entry
+	 * (NULL for the entry of metadata fills) */
 	const struct replay_file **snap_files;
 	size_t cap_snap_files;
 	const struct program_rules *program;	/* NULL: the built-in table */
@@ -103,9 +107,9 @@ struct replay {
 void replay_init(struct replay *rp);
 /* Apply one record. Memory failures are kept in rp->oom. */
 void replay_apply(struct replay *rp, const struct trace_record *rec);
-/* The cumulative counters as a kernel snapshot (procs and devs; files
- * are left out). 0 or -ENOMEM. */
-int replay_snapshot(const struct replay *rp, struct raw_snapshot *s);
+/* The cumulative counters as a kernel snapshot: processes, devices and
+ * files (replay_fileset_src gives their paths). 0 or -ENOMEM. */
+int replay_snapshot(struct replay *rp, struct raw_snapshot *s);
 /* One process's counters (its entry, its device and file entries) as a
  * snapshot. 0, or -ENOMEM; -ENOENT when the replay has no such process. */
 int replay_proc_snapshot(struct replay *rp, uint32_t pid, struct raw_snapshot *s);

@@ -40,7 +40,8 @@ static void report_usage(FILE *out)
 		"                    host (default %d); the others are summed in one line.\n"
 		"                    0: all (memory then grows with the workloads)\n"
 		"      --depth N     directory depth for the heat table (default 2)\n"
-		"      --config FILE thresholds ([classify], [heat], [bursts]; see README)\n"
+		"      --config FILE thresholds and program files ([classify], [heat], [bursts],\n"
+		"                    [program]; see README)\n"
 		"  -h, --help        this help\n\n"
 		"Damaged chunks are skipped with a warning naming the offset; exit 1 when\n"
 		"a file has nothing readable, 2 on bad usage.\n", REPORT_MAX_WORKLOADS);

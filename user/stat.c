@@ -29,7 +29,8 @@ static void stat_usage(FILE *out)
 		"  -j, --json        one JSON object instead of text\n"
 		"  -o, --output FILE write the summary to FILE\n"
 		"      --depth N     group files by directory N levels below / (default 2)\n"
-		"      --config FILE thresholds ([classify], [heat], [bursts]; see README)\n"
+		"      --config FILE thresholds and program files ([classify], [heat], [bursts],\n"
+		"                    [program]; see README)\n"
 		"  -g, --group BY    the per-process table by pid (default), job (a process\n"
 		"                    and its descendants), cgroup or comm (name)\n"
 		"  -v, --verbose     show libbpf messages\n"
@@ -267,6 +268,7 @@ static int classify_run(struct stat_result *r, const struct classify_params *par
 		f.burst_bytes = r->bursts.mean_bytes;
 	}
 	classify(&f, params, &r->verdict);
+	dirheat_reconcile(&r->heat, &r->verdict);
 	r->proc_verdicts = calloc(r->procs.n ? r->procs.n : 1, sizeof(*r->proc_verdicts));
 	if (!r->proc_verdicts)
 		return -ENOMEM;

@@ -320,13 +320,13 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 			(unsigned long long)t->mem_read_ops,
 			units_bytes(c, sizeof(c), t->mem_write_bytes),
 			(unsigned long long)t->mem_write_ops);
-	if (t->prog_read_ops || t->prog_write_ops)
+	if (t->fs.prog_read_ops || t->fs.prog_write_ops)
 		fprintf(out, "    program files (in the lines above, not in the verdicts): read %s in "
 			"%llu ops, write %s in %llu ops, %llu files\n",
-			units_bytes(b, sizeof(b), t->prog_read_bytes),
-			(unsigned long long)t->prog_read_ops,
-			units_bytes(c, sizeof(c), t->prog_write_bytes),
-			(unsigned long long)t->prog_write_ops, (unsigned long long)t->prog_files);
+			units_bytes(b, sizeof(b), t->fs.prog_read_bytes),
+			(unsigned long long)t->fs.prog_read_ops,
+			units_bytes(c, sizeof(c), t->fs.prog_write_bytes),
+			(unsigned long long)t->fs.prog_write_ops, (unsigned long long)t->fs.prog_files);
 	io_text_data_line(out, t);
 
 	fprintf(out, "\n  device level (block requests, issue to completion)\n");

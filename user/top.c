@@ -55,7 +55,8 @@ static void top_usage(FILE *out)
 		"  -g, --group BY     one row per job (default: a process and its\n"
 		"                     descendants), cgroup, comm (name) or pid\n"
 		"      --window SECS  judge each stage over this many seconds (default 60)\n"
-		"      --config FILE  classifier thresholds ([classify] section, see README)\n"
+		"      --config FILE  thresholds and program files ([classify], [program];\n"
+		"                     see README)\n"
 		"      --from FILE    replay a recording (`iopat record`) instead of the\n"
 		"                     live kernel\n"
 		"      --speed X      replay at X times the recorded pace (default 1)\n"
@@ -523,18 +524,24 @@ static void refresh_names(const struct top_state *st, struct top_interval *iv,
 #define GPU_CHECK_NS (5ULL * 1000000000ULL)
 #define GPU_CHECKS_PER_REFRESH 64
 
-/* How often (in refreshes) the per-file map is read for the program-file
- * and file-order counts; in between, each process keeps its last ones. */
+/* The per-file map is read for the program-file and file-order counts
+ * every refresh while it held fewer than TOP_FILES_ALWAYS entries when
+ * last read, else every TOP_FILES_EVERY refreshes; in between, each
+ * process keeps its last counts (a process that starts and ends between
+ * two reads of a large map has none). */
+#define TOP_FILES_ALWAYS 20000
 #define TOP_FILES_EVERY 5
+
+/* Refreshes in a row a new stage must be the verdict before it is shown. */
+#define TOP_VERDICT_HOLD 3
 
 /* Program files and file order of the processes in cur: from raw's file
  * entries when it has them (kept in annot), else from annot. */
-static int top_annotate(struct collector *col, const struct raw_snapshot *raw,
+static int top_annotate(const struct fileset_src *src, const struct raw_snapshot *raw,
 			struct proc_table *cur, struct proc_table *annot, bool files_read)
 {
 	if (files_read) {
-		struct fileset_src src = collector_fileset_src(col);
-		int err = fileset_annotate(raw, cur, &src);
+		int err = fileset_annotate(raw, cur, src);
 		struct proc_row *r;
 
 		if (err)
@@ -564,19 +571,26 @@ static int top_annotate(struct collector *col, const struct raw_snapshot *raw,
 }
 
 /* A row's verdict over its window w in t (cum: the row's cumulative
- * counts now), and the window's figures that the detail view shows. */
-static void classify_row(struct top_state *st, struct top_row *r, const struct proc_window *w,
+ * counts now), and the window's figures that the detail view shows.
+ * Ratios, sizes and order are the window's; re-reads and the working set
+ * the whole life's (data comes back only after a first pass that may lie
+ * before the window). The stage shown changes only when another one has
+ * been the verdict of TOP_VERDICT_HOLD refreshes in a row (verdict_hold). */
+static void classify_row(struct top_state *st, struct top_row *r, struct proc_window *w,
 			 const struct window_table *t, const struct io_totals *cum, uint64_t now,
 			 const struct io_span *span)
 {
 	struct io_totals wc;
 	struct features f;
+	struct verdict v;
 	double secs, duty;
 
 	window_counts(w, cum, now, t, &wc, &secs, &duty);
 	features_from_totals(&f, &wc, secs, duty, r->gpu);
 	features_set_interleave(&f, span, now - (uint64_t)(secs * 1e9), now);
-	classify(&f, &st->params, &r->v);
+	features_take_history(&f, cum);
+	classify(&f, &st->params, &v);
+	r->v = *verdict_hold(&w->held, &v, TOP_VERDICT_HOLD);
 	memcpy(r->win_size_hist[IOPAT_READ], wc.read_size_hist, sizeof(wc.read_size_hist));
 	memcpy(r->win_size_hist[IOPAT_WRITE], wc.write_size_hist, sizeof(wc.write_size_hist));
 	r->win_s = secs;
@@ -828,6 +842,7 @@ int do_top(int argc, char **argv)
 	struct raw_snapshot raw = {};
 	struct proc_table prev = {}, cur = {}, tmp, annot = {};
 	unsigned long refreshes = 0;
+	size_t nfiles_seen = 0;
 	bool files_read = false;
 	struct sigaction sa = {};
 	uint32_t pids[64], *exited = NULL;
@@ -913,11 +928,17 @@ int do_top(int argc, char **argv)
 			break;
 		case 'C': {
 			char cfg_err[256];
+			struct config_params all;
 
-			if (config_load(optarg, &st->params, cfg_err, sizeof(cfg_err))) {
+			config_params_default(&all);
+			all.classify = st->params;
+			if (config_load_all(optarg, &all, cfg_err, sizeof(cfg_err))) {
 				fprintf(stderr, "iopat top: %s\n", cfg_err);
 				goto usage;
 			}
+			st->params = all.classify;
+			program_rules_free(&st->program);
+			st->program = all.program;	/* taken over */
 			break;
 		}
 		case 'F':
@@ -967,11 +988,13 @@ int do_top(int argc, char **argv)
 		if (top_replay_open(&tr, from))
 			goto cleanup;
 		st->offline = top_replay_state(tr);
+		((struct replay *)st->offline)->program = &st->program;
 		group_resolver_set_offline(&st->resolver, st->offline);
 	} else {
 		copts.filter_tracked = npids > 0;
 		if (collector_open(&col, &copts))
 			goto cleanup;
+		collector_set_program_rules(col, &st->program);
 		if (npids && procfs_for_each_descendant(pids, npids, track_pid, col)) {
 			fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
 			goto cleanup;
@@ -1035,14 +1058,23 @@ int do_top(int argc, char **argv)
 		} else {
 			/* per-process figures do not need the per-file map;
 			 * program files and file order do, now and then */
-			files_read = refreshes++ % TOP_FILES_EVERY == 0;
+			files_read = nfiles_seen < TOP_FILES_ALWAYS ||
+				     refreshes % TOP_FILES_EVERY == 0;
+			refreshes++;
 			err = collector_read(col, &raw, files_read);
 			st->wall_ns = clock_ns(CLOCK_REALTIME);
 		}
 		if (!err)
 			err = aggregate_by_pid(&raw, &cur);
-		if (!err && col)
-			err = top_annotate(col, &raw, &cur, &annot, files_read);
+		if (files_read)
+			nfiles_seen = raw.nfiles;
+		if (!err) {
+			/* a recording's snapshot has its files every time */
+			struct fileset_src src = col ? collector_fileset_src(col)
+						     : replay_fileset_src((struct replay *)st->offline);
+
+			err = top_annotate(&src, &raw, &cur, &annot, files_read || !col);
+		}
 		if (err) {
 			view->fini(st);
 			fprintf(stderr, "iopat top: cannot read the kernel maps: %s\n",
@@ -1144,9 +1176,11 @@ cleanup:
 	free(st->lines);
 	free(st->expanded);
 	free(exited);
+	program_rules_free(&st->program);
 	free(st);
 	return ret;
 usage:
+	program_rules_free(&st->program);
 	free(st);
 	return 2;
 }

@@ -74,6 +74,7 @@ struct top_state {
 	double tier_bytes[NTIERS];
 	/* verdicts */
 	struct classify_params params;
+	struct program_rules program;	/* [program] of --config */
 	struct window_table win;
 	/* groups: keys of the processes, this interval's groups, their
 	 * counts over time and their windows */

@@ -42,6 +42,7 @@ static void counts_from_totals(struct win_counts *c, const struct io_totals *t)
 	c->files = t->files;
 	memcpy(c->read_size_hist, t->read_size_hist, sizeof(c->read_size_hist));
 	memcpy(c->write_size_hist, t->write_size_hist, sizeof(c->write_size_hist));
+	c->fs = t->fs;
 }
 
 static void window_push(struct proc_window *w, const struct io_totals *cum, uint64_t now_ns)
@@ -189,5 +190,6 @@ void window_counts(const struct proc_window *w, const struct io_totals *cur,
 	out->files = diff.files;
 	memcpy(out->read_size_hist, diff.read_size_hist, sizeof(diff.read_size_hist));
 	memcpy(out->write_size_hist, diff.write_size_hist, sizeof(diff.write_size_hist));
+	out->fs = diff.fs;
 	*seconds = (now_ns - w->ring_ns[w->head]) / 1e9;
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "aggregate.h"
+#include "classify.h"
 
 #define WINDOW_SLOTS 6
 /* Refreshes of throughput kept for the detail view's sparkline. */
@@ -26,6 +27,7 @@ struct win_counts {
 	uint64_t fsyncs, files;
 	uint64_t read_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t write_size_hist[IOPAT_SIZE_BUCKETS];
+	struct io_fileset fs;
 };
 
 struct proc_window {
@@ -43,6 +45,7 @@ struct proc_window {
 	float read_bps[WINDOW_HISTORY], write_bps[WINDOW_HISTORY];
 	unsigned int hist_head, hist_n;
 	uint64_t last_ns;	/* the last refresh */
+	struct verdict_held held;	/* the verdict shown (top.c) */
 };
 
 struct window_table {

@@ -12,11 +12,8 @@
 
 load helpers
 
-# Stages in the order of the pipeline; the matrix's rows and columns.
-STAGES="ingest process extract model train deploy archive idle"
-
 setup_file() {
-	: >"$BATS_FILE_TMPDIR/confusion.tsv"
+	confusion_init
 }
 
 setup() {
@@ -30,55 +27,6 @@ teardown() {
 
 teardown_file() {
 	print_confusion >&3
-}
-
-# print_confusion: the matrix from $BATS_FILE_TMPDIR/confusion.tsv (lines
-# "expected<TAB>got<TAB>workload"), as "# "-prefixed TAP comments.
-print_confusion() {
-	local f=$BATS_FILE_TMPDIR/confusion.tsv
-	[ -s "$f" ] || return 0
-	awk -F '\t' -v stages="$STAGES" '
-	{
-		exp_[NR] = $1; got[NR] = $2; wl[NR] = $3
-		m[$1, $2]++
-		if ($1 == $2) ok++
-		seen[$2] = 1
-	}
-	END {
-		nr = split(stages, row, " ")
-		nc = nr
-		for (i = 1; i <= nr; i++) col[i] = row[i]
-		# Columns for answers outside the stage list (none, error, ...).
-		for (g in seen) {
-			known = 0
-			for (i = 1; i <= nr; i++) if (row[i] == g) known = 1
-			if (!known) col[++nc] = g
-		}
-		printf "# stage confusion matrix (rows: expected, columns: iopat)\n"
-		printf "# %-9s", "expected"
-		for (j = 1; j <= nc; j++) printf " %8s", col[j]
-		printf "\n"
-		for (i = 1; i <= nr; i++) {
-			n = 0
-			for (j = 1; j <= nc; j++) n += m[row[i], col[j]]
-			if (!n) continue
-			printf "# %-9s", row[i]
-			for (j = 1; j <= nc; j++) {
-				v = m[row[i], col[j]]
-				printf " %8s", v ? v : "."
-			}
-			printf "\n"
-		}
-		for (k = 1; k <= NR; k++)
-			if (exp_[k] != got[k])
-				printf "# miss: %s expected %s, iopat said %s\n", wl[k], exp_[k], got[k]
-		printf "# %d/%d workloads classified as expected\n", ok, NR
-	}' "$f"
-}
-
-# record EXPECTED GOT WORKLOAD: one row of the confusion matrix.
-record() {
-	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$BATS_FILE_TMPDIR/confusion.tsv"
 }
 
 # tot KEY: .totals.KEY (must be present).
@@ -118,7 +66,7 @@ run_stage() {
 	sync
 	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/$wl" "$DATA"
 	if [ "$status" -ne 0 ] || ! jq -e 'type == "object" and (.totals | type == "object")' "$OUT" >/dev/null 2>&1; then
-		record "$expected" error "$wl"
+		confusion_add "$expected" error "$wl"
 		note "iopat/$wl exited $status; output: $output"
 		[ -f "$OUT" ] && note "JSON: $(head -c 2000 "$OUT")"
 		fail "iopat stat of $wl failed or wrote no JSON summary"
@@ -126,7 +74,7 @@ run_stage() {
 	assert_output ""
 	num_eq "$(jget "$OUT" .exit_code)" 0 exit_code
 	GOT=$(jq -r '.stage // "none"' "$OUT")
-	record "$expected" "$GOT" "$wl"
+	confusion_add "$expected" "$GOT" "$wl" "$OUT"
 	note "$wl: $(jq -r '"duration \(.duration_s) s; read \(.totals.read_bytes) B in \(.totals.read_ops) ops (seq \(.totals.seq_read_pct)%); write \(.totals.write_bytes) B in \(.totals.write_ops) ops (seq \(.totals.seq_write_pct)%); files \(.totals.files); fsyncs \(.totals.fsyncs)"' "$OUT")"
 	note "$wl: unique read $(opt .totals.unique_read_bytes) B, unique write $(opt .totals.unique_write_bytes) B, re-read $(opt .totals.reread_factor)x, duty cycle $(opt .features.duty_cycle)"
 	note "$wl: read sizes $(jq -r '[.read_size_hist[] | "\(.bytes_min)+:\(.count)"] | join(" ")' "$OUT"); write sizes $(jq -r '[.write_size_hist[] | "\(.bytes_min)+:\(.count)"] | join(" ")' "$OUT")"

@@ -9,6 +9,8 @@ load '/usr/lib/bats/bats-assert/load'
 
 bats_require_minimum_version 1.5.0
 
+. "$BATS_TEST_DIRNAME/confusion.bash"
+
 REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 IOPAT=${IOPAT:-$REPO_ROOT/build/iopat}
 WORKLOADS=${WORKLOADS:-$REPO_ROOT/build/workloads}

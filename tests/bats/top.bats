@@ -571,3 +571,50 @@ term_check() {
 	note "request_unfinished values: $(jq -c -s '[.[].drops.request_unfinished] | group_by(.) | map([.[0], length])' "$TOPJ")"
 	top_check_drops "$TOPJ"
 }
+
+# ------------------------------------------------------ verdicts over time
+
+# A job doing the same thing all along keeps its verdict: re-reads are
+# judged over the process's life (a window alone sees data come back only
+# when its first pass is in it), and a new stage is shown only once it has
+# been the verdict of 3 refreshes in a row.
+@test "top --json: a steady fio random read keeps one verdict" {
+	local data=$TESTDIR/data sel stages
+	make_file "$data" 16
+	top_start "$TOPJ" --json -d 0.5 -c fio
+	fio --output-format=json --disk_util=0 --name=job --filename="$data" --size=16M \
+		--bs=4k --invalidate=0 --ioengine=psync --rw=randread --rate=16m --time_based \
+		--runtime=8 >"$TESTDIR/fio.json" || fail "fio failed"
+	top_wait_more 1
+	top_stop
+	top_json_valid "$TOPJ"
+	sel='.comm == "fio" and .read_bytes > 0'
+	stages=$(jq -r -s "[.[].processes[] | select($sel) | .stage] | join(\" \")" "$TOPJ")
+	note "stages shown: $stages"
+	# the first pass (re-read below 1.5x, 1.5 s at 16 MiB/s over 16 MiB)
+	# may show once; from then on one stage
+	num_ge "$(wc -w <<<"$stages")" 8 "judged intervals"
+	num_le "$(tr ' ' '\n' <<<"$stages" | uniq | wc -l)" 2 "stage changes + 1"
+	[ "$(tr ' ' '\n' <<<"$stages" | tail -1)" = model ] ||
+		fail "a small set read again and again at random, last shown as $(tr ' ' '\n' <<<"$stages" | tail -1)"
+}
+
+# The interpreter's own reads are program files in top as in stat: the
+# counts show apart, and the logger is still an ingest.
+@test "top --json: a Python logger's module reads are program files, its verdict ingest" {
+	local pid
+	top_start "$TOPJ" --json -d 0.5 -g comm -c python3
+	mkdir -p "$TESTDIR/out"
+	/usr/bin/python3 "$REPO_ROOT/tests/ml/logger.py" "$TESTDIR" 6000 &
+	pid=$!
+	wait "$pid"
+	top_wait_more 2
+	top_stop
+	top_json_valid "$TOPJ"
+	num_ge "$(top_jsum "$TOPJ" '.comm == "python3"' program_read_bytes)" 100000 \
+		"program bytes read"
+	num_eq "$(jq -s '[.[].processes[] | select(.comm == "python3") |
+		.read_bytes - .program_read_bytes] | add' "$TOPJ")" 0 "data bytes read"
+	[ "$(jq -r -s '[.[].processes[] | select(.comm == "python3" and .write_bytes > 0)][-1].stage' \
+		"$TOPJ")" = ingest ] || fail "the logger is not shown as ingest"
+}

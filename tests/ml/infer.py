@@ -1,8 +1,9 @@
 """PyTorch inference: infer.py DIR.
 
 Loads the last checkpoint of train.py, reads every unseen input once and
-writes one small prediction line per input. Prints the bytes read and
-written as JSON (the checkpoint included)."""
+writes one prediction line per input (its class and the scores of all). Prints the bytes read and
+written as JSON (the checkpoint included). The model runs on $ML_DEVICE
+(default cpu)."""
 import json
 import os
 import sys
@@ -16,7 +17,9 @@ def main():
     ckpt = os.path.join(d, "ckpt", ckpts[-1])
     model = torch.nn.Sequential(torch.nn.Linear(16383, 64), torch.nn.ReLU(),
                                 torch.nn.Linear(64, 10))
-    model.load_state_dict(torch.load(ckpt))
+    dev = torch.device(os.environ.get("ML_DEVICE", "cpu"))
+    model.load_state_dict(torch.load(ckpt, map_location="cpu"))
+    model.to(dev)
     model.eval()
     read = os.path.getsize(ckpt)
     written = 0
@@ -26,8 +29,9 @@ def main():
             with open(os.path.join(root, name), "rb") as f:
                 raw = f.read()
             read += len(raw)
-            x = torch.frombuffer(bytearray(raw), dtype=torch.float32)[1:]
-            line = "%s,%d\n" % (name, int(model(x).argmax()))
+            x = torch.frombuffer(bytearray(raw), dtype=torch.float32)[1:].to(dev)
+            p = torch.softmax(model(x), dim=0).cpu()
+            line = "%s,%d,%s\n" % (name, int(p.argmax()), ",".join("%.6f" % v for v in p))
             out.write(line)
             out.flush()
             written += len(line)

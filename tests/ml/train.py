@@ -3,10 +3,12 @@
 A Dataset reads one sample file per item; a DataLoader with WORKERS
 worker processes (started afresh every epoch, PyTorch's default) shuffles
 them; a small model is trained and saved with torch.save after every
-epoch. Prints the bytes the Dataset read and torch.save wrote as JSON."""
+epoch. Prints the bytes the Dataset read and torch.save wrote as JSON.
+The model runs on $ML_DEVICE (default cpu; cuda on a GPU host)."""
 import json
 import os
 import sys
+import warnings
 
 import torch
 from torch.utils.data import DataLoader, Dataset
@@ -28,17 +30,20 @@ class Samples(Dataset):
 
 def main():
     d, epochs, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    # more workers than CPUs is what the test means on a small machine
+    warnings.filterwarnings("ignore", message=".*worker processes in total")
     torch.manual_seed(1)
     data = Samples(os.path.join(d, "samples"))
     loader = DataLoader(data, batch_size=16, shuffle=True, num_workers=workers)
+    dev = torch.device(os.environ.get("ML_DEVICE", "cpu"))
     model = torch.nn.Sequential(torch.nn.Linear(16383, 64), torch.nn.ReLU(),
-                                torch.nn.Linear(64, 10))
+                                torch.nn.Linear(64, 10)).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     read = written = 0
     for epoch in range(epochs):
         for x, y, n in loader:
             opt.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss = torch.nn.functional.cross_entropy(model(x.to(dev)), y.to(dev))
             loss.backward()
             opt.step()
             read += int(n.sum())

@@ -25,7 +25,7 @@ static struct features base(void)
 {
 	struct features f = {
 		.duration_s = 10, .read_bytes = GiB, .read_ops = GiB / 4096,
-		.seq_read_pct = 5, .dom_read_size = 4096, .reread = 1,
+		.seq_read_pct = 5, .seq_in_file_pct = 5, .dom_read_size = 4096, .reread = 1,
 		.working_set = GiB, .files = 100, .duty_cycle = 1,
 	};
 	return f;
@@ -263,14 +263,14 @@ static void program_files_are_set_aside(void **state)
 	io.seq_write_ops = 12;
 	io.write_size_hist[20] = 12;
 	io.unique_write_bytes = 12 * MiB;
-	io.prog_read_bytes = 4.7 * MiB;
-	io.prog_read_ops = 185;
-	io.prog_seq_read_ops = 185;
-	io.prog_read_size_hist[14] = 185;
-	io.prog_unique_read_bytes = 4.7 * MiB;
-	io.prog_files = 185;
-	io.prog_class_bytes[PROG_MODULES] = 4 * MiB;
-	io.prog_class_bytes[PROG_LIBRARIES] = 0.7 * MiB;
+	io.fs.prog_read_bytes = 4.7 * MiB;
+	io.fs.prog_read_ops = 185;
+	io.fs.prog_seq_read_ops = 185;
+	io.fs.prog_read_size_hist[14] = 185;
+	io.fs.prog_unique_read_bytes = 4.7 * MiB;
+	io.fs.prog_files = 185;
+	io.fs.prog_class_bytes[PROG_MODULES] = 4 * MiB;
+	io.fs.prog_class_bytes[PROG_LIBRARIES] = 0.7 * MiB;
 	features_from_totals(&f, &io, 10, 1, false);
 	assert_true(f.read_bytes == 40 * 29 * MiB);
 	assert_true(f.read_ops == 40);
@@ -297,9 +297,9 @@ static void shuffled_whole_files_are_random(void **state)
 	io.read_bytes = 15000 * 256 * 1024.0;
 	io.read_size_hist[18] = 15000;
 	io.unique_read_bytes = 5000 * 256 * 1024.0;
-	io.files = io.data_files_read = io.whole_files_read = 5000;
-	io.file_steps = 14997;
-	io.shuffled_steps = 14700;
+	io.files = io.fs.data_files_read = io.fs.whole_files_read = 5000;
+	io.fs.file_steps = 14997;
+	io.fs.shuffled_steps = 14700;
 	features_from_totals(&f, &io, 60, 1, false);
 	assert_true(f.seq_read_pct < 3);
 	assert_true(f.shuffled > 0.97);
@@ -307,17 +307,37 @@ static void shuffled_whole_files_are_random(void **state)
 	assert_int_equal(v.stage, STAGE_TRAIN);
 	assert_true(has_reason(&v, "reads 5.0k files whole, in shuffled order (98% of steps)"));
 	/* the same files in name order: a sequential scan */
-	io.shuffled_steps = 30;
+	io.fs.shuffled_steps = 30;
 	features_from_totals(&f, &io, 60, 1, false);
 	assert_true(f.seq_read_pct > 99);
 	classify(&f, &P, &v);
 	assert_false(has_reason(&v, "shuffled"));
 	/* too few steps say nothing */
-	io.file_steps = P.shuffle_steps_min - 1;
-	io.shuffled_steps = io.file_steps;
+	io.fs.file_steps = P.shuffle_steps_min - 1;
+	io.fs.shuffled_steps = io.fs.file_steps;
 	features_from_totals(&f, &io, 60, 1, false);
 	classify(&f, &P, &v);
 	assert_false(has_reason(&v, "shuffled"));
+}
+
+/* A verdict shown over refreshes changes stage only after the new stage
+ * has held for `hold` judgements in a row; same-stage verdicts refresh
+ * its numbers at once. */
+static void verdict_hold_needs_a_run_of_judgements(void **state)
+{
+	struct verdict_held h = {};
+	struct verdict a = { .stage = STAGE_TRAIN, .confidence = 0.7 };
+	struct verdict b = { .stage = STAGE_DEPLOY, .confidence = 0.9 };
+
+	assert_int_equal(verdict_hold(&h, &a, 3)->stage, STAGE_TRAIN);	/* the first */
+	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_TRAIN);
+	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_TRAIN);
+	a.confidence = 0.8;	/* the run is broken: counting starts again */
+	assert_true(verdict_hold(&h, &a, 3)->confidence == 0.8);
+	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_TRAIN);
+	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_TRAIN);
+	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_DEPLOY);
+	assert_int_equal(verdict_hold(&h, &a, 1)->stage, STAGE_TRAIN);	/* no hold */
 }
 
 static void train_with_gpu_and_no_writes(void **state)
@@ -394,11 +414,59 @@ static void archive_is_one_sequential_pass(void **state)
 	classify(&f, &P, &v);
 	assert_int_equal(v.stage, STAGE_ARCHIVE);
 	assert_int_equal(v.tier, TIER_BIG);
-	f.seq_read_pct = P.seq_min_pct - 1;	/* no longer a stream */
+	/* no longer a stream, or too small for a bulk scan: read once in
+	 * order, nothing stored, no stage */
+	f.seq_read_pct = f.seq_in_file_pct = P.seq_min_pct - 1;
+	assert_int_equal(stage_of(&f), STAGE_NONE);
+	f.seq_read_pct = f.seq_in_file_pct = 100;
+	f.dom_read_size = P.large_io / 2;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_NONE);
+	assert_true(has_reason(&v, "stores nothing"));
+	assert_int_equal(v.tier, TIER_BIG);
+	/* small reads at random within files: lookups served */
+	f.seq_read_pct = f.seq_in_file_pct = 5;
+	f.dom_read_size = 4096;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_DEPLOY);
+	assert_int_equal(v.tier, TIER_FAST);
+	/* whole small files in shuffled order (random only between files):
+	 * a scan, not lookups */
+	f.seq_in_file_pct = 100;
+	assert_int_equal(stage_of(&f), STAGE_NONE);
+}
+
+/* Fits no stage: read once writing more than answers and less than a
+ * 1:1 transformation (tar czf), and a walk of directories (find). */
+static void none_between_stages(void **state)
+{
+	struct features f = base();
+	struct verdict v;
+
+	f.seq_in_file_pct = 100;
+	with_writes(&f, 0.25, 65536, 100);
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_NONE);
+	assert_true(has_reason(&v, "between answers"));
+	assert_true(v.confidence > 0.5 && v.confidence <= 1);
+	/* at either edge of the gap, the verdict is barely none */
+	with_writes(&f, P.answer_share_max, 65536, 100);
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_NONE);
+	assert_true(v.confidence < 0.51);
+	with_writes(&f, P.answer_share_max - 0.001, 65536, 100);
 	assert_int_equal(stage_of(&f), STAGE_DEPLOY);
-	f.seq_read_pct = 100;
-	f.dom_read_size = P.large_io / 2;	/* too small for a bulk scan */
-	assert_int_equal(stage_of(&f), STAGE_DEPLOY);
+	/* metadata: device reads and no data */
+	f = base();
+	f.read_bytes = f.read_ops = 0;
+	f.meta_bytes = 16 * MiB;
+	f.dev_seq_read_pct = 3;
+	classify(&f, &P, &v);
+	assert_int_equal(v.stage, STAGE_NONE);
+	assert_true(has_reason(&v, "metadata: 16.00 MiB"));
+	assert_int_equal(v.tier, TIER_FAST);
+	f.meta_bytes = P.idle_bytes - 1;
+	assert_int_equal(stage_of(&f), STAGE_IDLE);
 }
 
 static void rules_rest_on_ratios_not_volume(void **state)
@@ -454,6 +522,8 @@ int main(void)
 		cmocka_unit_test(generator_reads_along_its_writes),
 		cmocka_unit_test(program_files_are_set_aside),
 		cmocka_unit_test(shuffled_whole_files_are_random),
+		cmocka_unit_test(none_between_stages),
+		cmocka_unit_test(verdict_hold_needs_a_run_of_judgements),
 	};
 
 	return cmocka_run_group_tests_name("classify", tests, setup, NULL);
