@@ -367,28 +367,84 @@ int fileset_union_add(struct fileset_union *u, const struct raw_snapshot *s,
 	return 0;
 }
 
+static const struct union_entry *union_find(const struct fileset_union *u, uint32_t group,
+					    uint32_t dev, uint64_t ino)
+{
+	if (!u->cap)
+		return NULL;
+	for (size_t j = union_hash(group, dev, ino) & (u->cap - 1); u->e[j].group;
+	     j = (j + 1) & (u->cap - 1))
+		if (u->e[j].group == group && u->e[j].dev == dev && u->e[j].ino == ino)
+			return &u->e[j];
+	return NULL;
+}
+
+/* One file of a group: e, with the counts of the same file in also (may
+ * be NULL) added. */
+static void unique_add(struct fileset_unique *out, size_t ngroups, const struct union_entry *e,
+		       const struct union_entry *also)
+{
+	struct fileset_unique *q;
+	uint64_t size = e->size;
+	bool whole = e->whole;
+
+	if (!e->group || e->group > ngroups)
+		return;
+	q = &out[e->group - 1];
+	if (also) {
+		size = also->size > size ? also->size : size;
+		whole |= also->whole;
+	}
+	for (int d = 0; d < IOPAT_NDIR; d++) {
+		uint64_t q_ = min_u64(e->bytes[d] + (also ? also->bytes[d] : 0), size);
+
+		q->bytes[d] += q_;
+		if (e->prog)
+			q->prog_bytes[d] += q_;
+	}
+	if (!e->prog && (e->bytes[IOPAT_READ] || (also && also->bytes[IOPAT_READ]))) {
+		q->files_read++;
+		q->whole_files += whole;
+	}
+}
+
+static void add_extra(struct fileset_unique *out, size_t ngroups, const struct fileset_union *u)
+{
+	for (size_t g = 0; g < ngroups && g < u->nextra; g++) {
+		for (int d = 0; d < IOPAT_NDIR; d++) {
+			out[g].bytes[d] += u->extra[g].bytes[d];
+			out[g].prog_bytes[d] += u->extra[g].prog_bytes[d];
+		}
+		out[g].files_read += u->extra[g].files_read;
+		out[g].whole_files += u->extra[g].whole_files;
+	}
+}
+
 void fileset_union_unique(const struct fileset_union *u, struct fileset_unique *out,
 			  size_t ngroups)
 {
+	fileset_union_unique2(u, NULL, out, ngroups);
+}
+
+void fileset_union_unique2(const struct fileset_union *a, const struct fileset_union *b,
+			   struct fileset_unique *out, size_t ngroups)
+{
 	memset(out, 0, ngroups * sizeof(*out));
-	for (size_t g = 0; g < ngroups && g < u->nextra; g++)
-		out[g] = u->extra[g];
-	for (size_t i = 0; i < u->cap; i++) {
-		const struct union_entry *e = &u->e[i];
+	add_extra(out, ngroups, a);
+	for (size_t i = 0; i < a->cap; i++) {
+		const struct union_entry *e = &a->e[i];
 
-		if (!e->group || e->group > ngroups)
-			continue;
-		for (int d = 0; d < IOPAT_NDIR; d++) {
-			uint64_t q = min_u64(e->bytes[d], e->size);
+		unique_add(out, ngroups, e, b && e->group ? union_find(b, e->group, e->dev, e->ino)
+							  : NULL);
+	}
+	if (!b)
+		return;
+	add_extra(out, ngroups, b);
+	for (size_t i = 0; i < b->cap; i++) {
+		const struct union_entry *e = &b->e[i];
 
-			out[e->group - 1].bytes[d] += q;
-			if (e->prog)
-				out[e->group - 1].prog_bytes[d] += q;
-		}
-		if (!e->prog && e->bytes[IOPAT_READ]) {
-			out[e->group - 1].files_read++;
-			out[e->group - 1].whole_files += e->whole;
-		}
+		if (e->group && !union_find(a, e->group, e->dev, e->ino))
+			unique_add(out, ngroups, e, NULL);
 	}
 }
 

@@ -62,7 +62,7 @@ void fileset_copy_annotation(struct proc_row *dst, const struct proc_row *src);
  * most; a file past the bound adds its per-process estimate instead
  * (never less than the union) and is counted in `over`.
  */
-#define FILESET_UNION_MAX (1u << 22)
+#define FILESET_UNION_MAX (1u << 21)
 
 /* Unique bytes of one group: all files, and program files alone. */
 struct fileset_unique {
@@ -86,6 +86,11 @@ int fileset_union_add(struct fileset_union *u, const struct raw_snapshot *s,
 /* The unique bytes of groups 0 .. ngroups - 1 into out (zeroed first). */
 void fileset_union_unique(const struct fileset_union *u, struct fileset_unique *out,
 			  size_t ngroups);
+/* The same over two unions together (b may be NULL): a file in both
+ * counts once, with the bytes of both (`top`: the files of processes gone,
+ * and those of processes alive). */
+void fileset_union_unique2(const struct fileset_union *a, const struct fileset_union *b,
+			   struct fileset_unique *out, size_t ngroups);
 /* Put a group's unique bytes and distinct data files into its totals. */
 void fileset_unique_set(struct io_totals *io, const struct fileset_unique *q);
 void fileset_union_free(struct fileset_union *u);

@@ -673,8 +673,65 @@ static void group_row_fill(struct top_state *st, const struct group_row *g, stru
 		if (c)
 			io_span_merge(&span, &c->span);
 	}
-	if (w && cum)
+	if (w && cum && id < st->gunique_n) {
+		/* re-reads over the group's files, each counted once */
+		struct io_totals life = cum->io;
+
+		fileset_unique_set(&life, &st->gunique[id]);
+		classify_row(st, r, w, &st->gwin, &life, now, &span);
+	} else if (w && cum) {
 		classify_row(st, r, w, &st->gwin, &cum->io, now, &span);
+	}
+}
+
+struct group_ids {
+	const struct top_state *st;
+	const struct proc_table *cur;
+	bool exited;		/* which processes: those gone, or the others */
+};
+
+/* The ledger id of a process's group, -1 for none or the other kind. */
+static long group_id_of(void *ctx, uint32_t tgid)
+{
+	const struct group_ids *g = ctx;
+	const struct proc_row *r = proc_table_find((struct proc_table *)g->cur, tgid);
+	uint32_t id;
+
+	if (!r || r->exited != g->exited || tgid == IOPAT_PID_WRITEBACK)
+		return -1;
+	id = group_ledger_id(&g->st->ledger, &g->st->resolver.keys[r - g->cur->rows]);
+	return id ? (long)id : -1;
+}
+
+/* Each group's unique bytes over its files, its members gone included:
+ * the files of processes shown exited are kept (st->gone), those of the
+ * others taken from this refresh's file entries. */
+static int top_group_unique(struct top_state *st, const struct proc_table *cur)
+{
+	struct group_ids gone = { st, cur, true }, live = { st, cur, false };
+	struct fileset_union u = {};
+	size_t n = st->ledger.next_id + 1;
+	int err;
+
+	if (!st->files)
+		return 0;
+	err = fileset_union_add(&st->gone, st->files, group_id_of, &gone, &st->files_src);
+	if (!err)
+		err = fileset_union_add(&u, st->files, group_id_of, &live, &st->files_src);
+	if (!err && n > st->gunique_cap) {
+		struct fileset_unique *q = realloc(st->gunique, 2 * n * sizeof(*q));
+
+		if (!q)
+			err = -ENOMEM;
+		else
+			st->gunique = q, st->gunique_cap = 2 * n;
+	}
+	if (!err) {
+		fileset_union_unique2(&st->gone, &u, st->gunique, n);
+		st->gunique_n = n;
+	}
+	fileset_union_free(&u);
+	return err;
 }
 
 /* Grouped: one row in st->all per group of the processes in st->procs. */
@@ -704,6 +761,8 @@ static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
 	free(in);
 	if (!err)
 		err = group_ledger_update(&st->ledger, res->keys, res->n, &st->groups);
+	if (!err)
+		err = top_group_unique(st, cur);
 	if (!err)
 		err = window_update(&st->gwin, &st->ledger.prev, &st->ledger.cur, now);
 	if (!err)
@@ -1068,12 +1127,14 @@ int do_top(int argc, char **argv)
 			err = aggregate_by_pid(&raw, &cur);
 		if (files_read)
 			nfiles_seen = raw.nfiles;
+		st->files = NULL;
 		if (!err) {
 			/* a recording's snapshot has its files every time */
-			struct fileset_src src = col ? collector_fileset_src(col)
-						     : replay_fileset_src((struct replay *)st->offline);
-
-			err = top_annotate(&src, &raw, &cur, &annot, files_read || !col);
+			st->files_src = col ? collector_fileset_src(col)
+					    : replay_fileset_src((struct replay *)st->offline);
+			err = top_annotate(&st->files_src, &raw, &cur, &annot, files_read || !col);
+			if (files_read || !col)
+				st->files = &raw;
 		}
 		if (err) {
 			view->fini(st);
@@ -1177,6 +1238,8 @@ cleanup:
 	free(st->expanded);
 	free(exited);
 	program_rules_free(&st->program);
+	fileset_union_free(&st->gone);
+	free(st->gunique);
 	free(st);
 	return ret;
 usage:

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
+#include "fileset.h"
 #include "group_resolve.h"
 #include "top_model.h"
 #include "window.h"
@@ -75,6 +76,14 @@ struct top_state {
 	/* verdicts */
 	struct classify_params params;
 	struct program_rules program;	/* [program] of --config */
+	/* job-wide unique bytes (fileset.h): this refresh's file entries
+	 * (NULL when the file map was not read), the files of members gone,
+	 * and each group's last figures by ledger id (gunique_n: none yet) */
+	const struct raw_snapshot *files;
+	struct fileset_src files_src;
+	struct fileset_union gone;
+	struct fileset_unique *gunique;
+	size_t gunique_n, gunique_cap;
 	struct window_table win;
 	/* groups: keys of the processes, this interval's groups, their
 	 * counts over time and their windows */

@@ -618,3 +618,26 @@ term_check() {
 	[ "$(jq -r -s '[.[].processes[] | select(.comm == "python3" and .write_bytes > 0)][-1].stage' \
 		"$TOPJ")" = ingest ] || fail "the logger is not shown as ingest"
 }
+
+# A job's re-reads count each file once over its window, its members gone
+# included: 3 workers started anew every epoch each read a shuffled third
+# of 300 files, 5 epochs a second apart (the verdict shown takes three
+# refreshes to change stage: the last epochs show the re-reads).
+@test "top --json -g job: workers anew every epoch, the job re-reads 5x" {
+	local files=$TESTDIR/samples r
+	mkdir -p "$files"
+	for i in $(seq 1 300); do head -c 65536 /dev/urandom >"$files/s$i"; done
+	sync
+	top_start "$TOPJ" --json -d 0.5 -g job -c python3
+	# a second between epochs: the workers of each epoch are gone (and
+	# their entries forgotten) before the next start
+	/usr/bin/python3 "$REPO_ROOT/tests/ml/shuffle_read.py" "$files" 3 5 fresh 1 >/dev/null
+	top_wait_more 2
+	top_stop
+	top_json_valid "$TOPJ"
+	note "python3 rows: $(jq -c -s '[.[].processes[] | select(.comm == "python3") | [.pid, (.members | length), .stage]]' "$TOPJ")"
+	r=$(jq -r -s '[.[].processes[] | select(.comm == "python3" and .read_bytes > 0)][-1] |
+		.reasons[] | capture("^re-read (?<r>[0-9.]+)x").r' "$TOPJ")
+	note "last verdict: $(jq -c -s '[.[].processes[] | select(.comm == "python3")][-1] | [.stage, .reasons]' "$TOPJ")"
+	within_pct "$r" 5 5 "the job's re-read factor"
+}
