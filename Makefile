@@ -25,7 +25,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit bats bench deps install vmlinux fuzz fuzz-corpus
+.PHONY: all clean test unit bats bench deps install vmlinux fuzz fuzz-corpus matrix
 
 # Debian packages needed to build, test and benchmark.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -116,6 +116,15 @@ unit: $(UNIT_TESTS)
 bats: all
 	bats tests/bats
 	IOPAT_BG_LOAD=1 bats --filter-tags accuracy tests/bats
+
+# The stage workloads (written for the tests, and real frameworks) and one
+# confusion matrix of all their verdicts, with reasons.
+matrix: deps all
+	@: >$(BUILD)/confusion.tsv; st=0; \
+	IOPAT_CONFUSION=$(abspath $(BUILD))/confusion.tsv bats tests/bats/classify.bats \
+		tests/bats/frameworks.bats || st=$$?; \
+	bash -c '. tests/bats/confusion.bash && print_confusion $(BUILD)/confusion.tsv' | sed 's/^# //'; \
+	exit $$st
 
 test: deps
 	$(MAKE) --no-print-directory all

@@ -55,8 +55,8 @@ const struct param_def classify_param_defs[] = {
 	  "a read-once workload writing up to this share stores answers (inference); from here to one_to_one_low it fits no stage" },
 	{ "answer_ops_min", P(answer_ops_min), 0.05, 0, 1e6, "writes per read",
 	  "a read-once workload writing this often (however little) stores answers; with fewer writes, nothing is stored" },
-	{ "interleave_min", P(interleave_min), 0.5, 0, 1, "share of the span",
-	  "data reads spread over at least this share of the time judged: input read along with the writes (generative, not ingest)" },
+	{ "interleave_min", P(interleave_min), 0.5, 0, 1, "share of the writing",
+	  "data read during at least this share of the time data was written (first to last write): input read along with the writes (generative, not ingest)" },
 };
 const size_t classify_nparams = sizeof(classify_param_defs) / sizeof(classify_param_defs[0]);
 

@@ -4,7 +4,7 @@
 # by `make matrix`, which prints the matrix of both files together.
 
 # Stages in the order of the pipeline; the matrix's rows and columns.
-STAGES="ingest process extract model train deploy archive idle"
+STAGES="ingest process extract model train deploy archive none idle"
 
 # The rows: $IOPAT_CONFUSION when set (shared by several files), else
 # one file per test file.

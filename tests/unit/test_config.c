@@ -122,6 +122,30 @@ static void heat_and_bursts_sections(void **state)
 		    params_find(burst_param_defs, burst_nparams, "burst_ratio")->def);
 }
 
+/* [program]: patterns added to the built-in table, errors named; a file
+ * that fails leaves the rules as they were. */
+static void program_section(void **state)
+{
+	struct config_params p;
+	char err[256];
+
+	assert_int_equal(load_all("[program]\npath = /opt/conda/*\ndata = /usr/share/dict/*\n"
+				  "path = /srv/code/*\n", &p, err), 0);
+	assert_int_equal(p.program.nprog, 2);
+	assert_int_equal(p.program.ndata, 1);
+	assert_int_equal(program_class(&p.program, "/opt/conda/lib/x.bin"), PROG_OTHER);
+	assert_int_equal(program_class(&p.program, "/srv/code/w.bin"), PROG_OTHER);
+	assert_int_equal(program_class(&p.program, "/usr/share/dict/words"), PROG_DATA);
+	assert_int_equal(program_class(&p.program, "/etc/passwd"), PROG_CONFIG);
+	config_params_free(&p);
+	assert_int_equal(load_all("[program]\nfiles = /x\n", &p, err), -1);
+	assert_non_null(strstr(err, ":2: unknown key 'files' in [program]"));
+	assert_int_equal(load_all("[program]\npath = relative/*\n", &p, err), -1);
+	assert_non_null(strstr(err, ":2: key 'path': 'relative/*' is not an absolute path pattern"));
+	assert_int_equal(load_all("[program]\npath = /a/*\n[classify]\nnope = 1\n", &p, err), -1);
+	assert_int_equal(p.program.nprog, 0);
+}
+
 static void heat_and_bursts_errors_name_file_line_key(void **state)
 {
 	struct config_params p, before;
@@ -220,6 +244,7 @@ int main(void)
 		cmocka_unit_test(syntax_error_and_wrong_section),
 		cmocka_unit_test(heat_and_bursts_sections),
 		cmocka_unit_test(heat_and_bursts_errors_name_file_line_key),
+		cmocka_unit_test(program_section),
 		cmocka_unit_test(classify_only_load_checks_every_section),
 		cmocka_unit_test(tables_match_their_structs),
 		cmocka_unit_test(missing_file),
