@@ -478,8 +478,8 @@ void dirheat_reconcile(const struct dirheat *h, struct verdict *v)
 	}
 	if (v->nreasons < VERDICT_MAX_REASONS)
 		snprintf(v->reasons[v->nreasons++], VERDICT_REASON_LEN,
-			 "tier %s for the pattern; its data (%.0f%%) heats %s: %.36s",
-			 tier_names[v->tier], 100 * d->share, tier_names[d->tier], d->reason);
+			 "its data heats %s (%.0f%% of bytes): %.52s", tier_names[d->tier],
+			 100 * d->share, d->reason);
 }
 
 uint64_t dirheat_fast_working_set(const struct dirheat *h, size_t *fast_dirs)

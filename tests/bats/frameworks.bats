@@ -231,3 +231,48 @@ shuffle_job() {
 	assert_failure 2
 	assert_output --partial "not an absolute path pattern"
 }
+
+# ------------------------------------------------- what is no pipeline stage
+
+# run_other EXPECTED NAME CMD...: CMD (a shell command line) under stat,
+# one row of the matrix.
+run_other() {
+	local expected=$1 name=$2
+	shift 2
+	run "$IOPAT" stat --json -o "$OUT" -- sh -c "$*"
+	[ -s "$OUT" ] || fail "no summary: $output"
+	GOT=$(jq -r .stage "$OUT")
+	confusion_add "$expected" "$GOT" "$name" "$OUT"
+	note "$name: $(jq -c '[.stage, .stage_confidence, .tier, .reasons, .tier_reason]' "$OUT")"
+}
+
+# gzip writes about a third of what it reads here: between answers and
+# a 1:1 transformation. Where the tree compresses less, the write share
+# reaches the edge of `process`: then only with a confidence near 0.5.
+@test "frameworks: tar czf of a documentation tree is no stage, not a confident deploy" {
+	run_other none tar-czf "tar czf '$TESTDIR/doc.tgz' /usr/share/doc 2>/dev/null"
+	case $GOT in
+	none) ;;
+	process) num_le "$(jget "$OUT" .stage_confidence)" 0.6 "confidence of process" ;;
+	*) fail "tar czf judged $GOT: $(jq -c .reasons "$OUT")" ;;
+	esac
+	jq -e '.tier_reason | test("accelerator|serving") | not' "$OUT" >/dev/null ||
+		fail "tier reason $(jq -r .tier_reason "$OUT")"
+}
+
+@test "frameworks: xargs cat of many files is a scan storing nothing, no stage" {
+	run_other none xargs-cat "find /usr/share/doc -type f -print0 | xargs -0 cat >/dev/null 2>&1"
+	[ "$GOT" = none ] || fail "xargs cat judged $GOT: $(jq -c .reasons "$OUT")"
+	jq -e '.reasons | any(test("stores nothing"))' "$OUT" >/dev/null ||
+		fail "no reason says nothing is stored: $(jq -c .reasons "$OUT")"
+}
+
+@test "frameworks: find over a cold tree reads metadata: no stage, not idle" {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	run_other none find-cold "find /usr -name '*.iopat-none' >/dev/null"
+	num_ge "$(jget "$OUT" .totals.metadata_read_bytes)" 1048576 metadata_read_bytes
+	[ "$GOT" = none ] || fail "find judged $GOT: $(jq -c .reasons "$OUT")"
+	jq -e '.reasons | any(test("^metadata: "))' "$OUT" >/dev/null ||
+		fail "no metadata reason: $(jq -c .reasons "$OUT")"
+}
