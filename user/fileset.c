@@ -458,6 +458,36 @@ void fileset_unique_set(struct io_totals *io, const struct fileset_unique *q)
 	io->fs.whole_files_read = q->whole_files;
 }
 
+int fileset_union_keep(struct fileset_union *u, bool (*keep)(void *ctx, long g), void *ctx)
+{
+	struct fileset_union k = { .over = u->over };
+
+	for (size_t i = 0; i < u->cap; i++) {
+		const struct union_entry *e = &u->e[i];
+		size_t j;
+
+		if (!e->group || !keep(ctx, (long)e->group - 1))
+			continue;
+		if (2 * (k.n + 1) > k.cap && union_grow(&k)) {
+			fileset_union_free(&k);
+			return -ENOMEM;
+		}
+		for (j = union_hash(e->group, e->dev, e->ino) & (k.cap - 1); k.e[j].group;
+		     j = (j + 1) & (k.cap - 1))
+			;
+		k.e[j] = *e;
+		k.n++;
+	}
+	for (size_t g = 0; g < u->nextra; g++)
+		if (!keep(ctx, (long)g))
+			memset(&u->extra[g], 0, sizeof(u->extra[g]));
+	k.extra = u->extra;
+	k.nextra = u->nextra;
+	free(u->e);
+	*u = k;
+	return 0;
+}
+
 void fileset_union_free(struct fileset_union *u)
 {
 	free(u->e);

@@ -93,6 +93,9 @@ void fileset_union_unique2(const struct fileset_union *a, const struct fileset_u
 			   struct fileset_unique *out, size_t ngroups);
 /* Put a group's unique bytes and distinct data files into its totals. */
 void fileset_unique_set(struct io_totals *io, const struct fileset_unique *q);
+/* Keep the entries of the groups keep() accepts, drop the others (the
+ * groups of a long `top` that have ended). 0 or -ENOMEM (u unchanged). */
+int fileset_union_keep(struct fileset_union *u, bool (*keep)(void *ctx, long g), void *ctx);
 void fileset_union_free(struct fileset_union *u);
 
 #endif

@@ -314,6 +314,10 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 		units_bytes(b, sizeof(b), h->total.write_bytes),
 		units_bytes(c, sizeof(c), h->total.dev_read_bytes),
 		units_bytes(host, sizeof(host), h->total.dev_write_bytes));
+	if (h->total.fs.prog_read_bytes || h->total.fs.prog_write_bytes)
+		fprintf(out, "  of which program files (set aside from the verdicts): read %s, "
+			"written %s\n", units_bytes(a, sizeof(a), h->total.fs.prog_read_bytes),
+			units_bytes(b, sizeof(b), h->total.fs.prog_write_bytes));
 	if (h->writeback.dev_write_bytes || h->writeback.dev_read_bytes)
 		fprintf(out, "  writeback (kernel threads): device write %s, read %s\n",
 			units_bytes(a, sizeof(a), h->writeback.dev_write_bytes),

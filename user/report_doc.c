@@ -116,6 +116,10 @@ static void host_summary(struct doc *d, const struct report_host *h)
 		 units_bytes(b, sizeof(b), h->total.write_bytes),
 		 units_bytes(c, sizeof(c), h->total.dev_read_bytes),
 		 units_bytes(e, sizeof(e), h->total.dev_write_bytes));
+	if (h->total.fs.prog_read_bytes || h->total.fs.prog_write_bytes)
+		doc_para(d, "Of which program files (set aside from the verdicts): read %s, "
+			 "written %s.", units_bytes(a, sizeof(a), h->total.fs.prog_read_bytes),
+			 units_bytes(b, sizeof(b), h->total.fs.prog_write_bytes));
 	if (h->writeback.dev_write_bytes || h->writeback.dev_read_bytes)
 		doc_para(d, "Writeback (kernel threads): device write %s, read %s.",
 			 units_bytes(a, sizeof(a), h->writeback.dev_write_bytes),

@@ -703,6 +703,27 @@ static long group_id_of(void *ctx, uint32_t tgid)
 	return id ? (long)id : -1;
 }
 
+static bool id_live(void *ctx, long id)
+{
+	return ((const uint8_t *)ctx)[id];
+}
+
+/* Drop the files of the groups the ledger no longer keeps. */
+static int purge_gone(struct top_state *st)
+{
+	uint8_t *live = calloc(st->ledger.next_id + 1, 1);
+	int err;
+
+	if (!live)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->ledger.nids; i++)
+		if (st->ledger.ids[i].live && st->ledger.ids[i].id <= st->ledger.next_id)
+			live[st->ledger.ids[i].id] = 1;
+	err = fileset_union_keep(&st->gone, id_live, live);
+	free(live);
+	return err;
+}
+
 /* Each group's unique bytes over its files, its members gone included:
  * the files of processes shown exited are kept (st->gone), those of the
  * others taken from this refresh's file entries. */
@@ -715,6 +736,12 @@ static int top_group_unique(struct top_state *st, const struct proc_table *cur)
 
 	if (!st->files)
 		return 0;
+	/* the files of groups that have ended go, now and then */
+	if (st->gone.n > st->gone_kept + 65536) {
+		if (purge_gone(st))
+			return -ENOMEM;
+		st->gone_kept = st->gone.n;
+	}
 	err = fileset_union_add(&st->gone, st->files, group_id_of, &gone, &st->files_src);
 	if (!err)
 		err = fileset_union_add(&u, st->files, group_id_of, &live, &st->files_src);

@@ -82,6 +82,7 @@ struct top_state {
 	const struct raw_snapshot *files;
 	struct fileset_src files_src;
 	struct fileset_union gone;
+	size_t gone_kept;	/* its entries after the last purge */
 	struct fileset_unique *gunique;
 	size_t gunique_n, gunique_cap;
 	struct window_table win;

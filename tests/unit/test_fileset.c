@@ -206,6 +206,12 @@ static long group_by_pid_parity(void *ctx, uint32_t tgid)
 	return tgid >= 100 ? -1 : (long)(tgid % 2);
 }
 
+static bool keep_odd(void *ctx, long g)
+{
+	(void)ctx;
+	return g % 2;
+}
+
 /* Workers of one group reading shares of the same files: each file once. */
 static void unions_count_each_file_once(void **state)
 {
@@ -240,8 +246,14 @@ static void unions_count_each_file_once(void **state)
 	assert_int_equal(q[1].bytes[IOPAT_READ], MiB);	/* 1/2 + 1/2, capped */
 	assert_int_equal(q[1].files_read, 1);
 	assert_int_equal(q[0].bytes[IOPAT_READ], MiB + 100 * KiB);
-	fileset_union_free(&u);
 	fileset_union_free(&u2);
+	/* the entries of an ended group go */
+	assert_int_equal(fileset_union_keep(&u, keep_odd, NULL), 0);
+	fileset_union_unique(&u, q, 2);
+	assert_int_equal(q[0].bytes[IOPAT_READ], 0);
+	assert_int_equal(q[1].bytes[IOPAT_READ], MiB / 2);
+	assert_int_equal(u.n, 1);
+	fileset_union_free(&u);
 	raw_snapshot_free(&s);
 }
 
