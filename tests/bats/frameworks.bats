@@ -101,6 +101,18 @@ program_reason() {
 	jq -e '.tier_reason | test("accelerator") | not' "$OUT" >/dev/null ||
 		fail "accelerators named with no GPU seen"
 	program_reason
+	# recorded and reported, the job is the same: train, re-read 3x, the
+	# same program bytes set aside (within 1%)
+	run "$IOPAT" record -o "$TESTDIR/t.iopat" -- "$PY" "$ML/train.py" "$D" 3 3
+	assert_success
+	run "$IOPAT" report -f json -g job -o "$TESTDIR/r.json" "$TESTDIR/t.iopat"
+	assert_success
+	local w='[.hosts[0].workloads[] | select(.data_files_read > 0)][0]'
+	note "report: $(jq -c "$w | [.stage, .reasons]" "$TESTDIR/r.json")"
+	[ "$(jq -r "$w.stage" "$TESTDIR/r.json")" = train ] || fail "report: not train"
+	within_pct "$(jq "$w.data_reread_factor" "$TESTDIR/r.json")" 3 5 "report's re-read factor"
+	within_pct "$(jq "$w.program_read_bytes" "$TESTDIR/r.json")" \
+		"$(jget "$OUT" .totals.program_read_bytes)" 1 "report's program bytes"
 }
 
 # bats test_tags=accuracy
