@@ -75,7 +75,7 @@ html_clean() {
 	note "$(cat "$TESTDIR/r.md")"
 	grep -Eq '^\| [0-9]+ \| cat \| 4\.00 MiB \| 0 B \| R \|' "$TESTDIR/r.md" ||
 		fail "no workloads row for cat reading 4 MiB"
-	grep -Eq '^\| (ingest|process|extract|model|train|deploy|archive|idle) \| ' \
+	grep -Eq '^\| (ingest|process|extract|model|train|deploy|archive|none|idle) \| ' \
 		"$TESTDIR/r.md" || fail "no bytes-by-stage row"
 	grep -qF "$EVIL_MD" "$TESTDIR/r.md" || fail "the directory is not listed, escaped"
 	md_tables_intact "$TESTDIR/r.md"
