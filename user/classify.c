@@ -187,7 +187,9 @@ void features_take_history(struct features *f, const struct io_totals *life)
 const struct verdict *verdict_hold(struct verdict_held *h, const struct verdict *v,
 				   unsigned int hold)
 {
-	if (!h->valid || v->stage == h->shown.stage || hold <= 1) {
+	/* idle is no verdict yet: the first real one shows at once */
+	if (!h->valid || v->stage == h->shown.stage || h->shown.stage == STAGE_IDLE ||
+	    hold <= 1) {
 		h->shown = *v;
 		h->valid = true;
 		h->pending_n = 0;

@@ -135,7 +135,8 @@ void features_take_history(struct features *f, const struct io_totals *life);
 
 /* A verdict shown over successive judgements: it follows every new
  * verdict of the same stage (fresh numbers), and takes another stage only
- * once that stage has been judged `hold` times in a row. */
+ * once that stage has been judged `hold` times in a row (at once when the
+ * shown one is idle: too little I/O was no verdict). */
 struct verdict_held {
 	struct verdict shown;
 	bool valid;

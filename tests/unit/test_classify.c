@@ -338,6 +338,11 @@ static void verdict_hold_needs_a_run_of_judgements(void **state)
 	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_TRAIN);
 	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_DEPLOY);
 	assert_int_equal(verdict_hold(&h, &a, 1)->stage, STAGE_TRAIN);	/* no hold */
+	/* from idle, at once */
+	a.stage = STAGE_IDLE;
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(verdict_hold(&h, &a, 3)->stage, STAGE_IDLE);
+	assert_int_equal(verdict_hold(&h, &b, 3)->stage, STAGE_DEPLOY);
 }
 
 static void train_with_gpu_and_no_writes(void **state)
