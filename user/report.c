@@ -322,7 +322,7 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 		fprintf(out, "  writeback (kernel threads): device write %s, read %s\n",
 			units_bytes(a, sizeof(a), h->writeback.dev_write_bytes),
 			units_bytes(b, sizeof(b), h->writeback.dev_read_bytes));
-	fprintf(out, "\nWorkloads (by %s)\n", by);
+	fprintf(out, "\nWorkloads (by %s, most bytes read + written first)\n", by);
 	fprintf(out, "  %-7s %-24s %10s %10s %7s %10s %6s  %-8s %4s  %s\n", "PID", "NAME", "READ",
 		"WRITTEN", "R:W", "IOPS", "SEQ", "STAGE", "CONF", "TIER");
 	for (size_t i = 0; i < h->nw; i++)

@@ -172,7 +172,8 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	};
 	size_t ncmd = 0;
 
-	doc_heading(d, 3, "Workloads (by %s)", group_by_names[r->opts.group]);
+	doc_heading(d, 3, "Workloads (by %s, most bytes read + written first)",
+		    group_by_names[r->opts.group]);
 	if (!h->nw) {
 		doc_para(d, "No workloads: no process did I/O in this trace.");
 		return;

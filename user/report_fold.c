@@ -390,19 +390,19 @@ static int add_to_other(struct report_host *h, const struct report_opts *o,
 	return err;
 }
 
-static uint64_t workload_bytes(const struct report_workload *w)
-{
-	return w->io.read_bytes + w->io.write_bytes + w->io.dev_read_bytes +
-	       w->io.dev_write_bytes;
-}
-
+/* The order of the tables: bytes read + written (the READ and WRITTEN
+ * columns), then device bytes, then pid. */
 int report_workload_cmp(const void *a, const void *b)
 {
 	const struct report_workload *x = a, *y = b;
-	uint64_t bx = workload_bytes(x), by = workload_bytes(y);
+	uint64_t bx = x->io.read_bytes + x->io.write_bytes, by = y->io.read_bytes + y->io.write_bytes;
+	uint64_t dx = x->io.dev_read_bytes + x->io.dev_write_bytes;
+	uint64_t dy = y->io.dev_read_bytes + y->io.dev_write_bytes;
 
 	if (bx != by)
 		return bx < by ? 1 : -1;
+	if (dx != dy)
+		return dx < dy ? 1 : -1;
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 

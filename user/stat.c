@@ -23,7 +23,7 @@ static void stat_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
-		"                  [-v] [--] CMD [ARGS...]\n\n"
+		"                  [--all] [-v] [--] CMD [ARGS...]\n\n"
 		"Run CMD, trace its file and block I/O and that of all its descendants\n"
 		"until the last one exits, then print a summary (to stderr by default).\n\n"
 		"  -j, --json        one JSON object instead of text\n"
@@ -33,6 +33,8 @@ static void stat_usage(FILE *out)
 		"                    [program]; see README)\n"
 		"  -g, --group BY    the per-process table by pid (default), job (a process\n"
 		"                    and its descendants), cgroup or comm (name)\n"
+		"  -a, --all         list processes (or groups) without I/O too (text; JSON\n"
+		"                    lists all)\n"
 		"  -v, --verbose     show libbpf messages\n"
 		"  -h, --help        this help\n\n"
 		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
@@ -427,6 +429,7 @@ int do_stat(int argc, char **argv)
 		{ "config", required_argument, NULL, 'C' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "depth", required_argument, NULL, 'D' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -452,7 +455,7 @@ int do_stat(int argc, char **argv)
 	config_params_default(&params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+jo:g:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+ajo:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C':
 			if (config_load_all(optarg, &params, cfg_err, sizeof(cfg_err))) {
@@ -476,6 +479,9 @@ int do_stat(int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'a':
+			res.show_all = true;
 			break;
 		case 'o':
 			outpath = optarg;

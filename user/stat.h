@@ -50,6 +50,7 @@ struct stat_result {
 	struct proc_verdict *proc_verdicts;	/* one per procs row */
 	/* the per-process table grouped (not with GROUP_PID) */
 	enum group_by group;
+	bool show_all;		/* text: rows without I/O too (--all) */
 	struct group_set groups;
 	struct proc_verdict *group_verdicts;	/* one per group row */
 	/* file sets and the fast tier, over the run */

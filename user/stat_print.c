@@ -248,20 +248,43 @@ static void text_table_head(FILE *out, const char *second, const char *tail)
 		"DEV-WRITE", "SEQ-R", "SEQ-W", tail);
 }
 
+/* Whether a row moved anything: bytes at any level, fsyncs, page-cache
+ * fills. */
+static bool has_io(const struct io_totals *t)
+{
+	return t->read_ops || t->write_ops || t->mem_read_ops || t->mem_write_ops ||
+	       t->dev_read_ops || t->dev_write_ops || t->fsyncs || t->cache_miss_bytes;
+}
+
+/* "(12 processes without I/O not shown: --all shows them)"; nouns are
+ * given singular and plural. */
+static void text_left_out(FILE *out, size_t n, const char *one, const char *many)
+{
+	if (n)
+		fprintf(out, "  (%zu %s without I/O not shown: --all shows them)\n", n,
+			n == 1 ? one : many);
+}
+
 static void text_procs(FILE *out, const struct stat_result *r)
 {
 	char comm[IOPAT_COMM_LEN + 1];
+	size_t hidden = 0;
 
 	text_table_head(out, "PPID", "");
 	for (size_t i = 0; i < r->procs.n; i++) {
 		const struct proc_row *pr = &r->procs.rows[i];
 
+		if (!r->show_all && !has_io(&pr->io)) {
+			hidden++;
+			continue;
+		}
 		/* process names are hostile: the one sanitiser, plain ASCII */
 		sanitize_text(comm, sizeof(comm), pr->comm, strlen(pr->comm), IOPAT_COMM_LEN, 0);
 		fprintf(out, "  %7u %7u %-16s", pr->pid, pr->ppid, comm);
 		text_io_cells(out, &pr->io);
 		fputc('\n', out);
 	}
+	text_left_out(out, hidden, "process", "processes");
 }
 
 /* One row per group: its leader (job root, or first process), how many
@@ -271,6 +294,8 @@ static void text_groups(FILE *out, const struct stat_result *r)
 	char comm[IOPAT_COMM_LEN + 1], path[GROUP_LABEL_LEN];
 	bool cg = r->group == GROUP_CGROUP;
 
+	size_t hidden = 0;
+
 	text_table_head(out, "PROCS", cg ? "  STAGE   TIER CGROUP" : "  STAGE   TIER");
 	for (size_t i = 0; i < r->groups.n; i++) {
 		const struct group_row *g = &r->groups.rows[i];
@@ -278,6 +303,10 @@ static void text_groups(FILE *out, const struct stat_result *r)
 		const char *name = group_row_name(r->group, g, lead ? lead->comm : "");
 		const struct verdict *v = &r->group_verdicts[i].v;
 
+		if (!r->show_all && !has_io(&g->io)) {
+			hidden++;
+			continue;
+		}
 		sanitize_text(comm, sizeof(comm), name, strlen(name), IOPAT_COMM_LEN, 0);
 		fprintf(out, "  %7u %7zu %-16s", g->leader, g->n, comm);
 		text_io_cells(out, &g->io);
@@ -289,6 +318,7 @@ static void text_groups(FILE *out, const struct stat_result *r)
 		}
 		fputc('\n', out);
 	}
+	text_left_out(out, hidden, "group", "groups");
 }
 
 void stat_print_text(FILE *out, const struct stat_result *r)

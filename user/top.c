@@ -41,7 +41,8 @@ static void top_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-p PID]... [-c COMM]\n"
-		"                 [-s COLUMN] [--group BY] [--window SECS] [--config FILE]\n\n"
+		"                 [-s COLUMN] [-o COLUMNS] [--group BY] [--window SECS]\n"
+		"                 [--config FILE]\n\n"
 		"Live view of file and block I/O per job or process: throughput, IOPS,\n"
 		"R:W, sizes, %% sequential, device latency, page-cache misses, stage, tier.\n\n"
 		"  -d, --delay SECS   refresh interval in seconds (default 1, > 0)\n"
@@ -50,8 +51,12 @@ static void top_usage(FILE *out)
 		"  -n, --iterations N stop after N intervals (batch and JSON)\n"
 		"  -p, --pid PID      only PID and its descendants (repeatable)\n"
 		"  -c, --comm TEXT    only processes whose name contains TEXT\n"
-		"  -s, --sort COLUMN  sort column: pid comm read write riops wiops size\n"
-		"                     seq dev lat miss total (default total)\n"
+		"  -s, --sort COLUMN  sort column: pid comm read write iops riops wiops\n"
+		"                     size seq dev lat miss total (default total)\n"
+		"  -o, --columns LIST the columns, comma-separated (PID and COMM lead):\n"
+		"                     pid comm procs read write iops riops wiops rw avg\n"
+		"                     dom seq dev p50 p99 miss stage tier (default:\n"
+		"                     procs read write iops seq p99 stage tier)\n"
 		"  -g, --group BY     one row per job (default: a process and its\n"
 		"                     descendants), cgroup, comm (name) or pid\n"
 		"      --window SECS  judge each stage over this many seconds (default 60)\n"
@@ -62,78 +67,80 @@ static void top_usage(FILE *out)
 		"      --speed X      replay at X times the recorded pace (default 1)\n"
 		"  -v, --verbose      show libbpf messages\n"
 		"  -h, --help         this help\n\n"
-		"Keys on the screen: q quit, arrows/PgUp/PgDn move, < > sort column,\n"
-		"r reverse, / filter by name, p show one pid, + - show or hide a group's\n"
-		"processes, Enter details, h help.\n");
+		"Keys on the screen: q quit, Up/Down/PgUp/PgDn move, Left/Right scroll\n"
+		"the columns, o choose them, < > sort column, r reverse, / filter by\n"
+		"name, p show one pid, + - show or hide a group's processes, Enter\n"
+		"details, h help.\n");
 }
 
 /* ---- columns ---- */
 
-static void fmt_pid(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+#define FMT_ARGS char *b, size_t n, int w, const struct top_row *r, const struct row_metrics *m
+
+static void fmt_pid(FMT_ARGS)
 {
 	snprintf(b, n, "%u", r->pid);
 }
 
-static void fmt_comm(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_comm(FMT_ARGS)
 {
 	snprintf(b, n, "%s", r->comm);	/* sanitised by the views */
 }
 
-static void fmt_procs(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_procs(FMT_ARGS)
 {
-	snprintf(b, n, "%zu", r->group ? r->group->n : (size_t)1);
+	units_fit(b, n, r->group ? (double)r->group->n : 1, UNITS_COUNT, w);
 }
 
-static void fmt_rate(char *b, size_t n, double v)
+static void fmt_read_bps(FMT_ARGS)
 {
-	if (v <= 0)
-		snprintf(b, n, "0");
-	else
-		units_rate(b, n, v);
+	units_fit(b, n, m->read_bps, UNITS_BYTES, w);
 }
 
-static void fmt_read_bps(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_write_bps(FMT_ARGS)
 {
-	fmt_rate(b, n, m->read_bps);
+	units_fit(b, n, m->write_bps, UNITS_BYTES, w);
 }
 
-static void fmt_write_bps(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_iops(FMT_ARGS)
 {
-	fmt_rate(b, n, m->write_bps);
+	units_fit(b, n, m->read_iops + m->write_iops, UNITS_COUNT, w);
 }
 
-static void fmt_riops(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_riops(FMT_ARGS)
 {
-	units_count(b, n, m->read_iops);
+	units_fit(b, n, m->read_iops, UNITS_COUNT, w);
 }
 
-static void fmt_wiops(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_wiops(FMT_ARGS)
 {
-	units_count(b, n, m->write_iops);
+	units_fit(b, n, m->write_iops, UNITS_COUNT, w);
 }
 
-static void fmt_rw(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_rw(FMT_ARGS)
 {
 	rw_ratio_str(b, n, r->d.read_bytes, r->d.write_bytes);
+	if ((int)strlen(b) > w)	/* a ratio past what fits: one way */
+		snprintf(b, n, "%s", r->d.read_bytes > r->d.write_bytes ? "R" : "W");
 }
 
-static void fmt_avg(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_avg(FMT_ARGS)
 {
 	if (m->avg_size > 0)
-		units_bytes(b, n, m->avg_size);
+		units_fit(b, n, m->avg_size, UNITS_BYTES, w);
 	else
 		snprintf(b, n, "-");
 }
 
-static void fmt_dom(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_dom(FMT_ARGS)
 {
 	if (m->dom_size_bucket >= 0)
-		units_bytes(b, n, hist_size_bucket_min(m->dom_size_bucket));
+		units_fit(b, n, (double)hist_size_bucket_min(m->dom_size_bucket), UNITS_BYTES, w);
 	else
 		snprintf(b, n, "-");
 }
 
-static void fmt_seq(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_seq(FMT_ARGS)
 {
 	if (r->d.read_ops + r->d.write_ops)
 		snprintf(b, n, "%.0f", m->seq_pct);
@@ -141,64 +148,119 @@ static void fmt_seq(char *b, size_t n, const struct top_row *r, const struct row
 		snprintf(b, n, "-");
 }
 
-static void fmt_dev_bps(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_dev_bps(FMT_ARGS)
 {
-	fmt_rate(b, n, m->dev_read_bps + m->dev_write_bps);
+	units_fit(b, n, m->dev_read_bps + m->dev_write_bps, UNITS_BYTES, w);
 }
 
-static void fmt_lat(char *b, size_t n, double ns, const struct top_row *r)
+static void fmt_lat(char *b, size_t n, int w, double ns, const struct top_row *r)
 {
 	if (r->d.dev_read_ops + r->d.dev_write_ops)
-		units_ns(b, n, ns);
+		units_fit(b, n, ns, UNITS_NS, w);
 	else
 		snprintf(b, n, "-");
 }
 
-static void fmt_p50(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_p50(FMT_ARGS)
 {
-	fmt_lat(b, n, m->lat_p50_ns, r);
+	fmt_lat(b, n, w, m->lat_p50_ns, r);
 }
 
-static void fmt_p99(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_p99(FMT_ARGS)
 {
-	fmt_lat(b, n, m->lat_p99_ns, r);
+	fmt_lat(b, n, w, m->lat_p99_ns, r);
 }
 
-static void fmt_miss(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_miss(FMT_ARGS)
 {
-	fmt_rate(b, n, m->miss_bps);
+	units_fit(b, n, m->miss_bps, UNITS_BYTES, w);
 }
 
-static void fmt_stage(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_stage(FMT_ARGS)
 {
 	snprintf(b, n, "%s", stage_names[r->v.stage]);
 }
 
-static void fmt_tier(char *b, size_t n, const struct top_row *r, const struct row_metrics *m)
+static void fmt_tier(FMT_ARGS)
 {
 	snprintf(b, n, "%s", tier_names[r->v.tier]);
 }
 
+/* PID and COMM first: the screen keeps them when it scrolls sideways. */
 const struct top_column top_columns[] = {
-	{ "PID", 7, false, false, TOP_SORT_PID, fmt_pid },
-	{ "COMM", 16, true, false, TOP_SORT_COMM, fmt_comm },
-	{ "PROCS", 5, false, true, TOP_NSORT, fmt_procs },
-	{ "READ/s", 12, false, false, TOP_SORT_READ_BPS, fmt_read_bps },
-	{ "WRITE/s", 12, false, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
-	{ "R-IOPS", 7, false, false, TOP_SORT_READ_IOPS, fmt_riops },
-	{ "W-IOPS", 7, false, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
-	{ "R:W", 7, false, false, TOP_NSORT, fmt_rw },
-	{ "AVG-SZ", 9, false, false, TOP_SORT_AVG_SIZE, fmt_avg },
-	{ "DOM-SZ", 9, false, false, TOP_NSORT, fmt_dom },
-	{ "SEQ%", 4, false, false, TOP_SORT_SEQ, fmt_seq },
-	{ "DEV/s", 12, false, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
-	{ "P50", 8, false, false, TOP_NSORT, fmt_p50 },
-	{ "P99", 8, false, false, TOP_SORT_LAT_P99, fmt_p99 },
-	{ "MISS/s", 12, false, false, TOP_SORT_MISS, fmt_miss },
-	{ "STAGE", 7, true, false, TOP_NSORT, fmt_stage },
-	{ "TIER", 4, true, false, TOP_NSORT, fmt_tier },
+	{ "pid", "PID", 7, false, false, TOP_SORT_PID, fmt_pid },
+	{ "comm", "COMM", 15, true, false, TOP_SORT_COMM, fmt_comm },
+	{ "procs", "PROCS", 5, false, true, TOP_NSORT, fmt_procs },
+	{ "read", "READ/s", 7, false, false, TOP_SORT_READ_BPS, fmt_read_bps },
+	{ "write", "WRITE/s", 7, false, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
+	{ "iops", "IOPS", 6, false, false, TOP_SORT_IOPS, fmt_iops },
+	{ "riops", "R-IOPS", 6, false, false, TOP_SORT_READ_IOPS, fmt_riops },
+	{ "wiops", "W-IOPS", 6, false, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
+	{ "rw", "R:W", 7, false, false, TOP_NSORT, fmt_rw },
+	{ "avg", "AVG-SZ", 6, false, false, TOP_SORT_AVG_SIZE, fmt_avg },
+	{ "dom", "DOM-SZ", 6, false, false, TOP_NSORT, fmt_dom },
+	{ "seq", "SEQ%", 4, false, false, TOP_SORT_SEQ, fmt_seq },
+	{ "dev", "DEV/s", 7, false, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
+	{ "p50", "P50", 6, false, false, TOP_NSORT, fmt_p50 },
+	{ "p99", "P99", 6, false, false, TOP_SORT_LAT_P99, fmt_p99 },
+	{ "miss", "MISS/s", 7, false, false, TOP_SORT_MISS, fmt_miss },
+	{ "stage", "STAGE", 7, true, false, TOP_NSORT, fmt_stage },
+	{ "tier", "TIER", 4, true, false, TOP_NSORT, fmt_tier },
 };
 const size_t top_ncolumns = sizeof(top_columns) / sizeof(top_columns[0]);
+
+const char *top_column_keys(void)
+{
+	static char keys[256];
+
+	if (!keys[0])
+		for (size_t c = 0, used = 0; c < top_ncolumns && used < sizeof(keys); c++)
+			used += snprintf(keys + used, sizeof(keys) - used, "%s%s", c ? "," : "",
+					 top_columns[c].key);
+	return keys;
+}
+
+int top_columns_parse(const char *list, size_t *cols, size_t *n, char *bad, size_t badlen)
+{
+	size_t out[TOP_MAX_COLUMNS] = { 0, 1 }, k = 2;
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ","), c;
+
+		for (c = 0; c < top_ncolumns; c++)
+			if (strlen(top_columns[c].key) == len && !strncasecmp(p, top_columns[c].key, len))
+				break;
+		if (c == top_ncolumns || len == 0) {
+			snprintf(bad, badlen, "%.*s", (int)len, p);
+			return -1;
+		}
+		if (c > 1) {	/* pid and comm lead anyway */
+			for (size_t i = 2; i < k; i++)
+				if (out[i] == c) {
+					snprintf(bad, badlen, "%.*s (twice)", (int)len, p);
+					return -1;
+				}
+			out[k++] = c;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	memcpy(cols, out, k * sizeof(*out));
+	*n = k;
+	return 0;
+}
+
+size_t top_shown_columns(const struct top_state *st, size_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->ncols; i++)
+		if (!top_columns[st->cols[i]].grouped || st->group != GROUP_PID)
+			out[n++] = st->cols[i];
+	return n;
+}
 
 void top_format_row(const struct top_row *r, double secs, char cells[][32])
 {
@@ -206,8 +268,8 @@ void top_format_row(const struct top_row *r, double secs, char cells[][32])
 
 	row_metrics_compute(&r->d, secs, &m);
 	for (size_t c = 0; c < top_ncolumns; c++) {
-		top_columns[c].format(cells[c], 32, r, &m);
-		if ((int)strlen(cells[c]) > top_columns[c].width)
+		top_columns[c].format(cells[c], 32, top_columns[c].width, r, &m);
+		if ((int)strlen(cells[c]) > top_columns[c].width && c != 1)
 			cells[c][top_columns[c].width] = '\0';
 	}
 }
@@ -224,10 +286,6 @@ const char *top_row_noun(const struct top_state *st)
 	return nouns[st->group];
 }
 
-bool top_column_shown(const struct top_state *st, size_t col)
-{
-	return !top_columns[col].grouped || st->group != GROUP_PID;
-}
 
 const char *top_tail_title(const struct top_state *st)
 {
@@ -328,6 +386,7 @@ void top_stage_summary(char *buf, size_t len, const struct top_state *st)
 static int text_show(struct top_state *st)
 {
 	char cells[32][32], a[256], b[32], c[32], d[32];
+	size_t cols[TOP_MAX_COLUMNS], ncols;
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s;
 	time_t now = st->wall_ns / 1000000000ULL;
@@ -346,12 +405,12 @@ static int text_show(struct top_state *st)
 	       units_rate(b, sizeof(b), t->dev_write_bytes / secs));
 	top_stage_summary(a, sizeof(a), st);
 	printf("%s\n", a);
-	for (size_t col = 0; col < top_ncolumns; col++)
-		if (top_column_shown(st, col))
-			printf("%s%*s", col ? " " : "",
-			       top_columns[col].left ? -top_columns[col].width
-						     : top_columns[col].width,
-			       top_columns[col].title);
+	ncols = top_shown_columns(st, cols);
+	for (size_t i = 0; i < ncols; i++)
+		printf("%s%*s", i ? " " : "",
+		       top_columns[cols[i]].left ? -top_columns[cols[i]].width
+						 : top_columns[cols[i]].width,
+		       top_columns[cols[i]].title);
 	printf("%s%s\n", top_tail_title(st) ? " " : "",
 	       top_tail_title(st) ? top_tail_title(st) : "");
 	for (size_t i = 0; i < st->iv.n; i++) {
@@ -363,12 +422,11 @@ static int text_show(struct top_state *st)
 		/* process names are hostile: the one sanitiser, plain ASCII */
 		sanitize_text(cells[1], sizeof(cells[1]), r->comm, strlen(r->comm),
 			      top_columns[1].width, 0);
-		for (size_t col = 0; col < top_ncolumns; col++)
-			if (top_column_shown(st, col))
-				printf("%s%*s", col ? " " : "",
-				       top_columns[col].left ? -top_columns[col].width
-							     : top_columns[col].width,
-				       cells[col]);
+		for (size_t i = 0; i < ncols; i++)
+			printf("%s%*s", i ? " " : "",
+			       top_columns[cols[i]].left ? -top_columns[cols[i]].width
+							 : top_columns[cols[i]].width,
+			       cells[cols[i]]);
 		if (tail)
 			sanitize_text(safe, sizeof(safe), tail, strlen(tail), sizeof(safe) - 1, 0);
 		printf("%s%s%s\n", tail ? " " : "", tail ? safe : "", r->exited ? " (exited)" : "");
@@ -868,6 +926,8 @@ static bool parse_positive_long(const char *s, long *out)
 	return true;
 }
 
+#define SORT_KEYS "pid, comm, read, write, iops, riops, wiops, size, seq, lat, miss, dev, total"
+
 static int parse_sort(const char *s, enum top_sort *out)
 {
 	static const struct {
@@ -879,7 +939,7 @@ static int parse_sort(const char *s, enum top_sort *out)
 		{ "riops", TOP_SORT_READ_IOPS },  { "wiops", TOP_SORT_WRITE_IOPS },
 		{ "size", TOP_SORT_AVG_SIZE },	  { "seq", TOP_SORT_SEQ },
 		{ "lat", TOP_SORT_LAT_P99 },	  { "miss", TOP_SORT_MISS },
-		{ "dev", TOP_SORT_DEV_BPS },
+		{ "dev", TOP_SORT_DEV_BPS },	  { "iops", TOP_SORT_IOPS },
 		{ "total", TOP_SORT_TOTAL_BPS },
 	};
 
@@ -912,6 +972,7 @@ int do_top(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "sort", required_argument, NULL, 's' },
+		{ "columns", required_argument, NULL, 'o' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "config", required_argument, NULL, 'C' },
@@ -922,6 +983,7 @@ int do_top(int argc, char **argv)
 		{ 0 },
 	};
 	struct top_state *st;
+	char cfg_bad[64];
 	struct collector *col = NULL;
 	struct collector_opts copts = {};
 	const struct top_view_ops *view = &top_view_tui;
@@ -949,12 +1011,13 @@ int do_top(int argc, char **argv)
 	}
 	st->interval_s = 1.0;
 	st->sort = TOP_SORT_TOTAL_BPS;
+	top_columns_parse(TOP_COLUMNS_DEFAULT, st->cols, &st->ncols, cfg_bad, sizeof(cfg_bad));
 	st->group = GROUP_JOB;
 	st->win.window_s = 60;
 	classify_params_default(&st->params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:g:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!parse_positive_double(optarg, &st->interval_s)) {
@@ -995,7 +1058,16 @@ int do_top(int argc, char **argv)
 			break;
 		case 's':
 			if (parse_sort(optarg, &st->sort)) {
-				usage_error("unknown sort column '%s'", optarg);
+				usage_error("unknown sort column '%s': one of %s", optarg,
+					    SORT_KEYS);
+				goto usage;
+			}
+			break;
+		case 'o':
+			if (top_columns_parse(optarg, st->cols, &st->ncols, cfg_bad,
+					      sizeof(cfg_bad))) {
+				usage_error("unknown column '%s': one of %s", cfg_bad,
+					    top_column_keys());
 				goto usage;
 			}
 			break;
@@ -1078,8 +1150,16 @@ int do_top(int argc, char **argv)
 		group_resolver_set_offline(&st->resolver, st->offline);
 	} else {
 		copts.filter_tracked = npids > 0;
-		if (collector_open(&col, &copts))
+		/* loading takes a moment: say so at once on the screen's terminal */
+		if (view == &top_view_tui) {
+			fputs("iopat top: loading the kernel programs...", stdout);
+			fflush(stdout);
+		}
+		if (collector_open(&col, &copts)) {
+			if (view == &top_view_tui)
+				fputc('\n', stdout);
 			goto cleanup;
+		}
 		collector_set_program_rules(col, &st->program);
 		if (npids && procfs_for_each_descendant(pids, npids, track_pid, col)) {
 			fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
@@ -1206,6 +1286,7 @@ int do_top(int argc, char **argv)
 			prev_drops[i] = raw.drops[i];
 		}
 		st->drops_total = drops_total(raw.drops);
+		memcpy(st->drops_cum, raw.drops, sizeof(st->drops_cum));
 		st->map_files = col ? collector_files_seen(col) : st->offline->nfiles;
 		st->map_procs = raw.nprocs;
 		if (top_apply_view(st)) {

@@ -42,6 +42,10 @@ struct top_detail {
 	size_t nmembers;
 };
 
+/* The columns shown by default: they fit 80 columns. */
+#define TOP_COLUMNS_DEFAULT "pid,comm,procs,read,write,iops,seq,p99,stage,tier"
+#define TOP_MAX_COLUMNS 32
+
 struct top_state {
 	/* a recording (`--from`) instead of the live kernel: names, programs
 	 * and GPU use come from it; wall_ns is the recording's clock */
@@ -62,6 +66,7 @@ struct top_state {
 	size_t nhooks;
 	uint64_t drops_total;	/* since start */
 	uint64_t drops[IOPAT_NDROPS];	/* this interval */
+	uint64_t drops_cum[IOPAT_NDROPS];	/* since start */
 	double refresh_cpu_ms;
 	size_t map_files, map_procs;	/* entries read this refresh */
 	long iteration;
@@ -76,6 +81,10 @@ struct top_state {
 	/* verdicts */
 	struct classify_params params;
 	struct program_rules program;	/* [program] of --config */
+	/* the chosen columns (top_columns indexes); hcol: how many of those
+	 * after PID and COMM the screen scrolls past */
+	size_t cols[TOP_MAX_COLUMNS], ncols, hcol;
+	char message[160];	/* the screen's answer to a bad entry, until a key */
 	/* job-wide unique bytes (fileset.h): this refresh's file entries
 	 * (NULL when the file map was not read), the files of members gone,
 	 * and each group's last figures by ledger id (gunique_n: none yet) */
@@ -103,23 +112,35 @@ struct top_state {
 	struct top_detail detail;
 };
 
-/* Column of the process table: fixed width, one sort key. */
+/* Column of the process table: fixed width that every value fits
+ * (units_fit), one sort key. */
 struct top_column {
+	const char *key;	/* its name for -o and the `o` key */
 	const char *title;
 	int width;
 	bool left;		/* left-aligned (text) */
 	bool grouped;		/* shown only when rows are groups */
 	enum top_sort sort;	/* TOP_NSORT: not sortable */
-	void (*format)(char *buf, size_t len, const struct top_row *r,
+	void (*format)(char *buf, size_t len, int width, const struct top_row *r,
 		       const struct row_metrics *m);
 };
 
 extern const struct top_column top_columns[];
 extern const size_t top_ncolumns;
 
+
+/* Parse a comma-separated list of column keys into cols (indexes of
+ * top_columns, in order, each once; PID and COMM always lead). 0, or -1
+ * with the unknown (or repeated) name in bad. */
+int top_columns_parse(const char *list, size_t *cols, size_t *n, char *bad, size_t badlen);
+/* Every column key, comma-separated (for messages and help). */
+const char *top_column_keys(void);
+
 /* Cells of one row, each at most its column's width. */
 void top_format_row(const struct top_row *r, double secs, char cells[][32]);
-bool top_column_shown(const struct top_state *st, size_t col);
+/* The columns to show, in order (the chosen ones less those of groups
+ * when rows are processes); returns how many. */
+size_t top_shown_columns(const struct top_state *st, size_t *out);
 /* What the rows are: "processes", "jobs", "cgroups", "names". */
 const char *top_row_noun(const struct top_state *st);
 /* Title and text after the last column: the cgroup path of a cgroup's

@@ -15,9 +15,10 @@ const char *const top_sort_names[TOP_NSORT] = {
 	[TOP_SORT_WRITE_IOPS] = "W-IOPS",
 	[TOP_SORT_AVG_SIZE] = "AVG-SZ",
 	[TOP_SORT_SEQ] = "SEQ%",
-	[TOP_SORT_LAT_P99] = "LAT-P99",
+	[TOP_SORT_LAT_P99] = "P99",
 	[TOP_SORT_MISS] = "MISS/s",
 	[TOP_SORT_DEV_BPS] = "DEV/s",
+	[TOP_SORT_IOPS] = "IOPS",
 	[TOP_SORT_TOTAL_BPS] = "R+W/s",
 };
 
@@ -169,6 +170,40 @@ static void ratio_side(char *buf, size_t len, double x, bool read_side)
 		snprintf(buf, len, "1:%s", num);
 }
 
+size_t top_fit_segments(char *out, size_t len, int width, const char *const *seg,
+			const int *prio, size_t n, const char *sep)
+{
+	bool keep[64];
+	size_t kept = 0, used;
+	int total = 0;
+
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++) {
+		keep[i] = seg[i] && seg[i][0];
+		if (keep[i]) {
+			total += (kept ? (int)strlen(sep) : 0) + (int)strlen(seg[i]);
+			kept++;
+		}
+	}
+	while (total > width && kept > 0) {
+		size_t worst = n;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] && (worst == n || prio[i] >= prio[worst]))
+				worst = i;
+		keep[worst] = false;
+		total -= (int)strlen(seg[worst]) + (kept > 1 ? (int)strlen(sep) : 0);
+		kept--;
+	}
+	out[0] = '\0';
+	used = 0;
+	for (size_t i = 0, k = 0; i < n && used < len; i++)
+		if (keep[i])
+			used += snprintf(out + used, len - used, "%s%s", k++ ? sep : "", seg[i]);
+	return kept;
+}
+
 const char *rw_ratio_str(char *buf, size_t len, uint64_t r, uint64_t w)
 {
 	if (!r && !w)
@@ -211,6 +246,8 @@ static double sort_value(const struct top_row *r, enum top_sort key)
 		return d->cache_miss_bytes;
 	case TOP_SORT_DEV_BPS:
 		return (double)d->dev_read_bytes + d->dev_write_bytes;
+	case TOP_SORT_IOPS:
+		return (double)ops;
 	case TOP_SORT_TOTAL_BPS:
 	default:
 		return (double)d->read_bytes + d->write_bytes + d->dev_read_bytes +

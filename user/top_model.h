@@ -68,6 +68,13 @@ char *top_sparkline(char *buf, size_t len, const float *v, unsigned int n, bool 
 /* "3.2:1", "1:4.0", "R", "W", "-": read:write by bytes. */
 const char *rw_ratio_str(char *buf, size_t len, uint64_t rbytes, uint64_t wbytes);
 
+/* A header line of segments: seg[i] shown in order, separated by sep;
+ * while the line is wider than width, the segment with the largest prio
+ * (the least needed) is left out. Writes out (NUL-terminated) and returns
+ * how many segments it kept. */
+size_t top_fit_segments(char *out, size_t len, int width, const char *const *seg,
+			const int *prio, size_t n, const char *sep);
+
 enum top_sort {
 	TOP_SORT_PID,
 	TOP_SORT_COMM,
@@ -80,6 +87,7 @@ enum top_sort {
 	TOP_SORT_LAT_P99,
 	TOP_SORT_MISS,
 	TOP_SORT_DEV_BPS,	/* device read + write bytes/s */
+	TOP_SORT_IOPS,		/* read + write ops/s */
 	TOP_SORT_TOTAL_BPS,	/* syscall + device bytes/s: the default */
 	TOP_NSORT,
 };

@@ -2,13 +2,16 @@
  * expand to their processes), a key line, and over them a pane (help,
  * details); each pane has its own draw and key handler, and key handling
  * returns flags (redraw, quit) to the refresh loop. */
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <ncurses.h>
+#include "io_json.h"
 #include "sanitize.h"
 #include "tui.h"
 #include "units.h"
@@ -47,60 +50,115 @@ static void tui_fini(struct top_state *st)
 
 void tui_put(int y, int x, const char *s)
 {
-	if (y >= LINES || x >= COLS)
-		return;
-	mvaddnstr(y, x, s, COLS - x);
+	tui_put_n(y, x, s, COLS);
 }
 
+void tui_put_n(int y, int x, const char *s, int n)
+{
+	if (y < 0 || y >= LINES || x >= COLS || n <= 0)
+		return;
+	mvaddnstr(y, x, s, n < COLS - x ? n : COLS - x);
+}
+
+/* What each kind of drop means for the numbers, in a few words. */
+static const char *const drop_meaning[IOPAT_NDROPS] = {
+	[IOPAT_DROP_FILE_MAP] = "per-file table full: new files uncounted",
+	[IOPAT_DROP_DEV_MAP] = "per-device table full: device I/O uncounted",
+	[IOPAT_DROP_PROC_MAP] = "process table full: new processes uncounted",
+	[IOPAT_DROP_RQ_MAP] = "request table full: requests uncounted",
+	[IOPAT_DROP_TRACK_MAP] = "tracked-pid table full",
+	[IOPAT_DROP_RINGBUF] = "ring buffer full: events lost",
+	[IOPAT_DROP_PROG_BUSY] = "a hook skipped on a busy CPU: I/O uncounted",
+	[IOPAT_DROP_RQ_UNFINISHED] = "requests never seen completing",
+	[IOPAT_DROP_RQ_UNSEEN] = "requests counted without latency",
+};
+
+/* The three header lines: each a row of segments, the least needed left
+ * out where the screen is too narrow (top_fit_segments), never cut. */
 static void tui_draw_header(struct top_state *st)
 {
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s > 0 ? st->iv.interval_s : st->interval_s;
-	char line[512], stages[512], a[32], b[32], c[32], d[32], e[32], f[32], now[16];
+	char line[1024], seg[8][160], a[16], b[16], c[16], d[16];
+	const char *segs[8];
 	time_t tt = st->wall_ns / 1000000000ULL;
 	struct tm tm;
-	int x;
+	int worst = -1;
 
+	for (int i = 0; i < 8; i++)
+		segs[i] = seg[i];
 	localtime_r(&tt, &tm);
-	strftime(now, sizeof(now), "%H:%M:%S", &tm);
+	/* line 0: who, when, how */
+	snprintf(seg[0], sizeof(seg[0]), "iopat top");
+	snprintf(seg[1], sizeof(seg[1]), "%s", st->host);
+	strftime(seg[2], sizeof(seg[2]), "%H:%M:%S", &tm);
+	snprintf(seg[3], sizeof(seg[3]), "every %.2f s", st->interval_s);
+	snprintf(seg[4], sizeof(seg[4]), "%zu tracepoints", st->nhooks);
+	snprintf(seg[5], sizeof(seg[5]), "drops %llu", (unsigned long long)st->drops_total);
+	snprintf(seg[6], sizeof(seg[6]), "%s", !st->offline ? "" : st->replay_end ?
+		 "end of recording (q quits)" : "recording");
+	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 3, 1, 2, 5, 1, 0 }, 7,
+			 " - ");
 	attron(COLOR_PAIR(1) | A_BOLD);
-	snprintf(line, sizeof(line), "iopat top - %s - %s - every %.2f s - %zu tracepoints - drops %llu%s",
-		 st->host, now, st->interval_s, st->nhooks, (unsigned long long)st->drops_total,
-		 !st->offline ? "" : st->replay_end ? " - end of recording (q quits)" :
-		 " - recording");
 	tui_put(0, 0, line);
 	attroff(COLOR_PAIR(1) | A_BOLD);
 
-	/* host totals, then bytes per stage and tier where they fit */
-	x = snprintf(line, sizeof(line),
-		     "read %s %s IOPS | write %s %s IOPS | device read %s write %s | %zu %s shown",
-		     units_rate(a, sizeof(a), t->read_bytes / secs),
-		     units_count(b, sizeof(b), t->read_ops / secs),
-		     units_rate(c, sizeof(c), t->write_bytes / secs),
-		     units_count(d, sizeof(d), t->write_ops / secs),
-		     units_rate(e, sizeof(e), t->dev_read_bytes / secs),
-		     units_rate(f, sizeof(f), t->dev_write_bytes / secs), st->iv.n,
-		     top_row_noun(st));
+	/* line 1: the host's totals, by tier, by stage */
+	snprintf(seg[0], sizeof(seg[0]), "%zu %s", st->iv.n, top_row_noun(st));
+	snprintf(seg[1], sizeof(seg[1]), "read %s/s %s IOPS",
+		 units_fit(a, sizeof(a), t->read_bytes / secs, UNITS_BYTES, 7),
+		 units_fit(b, sizeof(b), t->read_ops / secs, UNITS_COUNT, 6));
+	snprintf(seg[2], sizeof(seg[2]), "write %s/s %s IOPS",
+		 units_fit(c, sizeof(c), t->write_bytes / secs, UNITS_BYTES, 7),
+		 units_fit(d, sizeof(d), t->write_ops / secs, UNITS_COUNT, 6));
+	snprintf(seg[3], sizeof(seg[3]), "fast %s/s big %s/s",
+		 units_fit(a, sizeof(a), st->tier_bytes[TIER_FAST] / secs, UNITS_BYTES, 7),
+		 units_fit(b, sizeof(b), st->tier_bytes[TIER_BIG] / secs, UNITS_BYTES, 7));
+	snprintf(seg[4], sizeof(seg[4]), "device read %s/s write %s/s",
+		 units_fit(c, sizeof(c), t->dev_read_bytes / secs, UNITS_BYTES, 7),
+		 units_fit(d, sizeof(d), t->dev_write_bytes / secs, UNITS_BYTES, 7));
+	seg[5][0] = '\0';
+	for (int i = 0, used = 0; i < NSTAGES && used < (int)sizeof(seg[5]) - 1; i++)
+		if (st->stage_bytes[i] > 0)
+			used += snprintf(seg[5] + used, sizeof(seg[5]) - used, "%s%s %s/s",
+					 used ? " " : "", stage_names[i],
+					 units_fit(a, sizeof(a), st->stage_bytes[i] / secs,
+						   UNITS_BYTES, 7));
+	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 1, 1, 2, 3, 4 }, 6,
+			 " | ");
 	tui_put(1, 0, line);
-	top_stage_summary(stages, sizeof(stages), st);
-	if (x + 3 < COLS)
-		tui_put(1, x + 3, stages);
 
-	snprintf(line, sizeof(line), "sort %s%s%s%s   group %s   refresh %.1f ms CPU",
-		 top_sort_names[st->sort], st->sort_reverse ? " (reversed)" : "",
-		 st->comm_filter[0] ? "   filter: " : "", st->comm_filter,
-		 group_by_names[st->group], st->refresh_cpu_ms);
-	if (st->pid_filter) {
-		char tmp[32];
-
-		snprintf(tmp, sizeof(tmp), "   pid: %u", st->pid_filter);
-		strncat(line, tmp, sizeof(line) - strlen(line) - 1);
-	}
-	tui_put(2, 0, line);
-	if (st->drops_total) {
-		snprintf(line, sizeof(line), "  DROPS %llu", (unsigned long long)st->drops_total);
+	/* line 2: the view, or the answer to a bad entry */
+	if (st->message[0]) {
 		attron(COLOR_PAIR(2) | A_BOLD);
-		tui_put(2, COLS > 20 ? COLS - 20 : 0, line);
+		tui_put(2, 0, st->message);
+		attroff(COLOR_PAIR(2) | A_BOLD);
+		return;
+	}
+	snprintf(seg[0], sizeof(seg[0]), "sort %s%s", top_sort_names[st->sort],
+		 st->sort_reverse ? " (reversed)" : "");
+	snprintf(seg[1], sizeof(seg[1]), "%s%s", st->comm_filter[0] ? "filter: " : "",
+		 st->comm_filter);
+	seg[2][0] = '\0';
+	if (st->pid_filter)
+		snprintf(seg[2], sizeof(seg[2]), "pid: %u", st->pid_filter);
+	snprintf(seg[3], sizeof(seg[3]), "group %s", group_by_names[st->group]);
+	seg[4][0] = '\0';
+	for (int i = 0; i < IOPAT_NDROPS; i++)
+		if (i != IOPAT_DROP_RQ_UNSEEN && st->drops_cum[i] &&
+		    (worst < 0 || st->drops_cum[i] > st->drops_cum[worst]))
+			worst = i;
+	if (worst >= 0)
+		snprintf(seg[4], sizeof(seg[4]), "DROPS %s %s: %s",
+			 units_fit(a, sizeof(a), (double)st->drops_cum[worst], UNITS_COUNT, 6),
+			 drop_names[worst], drop_meaning[worst]);
+	snprintf(seg[5], sizeof(seg[5]), "refresh %.1f ms CPU", st->refresh_cpu_ms);
+	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 1, 1, 3, 2, 4 }, 6,
+			 "   ");
+	tui_put(2, 0, line);
+	if (worst >= 0 && (worst = (int)(strstr(line, "DROPS") ? strstr(line, "DROPS") - line : -1)) >= 0) {
+		attron(COLOR_PAIR(2) | A_BOLD);
+		tui_put(2, worst, "DROPS");
 		attroff(COLOR_PAIR(2) | A_BOLD);
 	}
 }
@@ -173,19 +231,45 @@ static void tui_build_lines(struct top_state *st)
 	}
 }
 
+/* The columns on the screen: PID and COMM, then the chosen ones from the
+ * sideways scroll on (st->hcol, kept within the list). */
+static size_t screen_columns(struct top_state *st, size_t *out)
+{
+	size_t all[TOP_MAX_COLUMNS], n = top_shown_columns(st, all), k = 0;
+
+	if (st->hcol > (n > 3 ? n - 3 : 0))
+		st->hcol = n > 3 ? n - 3 : 0;
+	for (size_t i = 0; i < n; i++)
+		if (i < 2 || i >= 2 + st->hcol)
+			out[k++] = all[i];
+	return k;
+}
+
+/* Whether the last column of the screen is cut or beyond it. */
+static bool columns_beyond(struct top_state *st)
+{
+	size_t cols[TOP_MAX_COLUMNS], n = screen_columns(st, cols);
+	int x = 0;
+
+	for (size_t i = 0; i < n; i++)
+		x += top_columns[cols[i]].width + 1;
+	return x - 1 > COLS;
+}
+
 static void tui_draw_titles(struct top_state *st)
 {
 	const char *tail = top_tail_title(st);
+	size_t cols[TOP_MAX_COLUMNS], n = screen_columns(st, cols);
 	char cell[128];
 	int x = 0;
 
 	attron(A_REVERSE);
 	mvhline(3, 0, ' ', COLS);
-	for (size_t c = 0; c < top_ncolumns; c++) {
-		const struct top_column *col = &top_columns[c];
+	for (size_t i = 0; i < n; i++) {
+		const struct top_column *col = &top_columns[cols[i]];
 
-		if (!top_column_shown(st, c))
-			continue;
+		if (x + col->width > COLS)
+			break;	/* no half column: scroll sideways for it */
 		if (col->sort == st->sort)
 			attron(A_BOLD | A_UNDERLINE);
 		snprintf(cell, sizeof(cell), "%*s", col->left ? -col->width : col->width,
@@ -206,16 +290,18 @@ static void tui_draw_line(struct top_state *st, const struct top_line *l, int y)
 	const struct top_row *r = l->row;
 	const char *tail = l->parent ? NULL : top_row_tail(st, r);
 	char cells[32][32], cell[GROUP_LABEL_LEN + 32], safe[GROUP_LABEL_LEN], name[64];
+	size_t cols[TOP_MAX_COLUMNS], n = screen_columns(st, cols);
 	int x = 0;
 
 	top_format_row(r, st->iv.interval_s, cells);
 	mvhline(y, 0, ' ', COLS);
-	for (size_t c = 0; c < top_ncolumns; c++) {
+	for (size_t i = 0; i < n; i++) {
+		size_t c = cols[i];
 		const struct top_column *col = &top_columns[c];
 		int w = col->width;
 
-		if (!top_column_shown(st, c))
-			continue;
+		if (x + w > COLS)
+			break;
 		/* process names are hostile: one sanitiser for all */
 		if (c == 1 && l->parent) {
 			sanitize_text(name, sizeof(name), r->comm, strlen(r->comm), w - 2, tui_utf8);
@@ -279,8 +365,9 @@ static void tui_draw_help(struct top_state *st)
 		"  r          reverse the sort order",
 		"  /          show only names containing a text (empty: all)",
 		"  p          show only one pid (empty: all)",
-		"  + Right    show the processes of a group (job, cgroup, name)",
-		"  - Left     hide them again",
+		"  + -        show / hide the processes of a group",
+		"  Left Right scroll the columns after PID and COMM sideways",
+		"  o          choose the columns (a list of names; empty: default)",
 		"  Enter      details: reasons, sizes, throughput (Esc closes)",
 		"  h ?        this help (any key closes it)",
 		"",
@@ -289,18 +376,33 @@ static void tui_draw_help(struct top_state *st)
 		"  PROCS the processes of a group with I/O in the interval;",
 		"  green rows are processes that exited during the interval",
 	};
-	int n = sizeof(lines) / sizeof(lines[0]), w = 66;
-	int y0 = (LINES - n - 2) / 2, x0 = (COLS - w) / 2;
+	int n = sizeof(lines) / sizeof(lines[0]), w = 70, h = n + 2;
+	int y0, x0;
 
-	if (y0 < 0)
-		y0 = 0;
-	if (x0 < 0)
-		x0 = 0;
-	for (int i = 0; i < n + 2 && y0 + i < LINES; i++) {
-		mvhline(y0 + i, x0, ' ', w < COLS ? w : COLS);
-		if (i > 0 && i <= n)
-			tui_put(y0 + i, x0 + 2, lines[i - 1]);
-	}
+	/* a box with a border, over the table, clipped to the screen: as
+	 * many lines as fit (the last screen line keeps the key line) */
+	if (w > COLS)
+		w = COLS;
+	if (h > LINES - 1)
+		h = LINES - 1;
+	if (w < 4 || h < 3)
+		return;
+	y0 = (LINES - 1 - h) / 2;
+	x0 = (COLS - w) / 2;
+	attron(A_REVERSE);
+	for (int i = 0; i < h; i++)
+		mvhline(y0 + i, x0, ' ', w);
+	mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+	mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+	mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
+	mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
+	mvaddch(y0, x0, ACS_ULCORNER);
+	mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+	mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+	mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+	for (int i = 0; i < n && i < h - 2; i++)
+		mvaddnstr(y0 + 1 + i, x0 + 1, lines[i], w - 2);
+	attroff(A_REVERSE);
 }
 
 /* Read a line at the status row; returns 0 on Enter, -1 on Esc. */
@@ -335,16 +437,17 @@ static int tui_prompt(const char *label, char *buf, size_t len)
 	return 0;
 }
 
-/* Sort keys in screen order: the sortable columns, then the default
- * (syscall + device bytes), which has no column of its own. */
+/* Sort keys in screen order: the sortable columns shown, then the
+ * default (syscall + device bytes), which has no column of its own. */
 static bool sortable_next(struct top_state *st, int dir)
 {
-	enum top_sort keys[32];
+	size_t cols[TOP_MAX_COLUMNS], nc = top_shown_columns(st, cols);
+	enum top_sort keys[TOP_MAX_COLUMNS + 1];
 	int n = 0, cur = 0;
 
-	for (size_t c = 0; c < top_ncolumns && n < 31; c++)
-		if (top_columns[c].sort != TOP_NSORT)
-			keys[n++] = top_columns[c].sort;
+	for (size_t i = 0; i < nc; i++)
+		if (top_columns[cols[i]].sort != TOP_NSORT)
+			keys[n++] = top_columns[cols[i]].sort;
 	keys[n++] = TOP_SORT_TOTAL_BPS;
 	for (int i = 0; i < n; i++)
 		if (keys[i] == st->sort)
@@ -375,13 +478,30 @@ static int table_expand(struct top_state *st, bool on)
 
 static int table_prompt_key(struct top_state *st, int ch)
 {
-	char buf[TOP_FILTER_LEN] = "";
+	char buf[256] = "", bad[64], *end;
+	unsigned long pid;
 
 	if (ch == '/') {
-		if (tui_prompt("filter name (empty: all): ", buf, sizeof(buf)) == 0)
+		if (tui_prompt("filter name (empty: all): ", buf, TOP_FILTER_LEN) == 0)
 			snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", buf);
+	} else if (ch == 'o') {
+		if (tui_prompt("columns (empty: default): ", buf, sizeof(buf)))
+			return TOP_EV_REDRAW;
+		if (top_columns_parse(buf[0] ? buf : TOP_COLUMNS_DEFAULT, st->cols, &st->ncols,
+				      bad, sizeof(bad)))
+			snprintf(st->message, sizeof(st->message),
+				 "unknown column '%s': one of %s", bad, top_column_keys());
+		st->hcol = 0;
 	} else if (tui_prompt("show pid (empty: all): ", buf, sizeof(buf)) == 0) {
-		st->pid_filter = strtoul(buf, NULL, 10);
+		errno = 0;
+		pid = strtoul(buf, &end, 10);
+		if (!buf[0])
+			st->pid_filter = 0;
+		else if (errno || *end || !pid || pid > UINT32_MAX)
+			snprintf(st->message, sizeof(st->message),
+				 "not a pid: '%.40s' (the filter is unchanged)", buf);
+		else
+			st->pid_filter = (uint32_t)pid;
 	}
 	return TOP_EV_REDRAW;
 }
@@ -430,13 +550,18 @@ static int table_key(struct top_state *st, int ch)
 		return TOP_EV_REDRAW;
 	case '/':
 	case 'p':
+	case 'o':
 		return table_prompt_key(st, ch);
 	case '+':
-	case KEY_RIGHT:
 		return table_expand(st, true);
 	case '-':
-	case KEY_LEFT:
 		return table_expand(st, false);
+	case KEY_RIGHT:
+		st->hcol += columns_beyond(st);
+		return TOP_EV_REDRAW;
+	case KEY_LEFT:
+		st->hcol -= st->hcol > 0;
+		return TOP_EV_REDRAW;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
@@ -471,7 +596,7 @@ static const struct tui_pane {
 } tui_panes[TOP_NPANES] = {
 	[TOP_PANE_TABLE] = { draw_nothing, table_key,
 			     " q quit  </> sort  r reverse  / filter  p pid  +/- processes"
-			     "  Enter details  h help" },
+			     "  <-/-> columns  o choose  Enter details  h help" },
 	[TOP_PANE_HELP] = { tui_draw_help, help_key, " any key closes the help" },
 	[TOP_PANE_DETAIL] = { tui_detail_draw, tui_detail_key, " Esc, Enter or q closes the details" },
 };
@@ -499,6 +624,7 @@ static int tui_handle_key(struct top_state *st, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return TOP_EV_REDRAW;
+	st->message[0] = '\0';
 	return tui_panes[st->pane].key(st, ch);
 }
 

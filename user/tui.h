@@ -11,6 +11,8 @@ extern int tui_utf8;	/* the locale is UTF-8 */
 
 /* addnstr that never writes past the right edge. */
 void tui_put(int y, int x, const char *s);
+/* The same, at most n columns. */
+void tui_put_n(int y, int x, const char *s, int n);
 
 /* The detail pane of a line of the table. */
 void tui_detail_open(struct top_state *st, const struct top_line *line);

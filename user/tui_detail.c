@@ -77,18 +77,46 @@ static void detail_title(struct top_state *st, const struct top_detail *d, int y
 	attroff(A_REVERSE | A_BOLD);
 }
 
-/* The verdict and one line per reason; returns the next free row. */
+/* text from row y, wrapped at the screen's width at spaces, each line
+ * after the first indented by `indent`; returns the next free row. */
+static int put_wrapped(const char *text, int y, int bottom, int indent)
+{
+	const char *p = text;
+	int x = 0;
+
+	while (*p && y < bottom) {
+		int room = COLS - x, n = (int)strlen(p);
+
+		if (room < 8)
+			return y;	/* too narrow to say more */
+		if (n > room) {
+			n = room;
+			while (n > room / 2 && p[n] != ' ')
+				n--;
+			if (p[n] != ' ')
+				n = room;
+		}
+		tui_put_n(y++, x, p, n);
+		p += n;
+		while (*p == ' ')
+			p++;
+		x = indent;
+	}
+	return y;
+}
+
+/* The verdict and one line per reason, wrapped; returns the next free
+ * row. */
 static int detail_verdict(const struct verdict *v, int y, int bottom)
 {
 	char line[VERDICT_REASON_LEN * 2];
 
 	snprintf(line, sizeof(line), " stage %s (confidence %.2f), tier %s: %s",
 		 stage_names[v->stage], v->confidence, tier_names[v->tier], v->tier_reason);
-	if (y < bottom)
-		tui_put(y++, 0, line);
+	y = put_wrapped(line, y, bottom, 3);
 	for (int i = 0; i < v->nreasons && y < bottom; i++) {
 		snprintf(line, sizeof(line), "   - %s", v->reasons[i]);
-		tui_put(y++, 0, line);
+		y = put_wrapped(line, y, bottom, 5);
 	}
 	return y;
 }
@@ -100,13 +128,13 @@ static int detail_hist(const char *title, const uint64_t *h, int y, int x, int w
 				   "########################################";
 	uint64_t max = 0;
 	char lo[24], hi[24], n[24], line[256];
-	int used = 1, barw = w - 30;
+	int used = 1, barw = w - 22;
 
-	tui_put(y, x, title);
+	tui_put_n(y, x, title, w - 1);
 	for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
 		max = h[b] > max ? h[b] : max;
 	if (!max) {
-		tui_put(y + 1, x, "   no I/O");
+		tui_put_n(y + 1, x, "   no I/O", w - 1);
 		return 2;
 	}
 	if (barw > (int)sizeof(bars) - 1)
@@ -114,11 +142,16 @@ static int detail_hist(const char *title, const uint64_t *h, int y, int x, int w
 	for (int b = 0; b < IOPAT_SIZE_BUCKETS && used < rows; b++) {
 		if (!h[b])
 			continue;
-		units_size_bucket(lo, hi, sizeof(lo), b);
-		units_count(n, sizeof(n), h[b]);
-		snprintf(line, sizeof(line), " %9s - %-9s %7s %.*s", lo, hi, n,
+		/* labels that fit their columns whatever the size: 128K-256K */
+		units_fit(lo, sizeof(lo), (double)hist_size_bucket_min(b), UNITS_BYTES, 5);
+		if (b >= IOPAT_SIZE_BUCKETS - 1)
+			snprintf(hi, sizeof(hi), "...");
+		else
+			units_fit(hi, sizeof(hi), (double)hist_size_bucket_max(b) + 1, UNITS_BYTES, 5);
+		units_fit(n, sizeof(n), (double)h[b], UNITS_COUNT, 6);
+		snprintf(line, sizeof(line), " %5s-%-5s %6s %.*s", lo, hi, n,
 			 barw > 0 ? (int)((double)barw * h[b] / max + 0.5) : 0, bars);
-		tui_put(y + used++, x, line);
+		tui_put_n(y + used++, x, line, w - 1);
 	}
 	return used;
 }
@@ -127,7 +160,7 @@ static int detail_hist(const char *title, const uint64_t *h, int y, int x, int w
 static void detail_spark(const char *what, const float *v, unsigned int n, int y)
 {
 	char spark[3 * WINDOW_HISTORY + 1], now[32], max[32], line[sizeof(spark) + 96];
-	int room = COLS - 44;
+	int room = COLS - 40;	/* the labels take 39 columns at most */
 	float top = 0;
 
 	if (room < 0)
@@ -139,9 +172,9 @@ static void detail_spark(const char *what, const float *v, unsigned int n, int y
 	for (unsigned int i = 0; i < n; i++)
 		top = v[i] > top ? v[i] : top;
 	top_sparkline(spark, sizeof(spark), v, n, tui_utf8);
-	units_rate(now, sizeof(now), n ? v[n - 1] : 0);
-	units_rate(max, sizeof(max), top);
-	snprintf(line, sizeof(line), " %-8s %s  now %s, max %s", what, spark, now, max);
+	units_fit(now, sizeof(now), n ? v[n - 1] : 0, UNITS_BYTES, 7);
+	units_fit(max, sizeof(max), top, UNITS_BYTES, 7);
+	snprintf(line, sizeof(line), " %-8s %s  now %s/s, max %s/s", what, spark, now, max);
 	tui_put(y, 0, line);
 }
 

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <strings.h>
@@ -55,6 +56,52 @@ char *units_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.2f ms", ns / 1e6);
 	else
 		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
+}
+
+struct fit_scale {
+	double base;
+	const char *const *unit;
+	size_t nunits;
+	int decimals0;		/* the smallest unit: whole numbers */
+};
+
+static const char *const fit_bytes[] = { "B", "K", "M", "G", "T", "P", "E" };
+static const char *const fit_count[] = { "", "k", "M", "G", "T", "P", "E" };
+static const char *const fit_ns[] = { "ns", "us", "ms", "s" };
+
+static const struct fit_scale fit_scales[] = {
+	[UNITS_BYTES] = { 1024, fit_bytes, 7, 0 },
+	[UNITS_COUNT] = { 1000, fit_count, 7, 0 },
+	[UNITS_NS] = { 1000, fit_ns, 4, 0 },
+};
+
+char *units_fit(char *buf, size_t len, double v, enum units_kind kind, int width)
+{
+	const struct fit_scale *s = &fit_scales[kind];
+	double x = isfinite(v) && v > 0 ? v : 0;
+	char tmp[64];
+
+	if (width > (int)sizeof(tmp) - 1)
+		width = (int)sizeof(tmp) - 1;
+	for (size_t u = 0; u < s->nunits; u++, x /= s->base) {
+		bool last = u + 1 == s->nunits;
+
+		if (!last && x >= s->base)
+			continue;
+		for (int d = u ? 2 : s->decimals0; d >= 0; d--) {
+			double p = pow(10, d), r = round(x * p) / p;
+
+			if (!last && r >= s->base)
+				break;	/* rounds up into the next unit */
+			if (snprintf(tmp, sizeof(tmp), "%.*f%s", d, r, s->unit[u]) <= width) {
+				snprintf(buf, len, "%s", tmp);
+				return buf;
+			}
+		}
+	}
+	/* past what the last unit can show in width: the most that fits */
+	snprintf(buf, len, ">%.*s", width - 1, "99999999999999999999999999999999999999999999999999");
 	return buf;
 }
 

@@ -16,6 +16,24 @@ char *units_ns(char *buf, size_t len, double ns);
 /* Bounds of log2 size bucket b as text: lo "4.00 KiB", hi "8.00 KiB"
  * (exclusive), "..." for the open last bucket. */
 void units_size_bucket(char *lo, char *hi, size_t len, unsigned int b);
+/* What a table cell holds: bytes (binary prefixes K M G T P E, 1024
+ * apart), counts (decimal k M G T P E, 1000 apart), nanoseconds (ns us ms
+ * s). */
+enum units_kind {
+	UNITS_BYTES,
+	UNITS_COUNT,
+	UNITS_NS,
+};
+
+/* The narrowest cell width every value of every kind fits. */
+#define UNITS_FIT_MIN 5
+
+/* v in at most width characters (width >= UNITS_FIT_MIN), as precise as
+ * the width allows: "0", "999", "1018.7K", "1019K", "1.2M", "850ns",
+ * "12.5us", "3.2ms"; the unit is the smallest in which the number fits.
+ * Negative and not-a-number values count as 0. Returns buf. */
+char *units_fit(char *buf, size_t len, double v, enum units_kind kind, int width);
+
 /* Percentage of part in whole, 0 when whole is 0. */
 double units_pct(uint64_t part, uint64_t whole);
 

@@ -301,7 +301,7 @@ start_readers() {
 	tui_wait_gone "^ *[0-9]+ \`-$name " "the children after -"
 	tui_wait "^ *$parent $name +3 " "the job row after -"
 	tui_keys h
-	tui_wait '\+ Right +show the processes of a group' "+ in the help"
+	tui_wait '\+ - +show / hide the processes of a group' "+ and - in the help"
 	tui_wait 'Enter +details' "Enter in the help"
 	tui_keys x
 	tui_alive

@@ -168,9 +168,7 @@ peak_rss_kib() {
 		"totals"
 	num_eq "$(jq '[.hosts[0].stage_bytes[]] | add' "$some")" "$(jq '[.hosts[0].stage_bytes[]] | add' "$all")" \
 		"bytes by stage"
-	# the largest are the ones listed (device bytes sort first: a head
-	# whose code was paged back in from the disk ranks above the others),
-	# then heads of 3980..4000 bytes read
+	# the largest are the ones listed: heads of 3980..4000 bytes read
 	num_ge "$(jq '[.hosts[0].workloads[] | select(.comm == "head" and .dev_read_bytes == 0) | .read_bytes] | min' "$some")" 3980
 	# by name: one workload of 3000 processes
 	run "$IOPAT" report -f json --group comm -n 1 -o "$some" "$TRACE"

@@ -387,7 +387,7 @@ screen_rows() {
 	tui_capture | grep -q '^iopat top - ' || fail "no header at 60x15"
 	tui_tmux resize-window -t top -x 200 -y 40
 	tui_wait '^iopat top - .*drops' "the full header at 200x40"
-	tui_wait '^    PID COMM .*MISS/s' "all column titles at 200x40"
+	tui_wait '^    PID COMM .*TIER' "all the default column titles at 200x40"
 	tui_alive
 }
 
@@ -643,4 +643,103 @@ term_check() {
 		.reasons[] | capture("^re-read (?<r>[0-9.]+)x").r' "$TOPJ")
 	note "last verdict: $(jq -c -s '[.[].processes[] | select(.comm == "python3")][-1] | [.stage, .reasons]' "$TOPJ")"
 	within_pct "$r" 5 5 "the job's re-read factor"
+}
+
+# ------------------------------------------------------ columns and sizes
+
+# screen_ok W H: every line of the screen fits W columns, there are H
+# lines, the header and the key line are there, and no cell of the table
+# is cut (each numeric cell ends at a column boundary: a digit or unit).
+screen_ok() {
+	local w=$1 h=$2 scr widest n
+	scr=$(tui_capture)
+	widest=$(awk '{ if (length > m) m = length } END { print m + 0 }' <<<"$scr")
+	n=$(wc -l <<<"$scr")
+	num_le "$widest" "$w" "widest line at ${w}x$h"
+	num_le "$n" "$h" "lines at ${w}x$h"
+	grep -q '^iopat top' <<<"$scr" || fail "no header at ${w}x$h: $scr"
+	tail -1 <<<"$scr" | grep -q 'q quit' || fail "no key line at ${w}x$h: $(tail -1 <<<"$scr")"
+}
+
+@test "top screen: 80x24 shows STAGE and TIER; every size from 40x10 to 250x60 draws within the screen" {
+	start_fio_bg 60
+	tui_start -d 0.5
+	tui_tmux resize-window -t top -x 80 -y 24
+	tui_wait '^    PID COMM +.*STAGE +TIER' "STAGE and TIER at 80x24"
+	tui_wait '^ *[0-9]+ fio +.*(model|deploy|none|idle|train|archive|extract) +(fast|big)' \
+		"a fio row with a stage and a tier at 80x24"
+	note "80x24:"$'\n'"$(tui_capture)"
+	local size
+	for size in 40x10 50x12 60x15 80x24 100x30 132x43 200x50 250x60 45x11 80x24; do
+		tui_tmux resize-window -t top -x "${size%x*}" -y "${size#*x}"
+		sleep 0.6
+		screen_ok "${size%x*}" "${size#*x}"
+	done
+	# the help box at the smallest size: bordered (over the header),
+	# within the screen, the key line kept
+	tui_tmux resize-window -t top -x 40 -y 10
+	tui_keys h
+	tui_wait 'iopat top - keys' "the help box at 40x10"
+	num_le "$(tui_capture | awk '{ if (length > m) m = length } END { print m + 0 }')" 40 \
+		"widest line of the help at 40x10"
+	tui_capture | tail -1 | grep -q 'closes the help' || fail "no key line under the help"
+	tui_keys x
+	tui_wait '^iopat top' "the header after the help"
+	tui_alive
+}
+
+@test "top screen: Left/Right scroll the columns after PID and COMM; o chooses them" {
+	start_fio_bg 60
+	tui_start -d 0.5 -o read,write,iops,riops,wiops,rw,avg,dom,seq,dev,p50,p99,miss,stage,tier
+	tui_tmux resize-window -t top -x 80 -y 24
+	tui_wait '^    PID COMM +READ/s' "READ/s after COMM"
+	tui_capture | grep -q 'TIER' && fail "all columns fit 80 columns: nothing to scroll"
+	tui_keys Right Right Right
+	tui_wait '^    PID COMM +R-IOPS' "the columns scrolled by three"
+	local i
+	for i in $(seq 1 14); do tui_keys Right; done
+	tui_wait '^    PID COMM .*TIER' "the last column after scrolling to the end"
+	tui_keys Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left
+	tui_wait '^    PID COMM +READ/s' "back at the first columns"
+	tui_keys o
+	tui_wait 'columns \(empty: default\)' "the column prompt"
+	tui_keys "p99,stage" Enter
+	tui_wait '^    PID COMM +P99 +STAGE *$' "the chosen columns"
+	tui_keys o
+	tui_keys "bogus" Enter
+	tui_wait "unknown column 'bogus'" "the bad column named"
+	tui_keys p
+	tui_keys "12x" Enter
+	tui_wait "not a pid: '12x'" "a bad pid said"
+	tui_alive
+}
+
+@test "top -b -o: the chosen columns, values that fit their width; bad lists exit 2" {
+	make_file "$TESTDIR/data" 4
+	TOP_LINE_RE='^iopat top - '
+	top_start "$TOPJ" -b -d 0.5 -n 200 -c fio -o riops,avg,dom,p50,miss
+	fio --output-format=json --disk_util=0 --name=job --filename="$TESTDIR/data" --size=4M \
+		--bs=128k --invalidate=1 --ioengine=psync --rw=read --time_based --runtime=2 \
+		>/dev/null || fail "fio failed"
+	top_wait_more 1
+	top_stop
+	grep -Eq '^    PID COMM +R-IOPS AVG-SZ DOM-SZ +P50 +MISS/s$' "$TOPJ" ||
+		fail "titles: $(grep PID "$TOPJ" | head -1)"
+	# every row: PID, COMM, then five cells, none cut: a number with an
+	# optional unit, or '-'
+	awk '/^ *[0-9]+ fio/ {
+		sub(/ \(exited\)$/, "")
+		if (NF != 7) { print "fields: " $0; bad = 1 }
+		for (i = 3; i <= 7; i++)
+			if ($i !~ /^([0-9]+(\.[0-9]+)?([kMGTPE]|[BKMGTPE]|ns|us|ms|s)?|-)$/) {
+				print "cell " i ": " $i; bad = 1
+			}
+		rows++
+	} END { exit bad || !rows }' "$TOPJ" || fail "rows with cut or odd cells"
+	run "$IOPAT" top -b -o read,nope
+	assert_failure 2
+	assert_output --partial "unknown column 'nope': one of pid,comm"
+	run "$IOPAT" top -b -s nope
+	assert_failure 2
+	assert_output --partial "unknown sort column 'nope': one of pid"
 }

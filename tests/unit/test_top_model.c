@@ -137,9 +137,30 @@ static void sorts_by_key_then_pid(void **state)
 	proc_table_free(&cur);
 }
 
+/* Header segments: the least needed go first, the order stays, nothing
+ * is cut, every width from 0 up. */
+static void header_segments_fit_or_go(void **state)
+{
+	const char *seg[] = { "iopat top", "host", "12:00:00", "every 1.00 s", "", "drops 3" };
+	const int prio[] = { 0, 3, 1, 2, 0, 1 };
+	char out[128];
+
+	assert_int_equal(top_fit_segments(out, sizeof(out), 200, seg, prio, 6, " - "), 5);
+	assert_string_equal(out, "iopat top - host - 12:00:00 - every 1.00 s - drops 3");
+	top_fit_segments(out, sizeof(out), 40, seg, prio, 6, " - ");
+	assert_string_equal(out, "iopat top - 12:00:00 - drops 3");
+	top_fit_segments(out, sizeof(out), 12, seg, prio, 6, " - ");
+	assert_string_equal(out, "iopat top");
+	for (int w = 0; w < 80; w++) {
+		top_fit_segments(out, sizeof(out), w, seg, prio, 6, " - ");
+		assert_true((int)strlen(out) <= w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(header_segments_fit_or_go),
 		cmocka_unit_test(interval_is_delta_and_keeps_short_lived),
 		cmocka_unit_test(reused_pid_counts_from_zero),
 		cmocka_unit_test(writeback_row_is_named),
