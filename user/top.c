@@ -274,16 +274,16 @@ void top_format_row(const struct top_row *r, double secs, char cells[][32])
 	}
 }
 
-const char *top_row_noun(const struct top_state *st)
+const char *top_row_noun(const struct top_state *st, size_t n)
 {
-	static const char *const nouns[NGROUP_BY] = {
-		[GROUP_PID] = "processes",
-		[GROUP_JOB] = "jobs",
-		[GROUP_CGROUP] = "cgroups",
-		[GROUP_COMM] = "names",
+	static const char *const nouns[NGROUP_BY][2] = {
+		[GROUP_PID] = { "process", "processes" },
+		[GROUP_JOB] = { "job", "jobs" },
+		[GROUP_CGROUP] = { "cgroup", "cgroups" },
+		[GROUP_COMM] = { "name", "names" },
 	};
 
-	return nouns[st->group];
+	return nouns[st->group][n != 1];
 }
 
 
@@ -395,7 +395,7 @@ static int text_show(struct top_state *st)
 	localtime_r(&now, &tm);
 	strftime(a, sizeof(a), "%H:%M:%S", &tm);
 	printf("iopat top - %s - %s - interval %.2f s - %zu %s - drops %llu\n", st->host,
-	       a, secs, st->iv.n, top_row_noun(st), (unsigned long long)st->drops_total);
+	       a, secs, st->iv.n, top_row_noun(st, st->iv.n), (unsigned long long)st->drops_total);
 	printf("total: read %s (%s IOPS), write %s (%s IOPS), device read %s, write %s\n",
 	       units_rate(a, sizeof(a), t->read_bytes / secs),
 	       units_count(c, sizeof(c), t->read_ops / secs),

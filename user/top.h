@@ -141,8 +141,8 @@ void top_format_row(const struct top_row *r, double secs, char cells[][32]);
 /* The columns to show, in order (the chosen ones less those of groups
  * when rows are processes); returns how many. */
 size_t top_shown_columns(const struct top_state *st, size_t *out);
-/* What the rows are: "processes", "jobs", "cgroups", "names". */
-const char *top_row_noun(const struct top_state *st);
+/* What n rows are: "1 process", "2 processes", "jobs", "cgroups", "names". */
+const char *top_row_noun(const struct top_state *st, size_t n);
 /* Title and text after the last column: the cgroup path of a cgroup's
  * row (untrusted: sanitise it), or NULL. */
 const char *top_tail_title(const struct top_state *st);

@@ -95,25 +95,26 @@ static void tui_draw_header(struct top_state *st)
 	snprintf(seg[3], sizeof(seg[3]), "every %.2f s", st->interval_s);
 	snprintf(seg[4], sizeof(seg[4]), "%zu tracepoints", st->nhooks);
 	snprintf(seg[5], sizeof(seg[5]), "drops %llu", (unsigned long long)st->drops_total);
-	snprintf(seg[6], sizeof(seg[6]), "%s", !st->offline ? "" : st->replay_end ?
+	snprintf(seg[6], sizeof(seg[6]), "%zu %s", st->iv.n, top_row_noun(st, st->iv.n));
+	snprintf(seg[7], sizeof(seg[7]), "%s", !st->offline ? "" : st->replay_end ?
 		 "end of recording (q quits)" : "recording");
-	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 3, 1, 2, 5, 1, 0 }, 7,
-			 " - ");
+	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 3, 1, 2, 5, 1, 2, 0 },
+			 8, " - ");
 	attron(COLOR_PAIR(1) | A_BOLD);
 	tui_put(0, 0, line);
 	attroff(COLOR_PAIR(1) | A_BOLD);
 
 	/* line 1: the host's totals, by tier, by stage */
-	snprintf(seg[0], sizeof(seg[0]), "%zu %s", st->iv.n, top_row_noun(st));
+	seg[0][0] = '\0';
 	snprintf(seg[1], sizeof(seg[1]), "read %s/s %s IOPS",
-		 units_fit(a, sizeof(a), t->read_bytes / secs, UNITS_BYTES, 7),
+		 units_fit(a, sizeof(a), t->read_bytes / secs, UNITS_BYTES, 6),
 		 units_fit(b, sizeof(b), t->read_ops / secs, UNITS_COUNT, 6));
 	snprintf(seg[2], sizeof(seg[2]), "write %s/s %s IOPS",
-		 units_fit(c, sizeof(c), t->write_bytes / secs, UNITS_BYTES, 7),
+		 units_fit(c, sizeof(c), t->write_bytes / secs, UNITS_BYTES, 6),
 		 units_fit(d, sizeof(d), t->write_ops / secs, UNITS_COUNT, 6));
-	snprintf(seg[3], sizeof(seg[3]), "fast %s/s big %s/s",
-		 units_fit(a, sizeof(a), st->tier_bytes[TIER_FAST] / secs, UNITS_BYTES, 7),
-		 units_fit(b, sizeof(b), st->tier_bytes[TIER_BIG] / secs, UNITS_BYTES, 7));
+	snprintf(seg[3], sizeof(seg[3]), "fast %s/s, big %s/s",
+		 units_fit(a, sizeof(a), st->tier_bytes[TIER_FAST] / secs, UNITS_BYTES, 6),
+		 units_fit(b, sizeof(b), st->tier_bytes[TIER_BIG] / secs, UNITS_BYTES, 6));
 	snprintf(seg[4], sizeof(seg[4]), "device read %s/s write %s/s",
 		 units_fit(c, sizeof(c), t->dev_read_bytes / secs, UNITS_BYTES, 7),
 		 units_fit(d, sizeof(d), t->dev_write_bytes / secs, UNITS_BYTES, 7));
@@ -124,7 +125,7 @@ static void tui_draw_header(struct top_state *st)
 					 used ? " " : "", stage_names[i],
 					 units_fit(a, sizeof(a), st->stage_bytes[i] / secs,
 						   UNITS_BYTES, 7));
-	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 1, 1, 2, 3, 4 }, 6,
+	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 1, 2, 1, 3, 4 }, 6,
 			 " | ");
 	tui_put(1, 0, line);
 
@@ -594,9 +595,7 @@ static const struct tui_pane {
 	int (*key)(struct top_state *st, int ch);
 	const char *keys;			/* the key line */
 } tui_panes[TOP_NPANES] = {
-	[TOP_PANE_TABLE] = { draw_nothing, table_key,
-			     " q quit  </> sort  r reverse  / filter  p pid  +/- processes"
-			     "  <-/-> columns  o choose  Enter details  h help" },
+	[TOP_PANE_TABLE] = { draw_nothing, table_key, NULL },
 	[TOP_PANE_HELP] = { tui_draw_help, help_key, " any key closes the help" },
 	[TOP_PANE_DETAIL] = { tui_detail_draw, tui_detail_key, " Esc, Enter or q closes the details" },
 };
@@ -611,7 +610,20 @@ static int tui_show(struct top_state *st)
 	tui_draw_table(st);
 	attron(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
-	tui_put(LINES - 1, 0, pane->keys);
+	if (pane->keys) {
+		tui_put(LINES - 1, 0, pane->keys);
+	} else {
+		/* the table's keys: those that fit, the most needed first */
+		static const char *const keys[] = {
+			" q quit", "h help", "</> sort", "r reverse", "/ filter", "p pid",
+			"+/- processes", "<-/-> columns", "o choose", "Enter details",
+		};
+		static const int prio[] = { 0, 0, 1, 3, 2, 3, 2, 2, 3, 1 };
+		char line[256];
+
+		top_fit_segments(line, sizeof(line), COLS, keys, prio, 10, "  ");
+		tui_put(LINES - 1, 0, line);
+	}
 	attroff(A_REVERSE);
 	if (st->pane == TOP_PANE_DETAIL)
 		tui_detail_update(st);

@@ -498,7 +498,7 @@ term_check() {
 	awk '/^iopat top - / { if (h != "") check(); h = $0; n = 0; next }
 		/^ *[0-9]+ / { n++ }
 		function check(  m) {
-			m = h; sub(/ (processes|jobs) - .*/, "", m); sub(/.* - /, "", m)
+			m = h; sub(/ (process|processes|job|jobs) - .*/, "", m); sub(/.* - /, "", m)
 			if (m + 0 != n) { print "header says " m ", " n " rows: " h; bad = 1 }
 		}
 		END { if (h != "") check(); exit bad }' "$TOPJ" ||
