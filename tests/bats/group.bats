@@ -272,9 +272,9 @@ start_readers() {
 		tui_wait '^   - reads 100% of bytes' "a reason"
 		# 64 KiB preads: one bucket, with a bar
 		tui_wait '^ read sizes, last [0-9]+ s' "the read size histogram"
-		tui_wait '^ +64[.]00 KiB - 128[.]00 KiB +[0-9.]+k? +#+' "the 64 KiB bucket"
+		tui_wait '^ +64[.]0K-128K +[0-9.]+k? +#+' "the 64 KiB bucket"
 		tui_wait '^ read/s +[ .:=+*#@-]*[.:=+*#@-][ .:=+*#@-]* +now .*, max [1-9]' "the read sparkline"
-		tui_wait '^ write/s .* max 0 B/s' "the write sparkline"
+		tui_wait '^ write/s .* max 0B/s' "the write sparkline"
 		tui_keys "$key"
 		tui_wait_gone '^ job [0-9]+ ' "the detail pane after $key"
 		tui_wait "^ *$parent $name +2 " "the table after $key"
