@@ -1160,6 +1160,10 @@ int do_top(int argc, char **argv)
 				fputc('\n', stdout);
 			goto cleanup;
 		}
+		if (view == &top_view_tui) {	/* the line goes: the screen follows */
+			fputs("\r\033[K", stdout);
+			fflush(stdout);
+		}
 		collector_set_program_rules(col, &st->program);
 		if (npids && procfs_for_each_descendant(pids, npids, track_pid, col)) {
 			fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
