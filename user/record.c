@@ -481,6 +481,28 @@ static void recorder_drain(struct recorder *r)
 		r->size_reached = true;
 }
 
+/* On a terminal, one line of progress a second (events, bytes written,
+ * drops), rewritten in place. Returns when it was last shown. */
+static uint64_t show_progress(struct recorder *r, uint64_t last_ns)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), lost = 0;
+	char sz[32];
+	struct stat st;
+
+	if (last_ns && now - last_ns < 1000000000ULL)
+		return last_ns;
+	for (int i = 0; i < IOPAT_NDROPS; i++)
+		if (i != IOPAT_DROP_RQ_UNSEEN)
+			lost += r->drops[i];
+	if (fstat(r->fd, &st))
+		st.st_size = 0;
+	fprintf(stderr, "\riopat record: %llu events, %s written, %llu dropped\033[K",
+		(unsigned long long)trace_writer_events(r->w), units_bytes(sz, sizeof(sz), st.st_size),
+		(unsigned long long)lost);
+	fflush(stderr);
+	return now;
+}
+
 static int __attribute__((format(printf, 1, 2))) parse_opts_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -496,6 +518,8 @@ static int __attribute__((format(printf, 1, 2))) parse_opts_error(const char *fm
 
 int do_record(int argc, char **argv)
 {
+	bool progress = isatty(STDERR_FILENO);
+	uint64_t progress_ns = 0;
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -633,11 +657,15 @@ int do_record(int argc, char **argv)
 		int ev = child_poll(&ch, POLL_MS);
 
 		recorder_drain(&r);
+		if (progress)
+			progress_ns = show_progress(&r, progress_ns);
 		if (ev == CHILD_EV_EXITED || ev == CHILD_EV_STOP)
 			break;
 		if (deadline && clock_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
 	}
+	if (progress && progress_ns)
+		fputs("\r\033[K", stderr);	/* the progress line goes */
 	/* stop the kernel side, then take what it sent before it stopped */
 	record_bpf__detach(r.skel);
 	recorder_drain(&r);

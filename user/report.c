@@ -27,7 +27,7 @@ static void report_usage(FILE *out)
 	fprintf(out,
 		"usage: iopat report FILE... [-f text|md|json|html] [-o OUT]\n"
 		"                    [--group pid|job|cgroup|comm] [--workloads N] [--depth N]\n"
-		"                    [--config FILE]\n\n"
+		"                    [--config FILE] [--all]\n\n"
 		"Tiering report from one or many traces (`iopat record`), per host and\n"
 		"combined: each workload's pipeline stage, tier, confidence and reasons;\n"
 		"directories hot, warm or cold with bytes, re-reads and last access;\n"
@@ -42,6 +42,8 @@ static void report_usage(FILE *out)
 		"      --depth N     directory depth for the heat table (default 2)\n"
 		"      --config FILE thresholds and program files ([classify], [heat], [bursts],\n"
 		"                    [program]; see README)\n"
+		"  -a, --all         list workloads without I/O too (text, md, html; the\n"
+		"                    JSON lists all)\n"
 		"  -h, --help        this help\n\n"
 		"Damaged chunks are skipped with a warning naming the offset; exit 1 when\n"
 		"a file has nothing readable, 2 on bad usage.\n", REPORT_MAX_WORKLOADS);
@@ -65,6 +67,7 @@ int do_report(int argc, char **argv)
 		{ "workloads", required_argument, NULL, 'n' },
 		{ "depth", required_argument, NULL, 'D' },
 		{ "config", required_argument, NULL, 'C' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -78,7 +81,7 @@ int do_report(int argc, char **argv)
 	report_opts_default(&r.opts);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "f:o:g:n:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:g:n:ah", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			fmt = NULL;
@@ -123,6 +126,9 @@ int do_report(int argc, char **argv)
 				fprintf(stderr, "iopat report: %s\n", err);
 				return 2;
 			}
+			break;
+		case 'a':
+			r.opts.all = true;
 			break;
 		case 'h':
 			report_usage(stdout);
@@ -326,9 +332,13 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 	fprintf(out, "  %-7s %-24s %10s %10s %7s %10s %6s  %-8s %4s  %s\n", "PID", "NAME", "READ",
 		"WRITTEN", "R:W", "IOPS", "SEQ", "STAGE", "CONF", "TIER");
 	for (size_t i = 0; i < h->nw; i++)
-		text_workload(out, h, &h->w[i]);
+		if (r->opts.all || report_workload_has_io(&h->w[i]))
+			text_workload(out, h, &h->w[i]);
 	if (!h->nw)
 		fprintf(out, "  none\n");
+	if (!r->opts.all && report_workloads_without_io(h))
+		fprintf(out, "  (%zu workload%s without I/O not shown: --all shows them)\n",
+			report_workloads_without_io(h), report_workloads_without_io(h) == 1 ? "" : "s");
 	if (h->other.workloads)
 		fprintf(out, "  %s\n", report_other_line(a, sizeof(a), h));
 	fprintf(out, "\n");

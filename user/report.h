@@ -74,11 +74,22 @@ struct report_host {
 
 #define REPORT_MAX_WORKLOADS 500	/* default of --workloads */
 
+struct report_host;
+struct report_workload;
+
+/* Whether a workload moved anything (bytes at any level, fsyncs,
+ * page-cache fills): the text, Markdown and HTML tables list those
+ * only, unless report_opts.all. */
+bool report_workload_has_io(const struct report_workload *w);
+/* How many of a host's listed workloads did no I/O. */
+size_t report_workloads_without_io(const struct report_host *h);
+
 struct report_opts {
 	enum group_by group;
 	size_t max_workloads;	/* listed per host; 0: all */
 	unsigned int depth;
 	struct config_params params;	/* [classify], [heat], [bursts] */
+	bool all;		/* text, md, html: workloads without I/O too */
 };
 
 struct report {

@@ -180,15 +180,21 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	}
 	doc_table_begin(d, cols, NELEMS(cols));
 	for (size_t i = 0; i < h->nw; i++)
-		workload_row(d, &h->w[i]);
+		if (r->opts.all || report_workload_has_io(&h->w[i]))
+			workload_row(d, &h->w[i]);
 	doc_table_end(d);
+	if (!r->opts.all && report_workloads_without_io(h))
+		doc_para(d, "%zu workload%s without I/O not shown (--all shows them).",
+			 report_workloads_without_io(h),
+			 report_workloads_without_io(h) == 1 ? "" : "s");
 	if (h->other.workloads) {
 		char line[256];
 
 		doc_para(d, "%s", report_other_line(line, sizeof(line), h));
 	}
 	for (size_t i = 0; i < h->nw; i++)
-		ncmd += h->w[i].cmdline && h->w[i].cmdline[0];
+		ncmd += h->w[i].cmdline && h->w[i].cmdline[0] &&
+			(r->opts.all || report_workload_has_io(&h->w[i]));
 	if (!ncmd)
 		return;
 	doc_para(d, "Command lines:");
@@ -196,7 +202,7 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	for (size_t i = 0; i < h->nw; i++) {
 		const struct report_workload *w = &h->w[i];
 
-		if (!w->cmdline || !w->cmdline[0])
+		if (!w->cmdline || !w->cmdline[0] || !(r->opts.all || report_workload_has_io(w)))
 			continue;
 		doc_cell(d, "%u", w->pid);
 		doc_cell(d, "%s", w->name);

@@ -390,6 +390,23 @@ static int add_to_other(struct report_host *h, const struct report_opts *o,
 	return err;
 }
 
+bool report_workload_has_io(const struct report_workload *w)
+{
+	const struct io_totals *t = &w->io;
+
+	return t->read_ops || t->write_ops || t->mem_read_ops || t->mem_write_ops ||
+	       t->dev_read_ops || t->dev_write_ops || t->fsyncs || t->cache_miss_bytes;
+}
+
+size_t report_workloads_without_io(const struct report_host *h)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->nw; i++)
+		n += !report_workload_has_io(&h->w[i]);
+	return n;
+}
+
 /* The order of the tables: bytes read + written (the READ and WRITTEN
  * columns), then device bytes, then pid. */
 int report_workload_cmp(const void *a, const void *b)

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <sys/stat.h>
 #include "trace_cli.h"
 
 static void print_warning(void *ctx, uint64_t off, const char *msg)
@@ -14,9 +15,19 @@ int trace_input_open(struct trace_input *in, const char *path, const char *who)
 {
 	char err[256];
 
+	struct stat st;
+
 	memset(in, 0, sizeof(*in));
 	in->path = path;
 	in->who = who;
+	/* say what the path is when it cannot be a trace at all */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+	    !S_ISCHR(st.st_mode)) {
+		fprintf(stderr, "%s: %s: %s, not a trace file\n", who, path,
+			S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device"
+			: S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file");
+		return 1;
+	}
 	if (trace_reader_open(&in->r, path, print_warning, in, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s: %s\n", who, path, err);
 		return 1;
