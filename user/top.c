@@ -47,6 +47,7 @@ static void top_usage(FILE *out)
 		"R:W, sizes, %% sequential, device latency, page-cache misses, stage, tier.\n\n"
 		"  -d, --delay SECS   refresh interval in seconds (default 1, > 0)\n"
 		"  -b, --batch        plain text tables, one per interval, no screen\n"
+		"  -t, --timestamps   batch: every row starts with the time (HH:MM:SS)\n"
 		"      --json         one JSON object per interval per line (JSON Lines)\n"
 		"  -n, --iterations N stop after N intervals (batch and JSON)\n"
 		"  -p, --pid PID      only PID and its descendants (repeatable)\n"
@@ -385,7 +386,7 @@ void top_stage_summary(char *buf, size_t len, const struct top_state *st)
 
 static int text_show(struct top_state *st)
 {
-	char cells[32][32], a[256], b[32], c[32], d[32];
+	char cells[32][32], a[256], b[32], c[32], d[32], stamp[16];
 	size_t cols[TOP_MAX_COLUMNS], ncols;
 	const struct io_totals *t = &st->host_total;
 	double secs = st->iv.interval_s;
@@ -406,6 +407,9 @@ static int text_show(struct top_state *st)
 	top_stage_summary(a, sizeof(a), st);
 	printf("%s\n", a);
 	ncols = top_shown_columns(st, cols);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S ", &tm);
+	if (st->timestamps)
+		printf("%-9s", "TIME");
 	for (size_t i = 0; i < ncols; i++)
 		printf("%s%*s", i ? " " : "",
 		       top_columns[cols[i]].left ? -top_columns[cols[i]].width
@@ -419,6 +423,8 @@ static int text_show(struct top_state *st)
 		char safe[GROUP_LABEL_LEN];
 
 		top_format_row(r, secs, cells);
+		if (st->timestamps)
+			fputs(stamp, stdout);
 		/* process names are hostile: the one sanitiser, plain ASCII */
 		sanitize_text(cells[1], sizeof(cells[1]), r->comm, strlen(r->comm),
 			      top_columns[1].width, 0);
@@ -973,6 +979,7 @@ int do_top(int argc, char **argv)
 		{ "comm", required_argument, NULL, 'c' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "columns", required_argument, NULL, 'o' },
+		{ "timestamps", no_argument, NULL, 't' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "config", required_argument, NULL, 'C' },
@@ -1017,7 +1024,7 @@ int do_top(int argc, char **argv)
 	classify_params_default(&st->params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:g:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tg:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!parse_positive_double(optarg, &st->interval_s)) {
@@ -1062,6 +1069,9 @@ int do_top(int argc, char **argv)
 					    SORT_KEYS);
 				goto usage;
 			}
+			break;
+		case 't':
+			st->timestamps = true;
 			break;
 		case 'o':
 			if (top_columns_parse(optarg, st->cols, &st->ncols, cfg_bad,

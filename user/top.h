@@ -85,6 +85,7 @@ struct top_state {
 	 * after PID and COMM the screen scrolls past */
 	size_t cols[TOP_MAX_COLUMNS], ncols, hcol;
 	char message[160];	/* the screen's answer to a bad entry, until a key */
+	bool timestamps;	/* -t: batch rows start with the time */
 	/* job-wide unique bytes (fileset.h): this refresh's file entries
 	 * (NULL when the file map was not read), the files of members gone,
 	 * and each group's last figures by ledger id (gunique_n: none yet) */
