@@ -2,6 +2,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
@@ -48,6 +50,8 @@ static void top_usage(FILE *out)
 		"  -d, --delay SECS   refresh interval in seconds (default 1, > 0)\n"
 		"  -b, --batch        plain text tables, one per interval, no screen\n"
 		"  -t, --timestamps   batch: every row starts with the time (HH:MM:SS)\n"
+		"  -u, --user USER    only processes of USER (a name or a uid; a group's\n"
+		"                     row: its leader's)\n"
 		"      --json         one JSON object per interval per line (JSON Lines)\n"
 		"  -n, --iterations N stop after N intervals (batch and JSON)\n"
 		"  -p, --pid PID      only PID and its descendants (repeatable)\n"
@@ -55,7 +59,7 @@ static void top_usage(FILE *out)
 		"  -s, --sort COLUMN  sort column: pid comm read write iops riops wiops\n"
 		"                     size seq dev lat miss total (default total)\n"
 		"  -o, --columns LIST the columns, comma-separated (PID and COMM lead):\n"
-		"                     pid comm procs read write iops riops wiops rw avg\n"
+		"                     pid comm procs user read write iops riops wiops rw avg\n"
 		"                     dom seq dev p50 p99 miss stage tier (default:\n"
 		"                     procs read write iops seq p99 stage tier)\n"
 		"  -g, --group BY     one row per job (default: a process and its\n"
@@ -177,6 +181,20 @@ static void fmt_miss(FMT_ARGS)
 	units_fit(b, n, m->miss_bps, UNITS_BYTES, w);
 }
 
+static void fmt_user(FMT_ARGS)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (!r->uid_known)
+		snprintf(b, n, "?");
+	else if (!getpwuid_r(r->uid, &pw, buf, sizeof(buf), &res) && res &&
+		 (int)strlen(pw.pw_name) <= w)
+		snprintf(b, n, "%s", pw.pw_name);	/* sanitised by the views */
+	else
+		snprintf(b, n, "%u", r->uid);
+}
+
 static void fmt_stage(FMT_ARGS)
 {
 	snprintf(b, n, "%s", stage_names[r->v.stage]);
@@ -192,6 +210,7 @@ const struct top_column top_columns[] = {
 	{ "pid", "PID", 7, false, false, TOP_SORT_PID, fmt_pid },
 	{ "comm", "COMM", 15, true, false, TOP_SORT_COMM, fmt_comm },
 	{ "procs", "PROCS", 5, false, true, TOP_NSORT, fmt_procs },
+	{ "user", "USER", 8, true, false, TOP_NSORT, fmt_user },
 	{ "read", "READ/s", 7, false, false, TOP_SORT_READ_BPS, fmt_read_bps },
 	{ "write", "WRITE/s", 7, false, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
 	{ "iops", "IOPS", 6, false, false, TOP_SORT_IOPS, fmt_iops },
@@ -355,6 +374,8 @@ int top_apply_view(struct top_state *st)
 		if (st->pid_filter && !row_has_pid(st, r, st->pid_filter))
 			continue;
 		if (st->comm_filter[0] && !row_has_name(st, r, st->comm_filter))
+			continue;
+		if (st->user_filter[0] && (!r->uid_known || r->uid != st->uid_filter))
 			continue;
 		iv->rows[iv->n++] = *r;
 	}
@@ -550,7 +571,44 @@ static void drop_writeback(struct top_interval *iv)
  * renamed itself since (prctl), so take its current name (in the snapshot
  * too: names group by it). A job's row shows its root's: the root may
  * live on after its processes with I/O, or may not be in the snapshot. */
-static void refresh_names(const struct top_state *st, struct top_interval *iv,
+/* The owner of a process: the uid of its /proc directory while it lives,
+ * remembered by pid and start for when it has exited. */
+static void row_user(struct top_state *st, struct top_row *r, const struct proc_row *c)
+{
+	char path[32];
+	struct stat sb;
+	int added;
+	long i;
+
+	if (!c || r->pid == IOPAT_PID_WRITEBACK)
+		return;
+	i = idxmap_find(&st->uid_idx, r->pid);
+	if (!c->exited) {
+		snprintf(path, sizeof(path), "/proc/%u", r->pid);
+		if (stat(path, &sb))
+			return;
+		i = idxmap_get(&st->uid_idx, r->pid, &added);
+		if (i < 0)
+			return;
+		if ((size_t)i >= st->cap_uids) {
+			size_t cap = st->cap_uids ? 2 * st->cap_uids : 256;
+			void *p = realloc(st->uids, cap * sizeof(*st->uids));
+
+			if (!p)
+				return;
+			st->uids = p;
+			st->cap_uids = cap;
+		}
+		st->uids[i].start_ns = c->start_ns;
+		st->uids[i].uid = sb.st_uid;
+	}
+	if (i >= 0 && st->uids[i].start_ns == c->start_ns) {
+		r->uid = st->uids[i].uid;
+		r->uid_known = true;
+	}
+}
+
+static void refresh_names(struct top_state *st, struct top_interval *iv,
 			  struct proc_table *cur)
 {
 	char path[48], name[IOPAT_COMM_LEN + 1];
@@ -563,6 +621,7 @@ static void refresh_names(const struct top_state *st, struct top_interval *iv,
 		ssize_t n;
 		int fd;
 
+		row_user(st, r, c);
 		if (r->pid == IOPAT_PID_WRITEBACK || (c ? c->exited : !r->group))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%u/comm", r->pid);
@@ -728,6 +787,8 @@ static void group_row_fill(struct top_state *st, const struct group_row *g, stru
 	snprintf(r->comm, sizeof(r->comm), "%.*s", IOPAT_COMM_LEN,
 		 group_row_name(st->group, g, lead->comm));
 	r->exited = g->exited;
+	r->uid = lead->uid;
+	r->uid_known = lead->uid_known;
 	r->d = g->io;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct top_row *m = top_interval_find(&st->procs, members[i]);
@@ -980,6 +1041,7 @@ int do_top(int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "columns", required_argument, NULL, 'o' },
 		{ "timestamps", no_argument, NULL, 't' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "config", required_argument, NULL, 'C' },
@@ -1024,7 +1086,7 @@ int do_top(int argc, char **argv)
 	classify_params_default(&st->params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tg:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tu:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!parse_positive_double(optarg, &st->interval_s)) {
@@ -1073,6 +1135,24 @@ int do_top(int argc, char **argv)
 		case 't':
 			st->timestamps = true;
 			break;
+		case 'u': {
+			struct passwd *pw = getpwnam(optarg);
+			char *end;
+			unsigned long uid;
+
+			errno = 0;
+			uid = strtoul(optarg, &end, 10);
+			if (pw) {
+				st->uid_filter = pw->pw_uid;
+			} else if (optarg[0] && !*end && !errno && uid <= UINT32_MAX) {
+				st->uid_filter = (uint32_t)uid;
+			} else {
+				usage_error("unknown user '%s'", optarg);
+				goto usage;
+			}
+			snprintf(st->user_filter, sizeof(st->user_filter), "%s", optarg);
+			break;
+		}
 		case 'o':
 			if (top_columns_parse(optarg, st->cols, &st->ncols, cfg_bad,
 					      sizeof(cfg_bad))) {
@@ -1360,6 +1440,8 @@ cleanup:
 	free(st->expanded);
 	free(exited);
 	program_rules_free(&st->program);
+	idxmap_free(&st->uid_idx);
+	free(st->uids);
 	fileset_union_free(&st->gone);
 	free(st->gunique);
 	free(st);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "fileset.h"
+#include "idxmap.h"
 #include "group_resolve.h"
 #include "top_model.h"
 #include "window.h"
@@ -86,6 +87,13 @@ struct top_state {
 	size_t cols[TOP_MAX_COLUMNS], ncols, hcol;
 	char message[160];	/* the screen's answer to a bad entry, until a key */
 	bool timestamps;	/* -t: batch rows start with the time */
+	/* -u: only rows of this user (uid_filter valid when user_filter[0]) */
+	char user_filter[64];
+	uint32_t uid_filter;
+	/* the owner of each process seen alive, by pid (and start) */
+	struct idxmap uid_idx;
+	struct { uint64_t start_ns; uint32_t uid; } *uids;
+	size_t cap_uids;
 	/* job-wide unique bytes (fileset.h): this refresh's file entries
 	 * (NULL when the file map was not read), the files of members gone,
 	 * and each group's last figures by ledger id (gunique_n: none yet) */

@@ -18,6 +18,8 @@ struct top_row {
 	char comm[IOPAT_COMM_LEN + 1];
 	bool exited;
 	bool gpu;		/* a GPU device open (checked every few seconds) */
+	bool uid_known;		/* uid read from /proc while the process lived */
+	uint32_t uid;
 	struct io_totals d;	/* this interval's counts */
 	struct verdict v;	/* stage and tier over the sliding window */
 	const struct group_row *group;	/* a group's row; NULL: one process */
