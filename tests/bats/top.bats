@@ -743,3 +743,19 @@ screen_ok() {
 	assert_failure 2
 	assert_output --partial "unknown sort column 'nope': one of pid"
 }
+
+@test "top -b -t -u: rows start with the time, only the user's, USER shown" {
+	make_file "$TESTDIR/data" 4
+	TOP_LINE_RE='^iopat top - '
+	top_start "$TOPJ" -b -t -d 0.5 -n 200 -c needle -u root -o user,read
+	bg_run "$WORKLOADS/evil_name" "$TESTDIR/data" 3 needle
+	wait "$BG_PID" || fail "the reader failed"
+	top_wait_more 1
+	top_stop
+	grep -Eq '^TIME +PID COMM +USER +READ/s$' "$TOPJ" || fail "titles: $(grep PID "$TOPJ" | head -1)"
+	grep -Eq '^[0-2][0-9]:[0-5][0-9]:[0-5][0-9] +[0-9]+ needle +root ' "$TOPJ" ||
+		fail "no row of needle with a time and root: $(grep needle "$TOPJ" | head -3)"
+	run "$IOPAT" top -b -u nosuchuser-iopat
+	assert_failure 2
+	assert_output --partial "unknown user 'nosuchuser-iopat'"
+}
