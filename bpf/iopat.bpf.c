@@ -383,8 +383,17 @@ static __always_inline int account_fd_inline(struct task_struct *task, int fd, i
 		if (!pid_is_tracked(tgid))
 			return 0;
 		st = file_stats_get(&key, f->f_inode, f);
-		if (!st)
+		if (!st) {
+			/* a counted file with no room for its entry (the map
+			 * is full, counted as a drop): the process's totals
+			 * still get the transfer, the file's detail is lost */
+			int kind = inode_kind(f->f_inode);
+
+			if (kind >= 0)
+				proc_io_add(tgid, kind, dir, bytes, false,
+					    min_u64(bytes, f->f_inode->i_size));
 			return 0;
+		}
 		if (h->used)
 			hot_flush(h);
 		h->key = key;
@@ -421,9 +430,16 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 
 	__u64 before, size;
 	bool seq;
+	int kind;
 
-	if (!st)
+	if (!st) {
+		/* no room for the file's entry: the process still counts it */
+		kind = inode_kind(f->f_inode);
+		if (kind >= 0)
+			proc_io_add(tgid, kind, dir, bytes, false,
+				    min_u64(bytes, f->f_inode->i_size));
 		return;
+	}
 	before = st->dir[dir & 1].bytes;
 	size = f->f_inode->i_size;
 	st->size = size;

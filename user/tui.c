@@ -62,7 +62,7 @@ void tui_put_n(int y, int x, const char *s, int n)
 
 /* What each kind of drop means for the numbers, in a few words. */
 static const char *const drop_meaning[IOPAT_NDROPS] = {
-	[IOPAT_DROP_FILE_MAP] = "per-file table full: new files uncounted",
+	[IOPAT_DROP_FILE_MAP] = "per-file table full: totals kept, files' detail lost",
 	[IOPAT_DROP_DEV_MAP] = "per-device table full: device I/O uncounted",
 	[IOPAT_DROP_PROC_MAP] = "process table full: new processes uncounted",
 	[IOPAT_DROP_RQ_MAP] = "request table full: requests uncounted",

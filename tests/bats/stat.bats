@@ -696,3 +696,29 @@ dir_entry() {
 	assert_equal "$status" 2
 	[[ $stderr == *bad.ini:3:*hot_rereed* ]] || fail "message: $stderr"
 }
+
+# The per-file table holds 131,072 (process, file) entries. Past it the
+# files' detail is lost (counted as file_map_full), but every byte still
+# reaches its process's totals.
+@test "a full per-file table: drops counted, process totals still exact" {
+	local d
+	d=$(mktemp -d /dev/shm/iopat-many.XXXXXX)
+	SHMDIR=$d
+	/usr/bin/python3 -c '
+import os, sys
+d = sys.argv[1]
+for i in range(1500):
+    s = os.path.join(d, "d%04d" % i)
+    os.mkdir(s)
+    for j in range(100):
+        with open(os.path.join(s, "f%03d" % j), "wb") as f:
+            f.write(b"x")
+' "$d" || fail "could not make the files"
+	run "$IOPAT" stat --json -o "$OUT" -- sh -c "find '$d' -type f -print0 | xargs -0 cat >/dev/null"
+	assert_success
+	note "drops: $(jq -c .drops "$OUT")"
+	num_ge "$(jget "$OUT" .drops.file_map_full)" 1 "file_map_full drops (150,000 files)"
+	num_eq "$(jget "$OUT" .totals.mem_read_bytes)" 150000 "bytes read from the 150,000 files"
+	num_eq "$(jq '[.processes[] | select(.comm == "cat") | .mem_read_ops] | add' "$OUT")" 150000 \
+		"reads of cat"
+}
