@@ -136,6 +136,29 @@ static void gpu_watch_remove(struct recorder *r, size_t i)
 /* A PROC record from what /proc and the kernel say about pid. */
 static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t ppid,
 		       uint64_t cgroup_id, uint64_t ts, const char *comm, const char *args,
+		       size_t args_len);
+
+/* The parents of a process new to the trace, from /proc while they live:
+ * a process that started before the recording and did no I/O itself (a
+ * shell's `xargs`) still groups its children into one job, as live. */
+static void note_ancestors(struct recorder *r, uint32_t ppid, uint64_t ts)
+{
+	static unsigned int depth;
+
+	char path[32];
+
+	if (ppid <= 1 || pid_known(r, ppid) || depth >= 16 || (pid_t)ppid == getpid())
+		return;
+	snprintf(path, sizeof(path), "/proc/%u", ppid);
+	if (access(path, F_OK))
+		return;	/* gone: nothing true to say of it */
+	depth++;
+	write_proc(r, ppid, IOPAT_PROC_SEEN, 0, 0, ts, NULL, NULL, 0);
+	depth--;
+}
+
+static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t ppid,
+		       uint64_t cgroup_id, uint64_t ts, const char *comm, const char *args,
 		       size_t args_len)
 {
 	char exe[4096], cmd[4096], cg[4096], pcomm[64];
@@ -172,6 +195,7 @@ static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t 
 		gpu_watch_add(r, pid);
 	note_error(r, trace_writer_proc(r->w, &p));
 	pid_set_known(r, pid);
+	note_ancestors(r, p.ppid, ts);
 }
 
 static void on_proc_event(struct recorder *r, const struct iopat_proc_event *e, size_t size)

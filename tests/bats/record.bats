@@ -441,3 +441,27 @@ peak_rss_kib() {
 	[ "$(jq -r '.hosts[0].workloads[0].job' "$REPORT")" = "$path" ] ||
 		fail "grouped under $(jq -r '.hosts[0].workloads[0].job' "$REPORT"), not $path"
 }
+
+# A process that started before the recording and does no I/O itself
+# (xargs) still holds its children together: record writes the parents
+# of the processes it meets, read from /proc, so the report's job is the
+# live one.
+@test "record: children of a process older than the recording are one job in the report" {
+	local i pid
+	for i in 1 2 3 4 5 6; do head -c 100000 /dev/urandom >"$TESTDIR/in$i"; done
+	sync
+	# xargs waits for its input: it exists before the recording starts
+	(sleep 2; for i in 1 2 3 4 5 6; do echo "$TESTDIR/in$i"; sleep 0.2; done) |
+		xargs -n 1 cat >/dev/null &
+	pid=$!
+	run "$IOPAT" record -o "$TRACE" -d 5 -c cat
+	assert_success
+	wait "$pid" || true
+	run "$IOPAT" report -f json -g job -o "$REPORT" "$TRACE"
+	assert_success
+	note "workloads: $(jq -c '[.hosts[0].workloads[] | select(.read_bytes > 0) | {pid, comm, processes, read_bytes}]' "$REPORT")"
+	num_eq "$(jq '[.hosts[0].workloads[] | select(.read_bytes >= 600000)] | length' "$REPORT")" 1 \
+		"workloads holding the six cats' 600,000 bytes"
+	num_ge "$(jq '[.hosts[0].workloads[] | select(.read_bytes >= 600000)][0].processes' "$REPORT")" 6 \
+		"processes in that job"
+}
