@@ -19,7 +19,9 @@
  *
  *   tag 0x01 META    uv count, then count x (str key, str value)
  *   tag 0x02 PROC    uv pid, uv ppid, uv cgroup_id, uv ts_ns, uv why,
- *                    uv flags (IOPAT_PROC_GPU: a GPU device is open),
+ *                    uv flags (IOPAT_PROC_GPU: a GPU device is open;
+ *                    IOPAT_PROC_CONTEXT: written as the parent of a
+ *                    recorded process, not recorded itself),
  *                    str comm, str exe, str cmdline (arguments separated
  *                    by NUL bytes), str cgroup path
  *   tag 0x03 EXIT    uv pid, uv ts_ns, uv exit_code (status << 8 | signal)
@@ -110,6 +112,7 @@ enum iopat_ev_op {
 };
 
 #define IOPAT_PROC_GPU 1
+#define IOPAT_PROC_CONTEXT 2
 
 enum iopat_proc_why {
 	IOPAT_PROC_SEEN = 0,

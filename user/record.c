@@ -136,7 +136,7 @@ static void gpu_watch_remove(struct recorder *r, size_t i)
 /* A PROC record from what /proc and the kernel say about pid. */
 static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t ppid,
 		       uint64_t cgroup_id, uint64_t ts, const char *comm, const char *args,
-		       size_t args_len);
+		       size_t args_len, bool context);
 
 /* The parents of a process new to the trace, from /proc while they live:
  * a process that started before the recording and did no I/O itself (a
@@ -153,13 +153,13 @@ static void note_ancestors(struct recorder *r, uint32_t ppid, uint64_t ts)
 	if (access(path, F_OK))
 		return;	/* gone: nothing true to say of it */
 	depth++;
-	write_proc(r, ppid, IOPAT_PROC_SEEN, 0, 0, ts, NULL, NULL, 0);
+	write_proc(r, ppid, IOPAT_PROC_SEEN, 0, 0, ts, NULL, NULL, 0, true);
 	depth--;
 }
 
 static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t ppid,
 		       uint64_t cgroup_id, uint64_t ts, const char *comm, const char *args,
-		       size_t args_len)
+		       size_t args_len, bool context)
 {
 	char exe[4096], cmd[4096], cg[4096], pcomm[64];
 	struct trace_proc p = {
@@ -189,7 +189,9 @@ static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t 
 	p.exe = trace_str_of(exe);
 	p.cmdline = (struct trace_str){ args, args_len };
 	p.cgroup = trace_str_of(cg);
-	if (gpu_device_open(pid))
+	if (context)
+		p.flags |= IOPAT_PROC_CONTEXT;
+	else if (gpu_device_open(pid))
 		p.flags |= IOPAT_PROC_GPU;
 	else
 		gpu_watch_add(r, pid);
@@ -222,7 +224,7 @@ static void on_proc_event(struct recorder *r, const struct iopat_proc_event *e, 
 		args = e->args_len;
 	write_proc(r, e->pid, e->why, e->ppid, e->cgroup_id, e->ts_ns, comm,
 		   e->why == IOPAT_PROC_EXEC ? e->args : NULL,
-		   e->why == IOPAT_PROC_EXEC ? args : 0);
+		   e->why == IOPAT_PROC_EXEC ? args : 0, false);
 }
 
 /* The id of a file, announcing it with a FILE record the first time. */
@@ -254,7 +256,7 @@ static void on_io_event(struct recorder *r, const struct iopat_event *k)
 	};
 
 	if (k->pid && !pid_known(r, k->pid))
-		write_proc(r, k->pid, IOPAT_PROC_SEEN, 0, 0, k->ts_ns, NULL, NULL, 0);
+		write_proc(r, k->pid, IOPAT_PROC_SEEN, 0, 0, k->ts_ns, NULL, NULL, 0, false);
 	if (k->level == IOPAT_LEVEL_DEVICE) {
 		e.dev = k->dev;
 		e.lat_ns = k->lat_ns;
@@ -484,7 +486,7 @@ static void gpu_watch_check(struct recorder *r, uint64_t now)
 		if (!gpu_device_open(pid))
 			continue;
 		gpu_watch_remove(r, i);
-		write_proc(r, pid, IOPAT_PROC_SEEN, 0, 0, now, NULL, NULL, 0);
+		write_proc(r, pid, IOPAT_PROC_SEEN, 0, 0, now, NULL, NULL, 0, false);
 	}
 }
 

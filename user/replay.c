@@ -154,6 +154,7 @@ static void apply_proc(struct replay *rp, const struct trace_proc *tp)
 	if (tp->cgroup.n)
 		set_str(rp, &info->cgroup, tp->cgroup, false);
 	info->gpu |= tp->flags & IOPAT_PROC_GPU;
+	info->context = (tp->flags & IOPAT_PROC_CONTEXT) ? rp->created || info->context : false;
 }
 
 /* The entry of file id, created empty when new: a file an event names
@@ -325,6 +326,7 @@ static void apply_event(struct replay *rp, const struct trace_event *e)
 	p = proc_get(rp, e->pid, e->ts_ns);
 	if (!p)
 		return;
+	rp->info[p - rp->procs].context = false;
 	if (e->level == IOPAT_LEVEL_DEVICE) {
 		apply_device(rp, p, e);
 		return;

@@ -33,6 +33,8 @@ struct replay_proc_info {
 	bool gpu;
 	bool described;		/* a process record named it */
 	bool forgotten;		/* replay_forget: the entry is free */
+	bool context;		/* known only as a parent (IOPAT_PROC_CONTEXT),
+				 * no event of its own yet */
 	uint32_t life;		/* this entry's serial: keys its files and devices */
 	size_t nentries;	/* its (process, file) and (process, device) entries */
 	uint32_t *file_ids;	/* the files it moved data of, in order of first sight */

@@ -241,6 +241,12 @@ static int take_process(struct host_reader *r, uint32_t pid)
 
 	if (!info)
 		return 0;
+	if (info->context) {
+		/* a parent written for its children's jobs: no workload */
+		proc_series_free(h, pid);
+		replay_forget(&h->rp, pid);
+		return 0;
+	}
 	host_start_clock(h);
 	err = replay_proc_snapshot(&h->rp, pid, &r->snap);
 	if (!err)
