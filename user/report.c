@@ -175,9 +175,16 @@ done:
 
 /* ---- text ---- */
 
+/* s made safe for a terminal in at most width columns; a longer one ends
+ * with "..." so that a cut never passes for the whole. */
 static const char *clean(char *buf, size_t len, const char *s, int width)
 {
-	sanitize_text(buf, len, s ? s : "", s ? strlen(s) : 0, width, 0);
+	size_t n = s ? strlen(s) : 0;
+
+	if (sanitize_text(buf, len, s ? s : "", n, width + 1, 0) > width && width > 3) {
+		sanitize_text(buf, len, s, n, width - 3, 0);
+		strncat(buf, "...", len - strlen(buf) - 1);
+	}
 	return buf;
 }
 
