@@ -459,6 +459,12 @@ bool io_totals_is_zero(const struct io_totals *t)
 	return true;
 }
 
+bool io_totals_moved(const struct io_totals *t)
+{
+	return t->read_ops || t->write_ops || t->mem_read_ops || t->mem_write_ops ||
+	       t->dev_read_ops || t->dev_write_ops || t->fsyncs || t->cache_miss_bytes;
+}
+
 bool io_totals_same_io(const struct io_totals *a, const struct io_totals *b)
 {
 	return a->read_bytes == b->read_bytes && a->write_bytes == b->write_bytes &&

@@ -137,6 +137,9 @@ void io_totals_add_dev(struct io_totals *io, const struct iopat_dev_stats *st);
 void io_totals_sub(struct io_totals *dst, const struct io_totals *a,
 		   const struct io_totals *b);
 bool io_totals_is_zero(const struct io_totals *t);
+/* Whether the counts show any I/O: an operation at any level, an fsync or
+ * a page-cache fill (the tables leave the others out unless asked). */
+bool io_totals_moved(const struct io_totals *t);
 /* Whether two snapshots of the same totals show the same syscall and
  * device byte and op counts (no I/O between them). */
 bool io_totals_same_io(const struct io_totals *a, const struct io_totals *b);

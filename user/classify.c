@@ -352,16 +352,14 @@ static void order_reason(const struct features *f, struct verdict *v, bool shuff
  * a sequential pass storing nothing (archive): answers stored (inference),
  * lookups served (small reads at random within files), or no stage. */
 static void read_once(const struct features *f, const struct classify_params *p,
-		      struct verdict *v, double ws, bool shuffled)
+		      struct verdict *v, double ws, bool output, bool shuffled)
 {
 	bool lookups = f->read_ops > 0 && f->seq_in_file_pct < p->seq_min_pct &&
 		       f->dom_read_size < p->small_io;
-	char a[32];
-
-	bool output = ws >= p->output_share_min;
 	/* answers: a write for every few inputs read, however small */
 	bool answers = output || (f->read_ops > 0 && f->write_ops > 0 &&
 				  f->write_ops >= p->answer_ops_min * f->read_ops);
+	char a[32];
 
 	if (answers && ws < p->answer_share_max) {
 		v->stage = STAGE_DEPLOY;
@@ -523,7 +521,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		reason(v, "%.0f%% sequential reads of %s", f->seq_read_pct, a);
 		reason(v, "writes %.1f%% of bytes (features)", 100 * ws);
 	} else if (output) {
-		read_once(f, p, v, ws, shuffled);
+		read_once(f, p, v, ws, output, shuffled);
 	} else if (large_seq_reads) {
 		v->stage = STAGE_ARCHIVE;
 		v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
@@ -531,7 +529,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 		reason(v, "one sequential pass (re-read %.1fx), %s reads", f->reread, a);
 		reason(v, "no writes");
 	} else {
-		read_once(f, p, v, ws, shuffled);
+		read_once(f, p, v, ws, output, shuffled);
 	}
 	program_reason(f, v);
 	choose_tier(f, p, v);

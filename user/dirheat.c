@@ -317,10 +317,18 @@ static void heat_steps(void *ctx, uint32_t tgid, const char *path, uint64_t step
 		c->err = dirheat_add_steps(c->h, path, steps, shuffled);
 }
 
+int dirheat_add_order(struct dirheat *h, const struct raw_snapshot *s,
+		      const struct fileset_src *src)
+{
+	struct steps_ctx sc = { .h = h };
+	int err = fileset_order(s, src, NULL, heat_steps, &sc);
+
+	return err ? err : sc.err;
+}
+
 int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s,
 			 const struct fileset_src *src)
 {
-	struct steps_ctx sc = { .h = h };
 	struct entry_ref *order;
 	size_t n = 0, end;
 	int err = 0;
@@ -347,9 +355,7 @@ int dirheat_add_snapshot(struct dirheat *h, const struct raw_snapshot *s,
 		err = dirheat_add(h, &f);
 	}
 	free(order);
-	if (!err)
-		err = fileset_order(s, src, NULL, heat_steps, &sc);
-	return err ? err : sc.err;
+	return err ? err : dirheat_add_order(h, s, src);
 }
 
 /* ---- labels ---- */

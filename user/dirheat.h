@@ -108,6 +108,11 @@ int dirheat_add_steps(struct dirheat *h, const char *path, uint64_t steps, uint6
 struct raw_snapshot;
 struct fileset_src;
 
+/* Add the steps each process of s took between the data files of a
+ * directory (fileset_order, dirheat_add_steps). 0 or -ENOMEM. */
+int dirheat_add_order(struct dirheat *h, const struct raw_snapshot *s,
+		      const struct fileset_src *src);
+
 /* Add the file entries of a snapshot: the entries of one file (one per
  * process) are merged first, so that a file read by several processes
  * counts once in the working set and its re-reads across processes show.

@@ -21,6 +21,12 @@ static enum prog_class class_of(const struct fileset_src *src, size_t i, uint32_
 	return src && src->class_of ? src->class_of(src->ctx, i, dev, ino) : PROG_DATA;
 }
 
+/* Whether an entry read its file whole: as many bytes as the file has. */
+static bool read_whole(const struct iopat_file_stats *st)
+{
+	return st->size && st->dir[IOPAT_READ].bytes >= st->size;
+}
+
 /* ---- program files ---- */
 
 static void add_program(struct io_totals *io, const struct iopat_file_stats *st,
@@ -243,7 +249,7 @@ int fileset_annotate(const struct raw_snapshot *s, struct proc_table *t,
 		if (!st->dir[IOPAT_READ].bytes)
 			continue;
 		row->io.fs.data_files_read++;
-		row->io.fs.whole_files_read += st->size && st->dir[IOPAT_READ].bytes >= st->size;
+		row->io.fs.whole_files_read += read_whole(st);
 		io_span_merge(&row->span, &(struct io_span){ .read_first_ns = st->first_ns,
 							     .read_last_ns = st->last_ns });
 	}
@@ -317,7 +323,7 @@ static int union_extra(struct fileset_union *u, long g, const struct iopat_file_
 	}
 	if (!prog && st->dir[IOPAT_READ].bytes) {
 		u->extra[g].files_read++;
-		u->extra[g].whole_files += st->size && st->dir[IOPAT_READ].bytes >= st->size;
+		u->extra[g].whole_files += read_whole(st);
 	}
 	u->over++;
 	return 0;
@@ -362,7 +368,7 @@ int fileset_union_add(struct fileset_union *u, const struct raw_snapshot *s,
 			e->bytes[d] += st->dir[d].bytes;
 		if (st->size > e->size)
 			e->size = st->size;
-		e->whole |= st->size && st->dir[IOPAT_READ].bytes >= st->size;
+		e->whole |= read_whole(st);
 	}
 	return 0;
 }

@@ -314,6 +314,7 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 {
 	char a[256], b[32], c[32], host[128];
 	const char *by = group_by_names[r->opts.group];
+	size_t left_out;
 
 	fprintf(out, "iopat report: %s\n", clean(host, sizeof(host), h->file, 100));
 	fprintf(out, "  host %s, kernel %s, iopat %s\n",
@@ -339,13 +340,14 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 	fprintf(out, "  %-7s %-24s %10s %10s %7s %10s %6s  %-8s %4s  %s\n", "PID", "NAME", "READ",
 		"WRITTEN", "R:W", "IOPS", "SEQ", "STAGE", "CONF", "TIER");
 	for (size_t i = 0; i < h->nw; i++)
-		if (r->opts.all || report_workload_has_io(&h->w[i]))
+		if (report_workload_listed(&r->opts, &h->w[i]))
 			text_workload(out, h, &h->w[i]);
 	if (!h->nw)
 		fprintf(out, "  none\n");
-	if (!r->opts.all && report_workloads_without_io(h))
+	left_out = report_workloads_left_out(&r->opts, h);
+	if (left_out)
 		fprintf(out, "  (%zu workload%s without I/O not shown: --all shows them)\n",
-			report_workloads_without_io(h), report_workloads_without_io(h) == 1 ? "" : "s");
+			left_out, left_out == 1 ? "" : "s");
 	if (h->other.workloads)
 		fprintf(out, "  %s\n", report_other_line(a, sizeof(a), h));
 	fprintf(out, "\n");

@@ -77,12 +77,13 @@ struct report_host {
 struct report_host;
 struct report_workload;
 
-/* Whether a workload moved anything (bytes at any level, fsyncs,
- * page-cache fills): the text, Markdown and HTML tables list those
- * only, unless report_opts.all. */
-bool report_workload_has_io(const struct report_workload *w);
-/* How many of a host's listed workloads did no I/O. */
-size_t report_workloads_without_io(const struct report_host *h);
+struct report_opts;
+
+/* Whether the text, Markdown and HTML tables list a workload: one that
+ * did I/O (io_totals_moved), or any with report_opts.all. */
+bool report_workload_listed(const struct report_opts *o, const struct report_workload *w);
+/* How many of a host's workloads the tables leave out. */
+size_t report_workloads_left_out(const struct report_opts *o, const struct report_host *h);
 
 struct report_opts {
 	enum group_by group;

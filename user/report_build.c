@@ -201,16 +201,6 @@ static int build_sizing(struct report_host *h)
 	return 0;
 }
 
-static void heat_steps(void *ctx, uint32_t tgid, const char *path, uint64_t steps,
-		       uint64_t shuffled)
-{
-	struct report_host *h = ctx;
-
-	(void)tgid;
-	if (dirheat_add_steps(&h->heat, path, steps, shuffled))
-		h->rp.oom = -ENOMEM;
-}
-
 /* The state of reading one trace. */
 struct host_reader {
 	struct report_host *h;
@@ -255,7 +245,7 @@ static int take_process(struct host_reader *r, uint32_t pid)
 		err = fileset_annotate(&r->snap, &r->rows, &src);
 	/* the order it read the files of each directory in */
 	if (!err && pid != IOPAT_PID_WRITEBACK)
-		err = fileset_order(&r->snap, &src, NULL, heat_steps, h);
+		err = dirheat_add_order(&h->heat, &r->snap, &src);
 	if (err)
 		return err;
 	row = proc_table_find(&r->rows, pid);

@@ -170,7 +170,7 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	static const struct doc_col cmd_cols[] = {
 		{ "pid", DOC_RIGHT }, { "name", DOC_LEFT }, { "command", DOC_LEFT },
 	};
-	size_t ncmd = 0;
+	size_t ncmd = 0, left_out;
 
 	doc_heading(d, 3, "Workloads (by %s, most bytes read + written first)",
 		    group_by_names[r->opts.group]);
@@ -180,13 +180,13 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	}
 	doc_table_begin(d, cols, NELEMS(cols));
 	for (size_t i = 0; i < h->nw; i++)
-		if (r->opts.all || report_workload_has_io(&h->w[i]))
+		if (report_workload_listed(&r->opts, &h->w[i]))
 			workload_row(d, &h->w[i]);
 	doc_table_end(d);
-	if (!r->opts.all && report_workloads_without_io(h))
-		doc_para(d, "%zu workload%s without I/O not shown (--all shows them).",
-			 report_workloads_without_io(h),
-			 report_workloads_without_io(h) == 1 ? "" : "s");
+	left_out = report_workloads_left_out(&r->opts, h);
+	if (left_out)
+		doc_para(d, "%zu workload%s without I/O not shown (--all shows them).", left_out,
+			 left_out == 1 ? "" : "s");
 	if (h->other.workloads) {
 		char line[256];
 
@@ -194,7 +194,7 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	}
 	for (size_t i = 0; i < h->nw; i++)
 		ncmd += h->w[i].cmdline && h->w[i].cmdline[0] &&
-			(r->opts.all || report_workload_has_io(&h->w[i]));
+			report_workload_listed(&r->opts, &h->w[i]);
 	if (!ncmd)
 		return;
 	doc_para(d, "Command lines:");
@@ -202,7 +202,7 @@ static void workloads(struct doc *d, const struct report *r, const struct report
 	for (size_t i = 0; i < h->nw; i++) {
 		const struct report_workload *w = &h->w[i];
 
-		if (!w->cmdline || !w->cmdline[0] || !(r->opts.all || report_workload_has_io(w)))
+		if (!w->cmdline || !w->cmdline[0] || !report_workload_listed(&r->opts, w))
 			continue;
 		doc_cell(d, "%u", w->pid);
 		doc_cell(d, "%s", w->name);

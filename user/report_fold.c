@@ -390,20 +390,17 @@ static int add_to_other(struct report_host *h, const struct report_opts *o,
 	return err;
 }
 
-bool report_workload_has_io(const struct report_workload *w)
+bool report_workload_listed(const struct report_opts *o, const struct report_workload *w)
 {
-	const struct io_totals *t = &w->io;
-
-	return t->read_ops || t->write_ops || t->mem_read_ops || t->mem_write_ops ||
-	       t->dev_read_ops || t->dev_write_ops || t->fsyncs || t->cache_miss_bytes;
+	return o->all || io_totals_moved(&w->io);
 }
 
-size_t report_workloads_without_io(const struct report_host *h)
+size_t report_workloads_left_out(const struct report_opts *o, const struct report_host *h)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < h->nw; i++)
-		n += !report_workload_has_io(&h->w[i]);
+		n += !report_workload_listed(o, &h->w[i]);
 	return n;
 }
 

@@ -248,14 +248,6 @@ static void text_table_head(FILE *out, const char *second, const char *tail)
 		"DEV-WRITE", "SEQ-R", "SEQ-W", tail);
 }
 
-/* Whether a row moved anything: bytes at any level, fsyncs, page-cache
- * fills. */
-static bool has_io(const struct io_totals *t)
-{
-	return t->read_ops || t->write_ops || t->mem_read_ops || t->mem_write_ops ||
-	       t->dev_read_ops || t->dev_write_ops || t->fsyncs || t->cache_miss_bytes;
-}
-
 /* "(12 processes without I/O not shown: --all shows them)"; nouns are
  * given singular and plural. */
 static void text_left_out(FILE *out, size_t n, const char *one, const char *many)
@@ -274,7 +266,7 @@ static void text_procs(FILE *out, const struct stat_result *r)
 	for (size_t i = 0; i < r->procs.n; i++) {
 		const struct proc_row *pr = &r->procs.rows[i];
 
-		if (!r->show_all && !has_io(&pr->io)) {
+		if (!r->show_all && !io_totals_moved(&pr->io)) {
 			hidden++;
 			continue;
 		}
@@ -303,7 +295,7 @@ static void text_groups(FILE *out, const struct stat_result *r)
 		const char *name = group_row_name(r->group, g, lead ? lead->comm : "");
 		const struct verdict *v = &r->group_verdicts[i].v;
 
-		if (!r->show_all && !has_io(&g->io)) {
+		if (!r->show_all && !io_totals_moved(&g->io)) {
 			hidden++;
 			continue;
 		}
