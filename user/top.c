@@ -42,14 +42,19 @@ static void on_stop_signal(int sig)
 static void top_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-p PID]... [-c COMM]\n"
-		"                 [-s COLUMN] [-o COLUMNS] [--group BY] [--window SECS]\n"
-		"                 [--config FILE]\n\n"
+		"usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-a] [--only] [-t]\n"
+		"                 [-p PID]... [-c COMM] [-u USER] [-s COLUMN] [-o COLUMNS]\n"
+		"                 [--group BY] [--window SECS] [--config FILE]\n"
+		"                 [--from FILE [--speed X]]\n\n"
 		"Live view of file and block I/O per job or process: throughput, IOPS,\n"
 		"R:W, sizes, %% sequential, device latency, page-cache misses, stage, tier.\n\n"
 		"  -d, --delay SECS   refresh interval in seconds (default 1, > 0)\n"
 		"  -b, --batch        plain text tables, one per interval, no screen\n"
 		"  -t, --timestamps   batch: every row starts with the time (HH:MM:SS)\n"
+		"  -a, --accumulated  amounts since start (bytes, ops) instead of rates\n"
+		"                     over the interval; rows with I/O since start\n"
+		"      --only         only rows with I/O in the last interval (the\n"
+		"                     default without -a)\n"
 		"  -u, --user USER    only processes of USER (a name or a uid; a group's\n"
 		"                     row: its leader's)\n"
 		"      --json         one JSON object per interval per line (JSON Lines)\n"
@@ -207,25 +212,25 @@ static void fmt_tier(FMT_ARGS)
 
 /* PID and COMM first: the screen keeps them when it scrolls sideways. */
 const struct top_column top_columns[] = {
-	{ "pid", "PID", 7, false, false, TOP_SORT_PID, fmt_pid },
-	{ "comm", "COMM", 15, true, false, TOP_SORT_COMM, fmt_comm },
-	{ "procs", "PROCS", 5, false, true, TOP_NSORT, fmt_procs },
-	{ "user", "USER", 8, true, false, TOP_NSORT, fmt_user },
-	{ "read", "READ/s", 7, false, false, TOP_SORT_READ_BPS, fmt_read_bps },
-	{ "write", "WRITE/s", 7, false, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
-	{ "iops", "IOPS", 6, false, false, TOP_SORT_IOPS, fmt_iops },
-	{ "riops", "R-IOPS", 6, false, false, TOP_SORT_READ_IOPS, fmt_riops },
-	{ "wiops", "W-IOPS", 6, false, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
-	{ "rw", "R:W", 7, false, false, TOP_NSORT, fmt_rw },
-	{ "avg", "AVG-SZ", 6, false, false, TOP_SORT_AVG_SIZE, fmt_avg },
-	{ "dom", "DOM-SZ", 6, false, false, TOP_NSORT, fmt_dom },
-	{ "seq", "SEQ%", 4, false, false, TOP_SORT_SEQ, fmt_seq },
-	{ "dev", "DEV/s", 7, false, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
-	{ "p50", "P50", 6, false, false, TOP_NSORT, fmt_p50 },
-	{ "p99", "P99", 6, false, false, TOP_SORT_LAT_P99, fmt_p99 },
-	{ "miss", "MISS/s", 7, false, false, TOP_SORT_MISS, fmt_miss },
-	{ "stage", "STAGE", 7, true, false, TOP_NSORT, fmt_stage },
-	{ "tier", "TIER", 4, true, false, TOP_NSORT, fmt_tier },
+	{ "pid", "PID", NULL, 7, false, false, TOP_SORT_PID, fmt_pid },
+	{ "comm", "COMM", NULL, 15, true, false, TOP_SORT_COMM, fmt_comm },
+	{ "procs", "PROCS", NULL, 5, false, true, TOP_NSORT, fmt_procs },
+	{ "user", "USER", NULL, 8, true, false, TOP_NSORT, fmt_user },
+	{ "read", "READ/s", "READ", 7, false, false, TOP_SORT_READ_BPS, fmt_read_bps },
+	{ "write", "WRITE/s", "WRITE", 7, false, false, TOP_SORT_WRITE_BPS, fmt_write_bps },
+	{ "iops", "IOPS", "OPS", 6, false, false, TOP_SORT_IOPS, fmt_iops },
+	{ "riops", "R-IOPS", "R-OPS", 6, false, false, TOP_SORT_READ_IOPS, fmt_riops },
+	{ "wiops", "W-IOPS", "W-OPS", 6, false, false, TOP_SORT_WRITE_IOPS, fmt_wiops },
+	{ "rw", "R:W", NULL, 7, false, false, TOP_NSORT, fmt_rw },
+	{ "avg", "AVG-SZ", NULL, 6, false, false, TOP_SORT_AVG_SIZE, fmt_avg },
+	{ "dom", "DOM-SZ", NULL, 6, false, false, TOP_NSORT, fmt_dom },
+	{ "seq", "SEQ%", NULL, 4, false, false, TOP_SORT_SEQ, fmt_seq },
+	{ "dev", "DEV/s", "DEV", 7, false, false, TOP_SORT_DEV_BPS, fmt_dev_bps },
+	{ "p50", "P50", NULL, 6, false, false, TOP_NSORT, fmt_p50 },
+	{ "p99", "P99", NULL, 6, false, false, TOP_SORT_LAT_P99, fmt_p99 },
+	{ "miss", "MISS/s", "MISS", 7, false, false, TOP_SORT_MISS, fmt_miss },
+	{ "stage", "STAGE", NULL, 7, true, false, TOP_NSORT, fmt_stage },
+	{ "tier", "TIER", NULL, 4, true, false, TOP_NSORT, fmt_tier },
 };
 const size_t top_ncolumns = sizeof(top_columns) / sizeof(top_columns[0]);
 
@@ -270,6 +275,46 @@ int top_columns_parse(const char *list, size_t *cols, size_t *n, char *bad, size
 	memcpy(cols, out, k * sizeof(*out));
 	*n = k;
 	return 0;
+}
+
+double top_secs(const struct top_state *st)
+{
+	if (st->accumulated)
+		return 1;
+	return st->iv.interval_s > 0 ? st->iv.interval_s : st->interval_s;
+}
+
+const char *top_column_title(const struct top_state *st, size_t c)
+{
+	return st->accumulated && top_columns[c].acc_title ? top_columns[c].acc_title
+							     : top_columns[c].title;
+}
+
+const char *top_sort_label(const struct top_state *st)
+{
+	for (size_t c = 0; c < top_ncolumns; c++)
+		if (top_columns[c].sort == st->sort)
+			return top_column_title(st, c);
+	if (st->sort == TOP_SORT_TOTAL_BPS && st->accumulated)
+		return "R+W";
+	return top_sort_names[st->sort];
+}
+
+const char *top_per_s(const struct top_state *st)
+{
+	return st->accumulated ? "" : "/s";
+}
+
+const char *top_ops_word(const struct top_state *st)
+{
+	return st->accumulated ? "ops" : "IOPS";
+}
+
+/* bytes over the interval as a rate, or with -a the amount */
+static const char *top_amount(const struct top_state *st, char *buf, size_t len, double bytes)
+{
+	return st->accumulated ? units_bytes(buf, len, bytes)
+			       : units_rate(buf, len, bytes / top_secs(st));
 }
 
 size_t top_shown_columns(const struct top_state *st, size_t *out)
@@ -377,6 +422,8 @@ int top_apply_view(struct top_state *st)
 			continue;
 		if (st->user_filter[0] && (!r->uid_known || r->uid != st->uid_filter))
 			continue;
+		if (st->only && !r->active)
+			continue;
 		iv->rows[iv->n++] = *r;
 	}
 	top_interval_sort(iv, st->sort, st->sort_reverse);
@@ -392,39 +439,43 @@ static int text_init(struct top_state *st)
 
 void top_stage_summary(char *buf, size_t len, const struct top_state *st)
 {
-	double secs = st->all.interval_s > 0 ? st->all.interval_s : st->interval_s;
-	size_t used = snprintf(buf, len, "by stage:");
+	size_t used = snprintf(buf, len, "by stage:"), start = used;
 	char r[32];
 
 	for (int i = 0; i < NSTAGES && used < len; i++)
 		if (st->stage_bytes[i] > 0)
 			used += snprintf(buf + used, len - used, " %s %s", stage_names[i],
-					 units_rate(r, sizeof(r), st->stage_bytes[i] / secs));
+					 top_amount(st, r, sizeof(r), st->stage_bytes[i]));
+	if (used == start && used < len)
+		used += snprintf(buf + used, len - used, " no I/O");
 	for (int i = 0; i < NTIERS && used < len; i++)
 		used += snprintf(buf + used, len - used, "%s%s %s", i ? ", " : " | by tier: ",
-				 tier_names[i], units_rate(r, sizeof(r), st->tier_bytes[i] / secs));
+				 tier_names[i], top_amount(st, r, sizeof(r), st->tier_bytes[i]));
 }
 
 static int text_show(struct top_state *st)
 {
-	char cells[32][32], a[256], b[32], c[32], d[32], stamp[16];
+	char cells[32][32], a[256], b[32], c[32], stamp[16];
 	size_t cols[TOP_MAX_COLUMNS], ncols;
 	const struct io_totals *t = &st->host_total;
-	double secs = st->iv.interval_s;
+	double secs = top_secs(st);
 	time_t now = st->wall_ns / 1000000000ULL;
 	struct tm tm;
 
 	localtime_r(&now, &tm);
 	strftime(a, sizeof(a), "%H:%M:%S", &tm);
-	printf("iopat top - %s - %s - interval %.2f s - %zu %s - drops %llu\n", st->host,
-	       a, secs, st->iv.n, top_row_noun(st, st->iv.n), (unsigned long long)st->drops_total);
-	printf("total: read %s (%s IOPS), write %s (%s IOPS), device read %s, write %s\n",
-	       units_rate(a, sizeof(a), t->read_bytes / secs),
-	       units_count(c, sizeof(c), t->read_ops / secs),
-	       units_rate(b, sizeof(b), t->write_bytes / secs),
-	       units_count(d, sizeof(d), t->write_ops / secs),
-	       units_rate(a, sizeof(a), t->dev_read_bytes / secs),
-	       units_rate(b, sizeof(b), t->dev_write_bytes / secs));
+	if (st->accumulated)
+		snprintf(b, sizeof(b), "since start %.0f s", st->elapsed_s);
+	else
+		snprintf(b, sizeof(b), "interval %.2f s", st->iv.interval_s);
+	printf("iopat top - %s - %s - %s - %zu %s - drops %llu\n", st->host, a, b, st->iv.n,
+	       top_row_noun(st, st->iv.n), (unsigned long long)st->drops_total);
+	printf("total: read %s (%s %s), ", top_amount(st, a, sizeof(a), t->read_bytes),
+	       units_count(c, sizeof(c), t->read_ops / secs), top_ops_word(st));
+	printf("write %s (%s %s), ", top_amount(st, a, sizeof(a), t->write_bytes),
+	       units_count(c, sizeof(c), t->write_ops / secs), top_ops_word(st));
+	printf("device read %s, ", top_amount(st, a, sizeof(a), t->dev_read_bytes));
+	printf("write %s\n", top_amount(st, a, sizeof(a), t->dev_write_bytes));
 	top_stage_summary(a, sizeof(a), st);
 	printf("%s\n", a);
 	ncols = top_shown_columns(st, cols);
@@ -435,7 +486,7 @@ static int text_show(struct top_state *st)
 		printf("%s%*s", i ? " " : "",
 		       top_columns[cols[i]].left ? -top_columns[cols[i]].width
 						 : top_columns[cols[i]].width,
-		       top_columns[cols[i]].title);
+		       top_column_title(st, cols[i]));
 	printf("%s%s\n", top_tail_title(st) ? " " : "",
 	       top_tail_title(st) ? top_tail_title(st) : "");
 	for (size_t i = 0; i < st->iv.n; i++) {
@@ -502,6 +553,10 @@ static int json_show(struct top_state *st)
 	jw_object_start(&jw);
 	jw_string_field(&jw, "timestamp", stamp);
 	jw_double_field(&jw, "interval_s", st->iv.interval_s, 3);
+	/* -a: every count since the first snapshot, elapsed_s ago */
+	jw_bool_field(&jw, "accumulated", st->accumulated);
+	if (st->accumulated)
+		jw_double_field(&jw, "elapsed_s", st->elapsed_s, 3);
 	jw_string_field(&jw, "host", st->host);
 	jw_double_field(&jw, "refresh_cpu_ms", st->refresh_cpu_ms, 2);
 	jw_uint_field(&jw, "tracked_files", st->map_files);
@@ -795,9 +850,12 @@ static void group_row_fill(struct top_state *st, const struct group_row *g, stru
 		const struct proc_row *c = proc_table_find((struct proc_table *)cur, members[i]);
 
 		r->gpu |= m && m->gpu;
+		r->active |= m && m->active;
 		if (c)
 			io_span_merge(&span, &c->span);
 	}
+	if (st->accumulated && cum)	/* members gone included */
+		r->d = cum->io;
 	if (w && cum && id < st->gunique_n) {
 		/* re-reads over the group's files, each counted once */
 		struct io_totals life = cum->io;
@@ -886,22 +944,19 @@ static int top_group_unique(struct top_state *st, const struct proc_table *cur)
 	return err;
 }
 
-/* Grouped: one row in st->all per group of the processes in st->procs. */
-static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
+/* st->groups: the groups of the processes in pr. 0 or -ENOMEM. */
+static int top_group_build(struct top_state *st, const struct top_interval *pr,
+			   const struct proc_table *cur)
 {
-	struct group_resolver *res = &st->resolver;
-	struct top_interval *pr = &st->procs;
-	struct group_input *in;
-	int err = group_resolver_run(res, cur);
+	const struct group_resolver *res = &st->resolver;
+	struct group_input *in = calloc(pr->n ? pr->n : 1, sizeof(*in));
+	int err;
 
-	if (err)
-		return err;
-	in = calloc(pr->n ? pr->n : 1, sizeof(*in));
 	if (!in)
 		return -ENOMEM;
 	for (size_t i = 0; i < pr->n; i++) {
 		const struct top_row *r = &pr->rows[i];
-		size_t k = proc_table_find(cur, r->pid) - cur->rows;
+		size_t k = proc_table_find((struct proc_table *)cur, r->pid) - cur->rows;
 
 		in[i].pid = r->pid;
 		in[i].exited = r->exited;
@@ -911,12 +966,27 @@ static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
 	}
 	err = group_set_build(&st->groups, st->group, in, pr->n);
 	free(in);
+	return err;
+}
+
+/* Grouped: one row in st->all per group of the processes in st->procs.
+ * The ledger grows by the interval's counts (st->procs_iv with -a). */
+static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
+{
+	struct group_resolver *res = &st->resolver;
+	struct top_interval *pr = &st->procs;
+	int err = group_resolver_run(res, cur);
+
+	if (!err)
+		err = top_group_build(st, st->accumulated ? &st->procs_iv : pr, cur);
 	if (!err)
 		err = group_ledger_update(&st->ledger, res->keys, res->n, &st->groups);
 	if (!err)
 		err = top_group_unique(st, cur);
 	if (!err)
 		err = window_update(&st->gwin, &st->ledger.prev, &st->ledger.cur, now);
+	if (!err && st->accumulated)	/* shown: every group with I/O since start */
+		err = top_group_build(st, pr, cur);
 	if (!err)
 		err = top_interval_reserve(&st->all, st->groups.n);
 	if (err)
@@ -930,19 +1000,43 @@ static int top_group(struct top_state *st, struct proc_table *cur, uint64_t now)
 	return 0;
 }
 
+/* -a: which rows had I/O in the last interval. */
+static void mark_active(struct top_interval *iv, const struct proc_table *prev,
+			const struct proc_table *cur)
+{
+	for (size_t i = 0; i < iv->n; i++) {
+		struct top_row *r = &iv->rows[i];
+		const struct proc_row *c = proc_table_find((struct proc_table *)cur, r->pid);
+		const struct proc_row *old = c ? proc_table_same(prev, c) : NULL;
+		struct io_totals d;
+
+		if (!old)
+			continue;	/* new: all its I/O is the interval's */
+		io_totals_sub(&d, &c->io, &old->io);
+		r->active = io_totals_moved(&d);
+	}
+}
+
 /* One refresh's rows from the snapshots prev and cur: the processes',
  * their verdicts, and the groups'. 0 or negative errno. */
 static int top_refresh_rows(struct top_state *st, const struct proc_table *prev,
 			    struct proc_table *cur, double secs, uint64_t now, bool no_writeback)
 {
+	static const struct proc_table none;
 	struct top_interval *pr = st->group == GROUP_PID ? &st->all : &st->procs;
-	int err = top_interval_compute(prev, cur, secs, pr);
+	int err = top_interval_compute(st->accumulated ? &none : prev, cur, secs, pr);
 
+	if (!err && st->accumulated && st->group != GROUP_PID)
+		err = top_interval_compute(prev, cur, secs, &st->procs_iv);
 	if (err)
 		return err;
+	if (st->accumulated)
+		mark_active(pr, prev, cur);
 	/* with -p, the host-wide writeback row is not asked for */
-	if (no_writeback)
+	if (no_writeback) {
 		drop_writeback(pr);
+		drop_writeback(&st->procs_iv);
+	}
 	refresh_names(st, pr, cur);
 	err = window_update(&st->win, prev, cur, now);
 	if (err)
@@ -1041,6 +1135,8 @@ int do_top(int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "columns", required_argument, NULL, 'o' },
 		{ "timestamps", no_argument, NULL, 't' },
+		{ "accumulated", no_argument, NULL, 'a' },
+		{ "only", no_argument, NULL, 'O' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "window", required_argument, NULL, 'W' },
@@ -1064,13 +1160,14 @@ int do_top(int argc, char **argv)
 	struct sigaction sa = {};
 	uint32_t pids[64], *exited = NULL;
 	size_t npids = 0, nexited, cap_exited = 0;
-	uint64_t last_ns, next_ns, prev_drops[IOPAT_NDROPS] = {};
+	uint64_t last_ns, next_ns, first_wall_ns, prev_drops[IOPAT_NDROPS] = {};
 	struct utsname un;
 	struct top_replay *tr = NULL;
 	const char *from = NULL;
 	double speed = 1;
 	uint64_t trace_ns = 0;
 	int opt, ret = 1, err, more = 1;
+	bool only = false;
 	long lv;
 
 	st = calloc(1, sizeof(*st));
@@ -1086,7 +1183,7 @@ int do_top(int argc, char **argv)
 	classify_params_default(&st->params);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tu:g:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tau:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!parse_positive_double(optarg, &st->interval_s)) {
@@ -1134,6 +1231,12 @@ int do_top(int argc, char **argv)
 			break;
 		case 't':
 			st->timestamps = true;
+			break;
+		case 'a':
+			st->accumulated = true;
+			break;
+		case 'O':
+			only = true;
 			break;
 		case 'u': {
 			struct passwd *pw = getpwnam(optarg);
@@ -1208,7 +1311,7 @@ int do_top(int argc, char **argv)
 		default:
 			if (optopt == 'W' || optopt == 'C' || optopt == 'F' || optopt == 'S')
 				usage_error("option %s needs a value", argv[optind - 1]);
-			else if (optopt && strchr("dnpcsg", optopt))
+			else if (optopt && strchr("dnpcsgou", optopt))
 				usage_error("option -%c needs a value", optopt);
 			else
 				usage_error("unknown option '%s'", argv[optind - 1]);
@@ -1219,6 +1322,7 @@ int do_top(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 		goto usage;
 	}
+	st->only = only;
 	st->win.interval_s = st->interval_s;
 	st->gwin.window_s = st->win.window_s;
 	st->gwin.interval_s = st->interval_s;
@@ -1296,6 +1400,7 @@ int do_top(int argc, char **argv)
 	last_ns = clock_ns(CLOCK_MONOTONIC);
 	next_ns = last_ns + (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
 	st->wall_ns = tr ? st->offline->boot_time_ns + trace_ns : clock_ns(CLOCK_REALTIME);
+	first_wall_ns = st->wall_ns;
 	ret = 0;
 	while (!top_stop) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC), cpu0;
@@ -1344,6 +1449,7 @@ int do_top(int argc, char **argv)
 			ret = 1;
 			goto cleanup;
 		}
+		st->elapsed_s = (st->wall_ns - first_wall_ns) / 1e9;
 		err = top_refresh_rows(st, &prev, &cur, tr ? st->interval_s : (now - last_ns) / 1e9,
 				       tr ? trace_ns : now, npids > 0);
 		if (err) {
@@ -1431,6 +1537,7 @@ cleanup:
 	top_interval_free(&st->iv);
 	top_interval_free(&st->all);
 	top_interval_free(&st->procs);
+	top_interval_free(&st->procs_iv);
 	window_table_free(&st->win);
 	window_table_free(&st->gwin);
 	group_resolver_free(&st->resolver);

@@ -76,6 +76,7 @@ struct top_state {
 	struct top_interval all;
 	struct top_interval iv;
 	struct top_interval procs;
+	struct top_interval procs_iv;	/* -a, grouped: the interval's processes */
 	struct io_totals host_total;	/* all rows, before filtering */
 	double stage_bytes[NSTAGES];	/* this interval, all rows */
 	double tier_bytes[NTIERS];
@@ -87,6 +88,11 @@ struct top_state {
 	size_t cols[TOP_MAX_COLUMNS], ncols, hcol;
 	char message[160];	/* the screen's answer to a bad entry, until a key */
 	bool timestamps;	/* -t: batch rows start with the time */
+	/* -a: rows count since start (amounts, not rates); elapsed_s: since
+	 * the first snapshot. --only: rows with I/O in the last interval (the
+	 * default without -a). */
+	bool accumulated, only;
+	double elapsed_s;
 	/* -u: only rows of this user (uid_filter valid when user_filter[0]) */
 	char user_filter[64];
 	uint32_t uid_filter;
@@ -126,6 +132,7 @@ struct top_state {
 struct top_column {
 	const char *key;	/* its name for -o and the `o` key */
 	const char *title;
+	const char *acc_title;	/* with -a (amounts instead of rates), or NULL */
 	int width;
 	bool left;		/* left-aligned (text) */
 	bool grouped;		/* shown only when rows are groups */
@@ -145,8 +152,19 @@ int top_columns_parse(const char *list, size_t *cols, size_t *n, char *bad, size
 /* Every column key, comma-separated (for messages and help). */
 const char *top_column_keys(void);
 
-/* Cells of one row, each at most its column's width. */
+/* Cells of one row, each at most its column's width; secs: what rates
+ * are over (top_secs). */
 void top_format_row(const struct top_row *r, double secs, char cells[][32]);
+/* What the rows' counts are divided by: the interval's seconds, or 1 with
+ * -a (the counts themselves). */
+double top_secs(const struct top_state *st);
+/* Column c's title in this mode; "/s" or "" and "IOPS" or "ops" after a
+ * header figure. */
+const char *top_column_title(const struct top_state *st, size_t c);
+const char *top_per_s(const struct top_state *st);
+/* The sorted column's title as the table shows it. */
+const char *top_sort_label(const struct top_state *st);
+const char *top_ops_word(const struct top_state *st);
 /* The columns to show, in order (the chosen ones less those of groups
  * when rows are processes); returns how many. */
 size_t top_shown_columns(const struct top_state *st, size_t *out);

@@ -71,6 +71,7 @@ static int push_row(struct top_interval *t, const struct proc_row *cur,
 	r->cgroup_id = cur->cgroup_id;
 	r->exited = cur->exited;
 	r->d = *d;
+	r->active = true;
 	if (cur->pid == IOPAT_PID_WRITEBACK)
 		snprintf(r->comm, sizeof(r->comm), "[writeback]");
 	else

@@ -20,7 +20,8 @@ struct top_row {
 	bool gpu;		/* a GPU device open (checked every few seconds) */
 	bool uid_known;		/* uid read from /proc while the process lived */
 	uint32_t uid;
-	struct io_totals d;	/* this interval's counts */
+	struct io_totals d;	/* this interval's counts (top -a: since start) */
+	bool active;		/* I/O in the last interval */
 	struct verdict v;	/* stage and tier over the sliding window */
 	const struct group_row *group;	/* a group's row; NULL: one process */
 	/* what the detail view shows: the window's size histograms and the

@@ -78,7 +78,8 @@ static const char *const drop_meaning[IOPAT_NDROPS] = {
 static void tui_draw_header(struct top_state *st)
 {
 	const struct io_totals *t = &st->host_total;
-	double secs = st->iv.interval_s > 0 ? st->iv.interval_s : st->interval_s;
+	double secs = top_secs(st);
+	const char *per = top_per_s(st), *ops = top_ops_word(st);
 	char line[1024], seg[8][160], a[16], b[16], c[16], d[16];
 	const char *segs[8];
 	time_t tt = st->wall_ns / 1000000000ULL;
@@ -92,7 +93,10 @@ static void tui_draw_header(struct top_state *st)
 	snprintf(seg[0], sizeof(seg[0]), "iopat top");
 	snprintf(seg[1], sizeof(seg[1]), "%s", st->host);
 	strftime(seg[2], sizeof(seg[2]), "%H:%M:%S", &tm);
-	snprintf(seg[3], sizeof(seg[3]), "every %.2f s", st->interval_s);
+	if (st->accumulated)
+		snprintf(seg[3], sizeof(seg[3]), "since start: %.0f s", st->elapsed_s);
+	else
+		snprintf(seg[3], sizeof(seg[3]), "every %.2f s", st->interval_s);
 	snprintf(seg[4], sizeof(seg[4]), "%zu tracepoints", st->nhooks);
 	snprintf(seg[5], sizeof(seg[5]), "drops %llu", (unsigned long long)st->drops_total);
 	snprintf(seg[6], sizeof(seg[6]), "%zu %s", st->iv.n, top_row_noun(st, st->iv.n));
@@ -106,25 +110,25 @@ static void tui_draw_header(struct top_state *st)
 
 	/* line 1: the host's totals, by tier, by stage */
 	seg[0][0] = '\0';
-	snprintf(seg[1], sizeof(seg[1]), "read %s/s %s IOPS",
-		 units_fit(a, sizeof(a), t->read_bytes / secs, UNITS_BYTES, 6),
-		 units_fit(b, sizeof(b), t->read_ops / secs, UNITS_COUNT, 6));
-	snprintf(seg[2], sizeof(seg[2]), "write %s/s %s IOPS",
-		 units_fit(c, sizeof(c), t->write_bytes / secs, UNITS_BYTES, 6),
-		 units_fit(d, sizeof(d), t->write_ops / secs, UNITS_COUNT, 6));
-	snprintf(seg[3], sizeof(seg[3]), "fast %s/s, big %s/s",
-		 units_fit(a, sizeof(a), st->tier_bytes[TIER_FAST] / secs, UNITS_BYTES, 6),
-		 units_fit(b, sizeof(b), st->tier_bytes[TIER_BIG] / secs, UNITS_BYTES, 6));
-	snprintf(seg[4], sizeof(seg[4]), "device read %s/s write %s/s",
-		 units_fit(c, sizeof(c), t->dev_read_bytes / secs, UNITS_BYTES, 7),
-		 units_fit(d, sizeof(d), t->dev_write_bytes / secs, UNITS_BYTES, 7));
+	snprintf(seg[1], sizeof(seg[1]), "read %s%s %s %s",
+		 units_fit(a, sizeof(a), t->read_bytes / secs, UNITS_BYTES, 6), per,
+		 units_fit(b, sizeof(b), t->read_ops / secs, UNITS_COUNT, 6), ops);
+	snprintf(seg[2], sizeof(seg[2]), "write %s%s %s %s",
+		 units_fit(c, sizeof(c), t->write_bytes / secs, UNITS_BYTES, 6), per,
+		 units_fit(d, sizeof(d), t->write_ops / secs, UNITS_COUNT, 6), ops);
+	snprintf(seg[3], sizeof(seg[3]), "fast %s%s, big %s%s",
+		 units_fit(a, sizeof(a), st->tier_bytes[TIER_FAST] / secs, UNITS_BYTES, 6), per,
+		 units_fit(b, sizeof(b), st->tier_bytes[TIER_BIG] / secs, UNITS_BYTES, 6), per);
+	snprintf(seg[4], sizeof(seg[4]), "device read %s%s write %s%s",
+		 units_fit(c, sizeof(c), t->dev_read_bytes / secs, UNITS_BYTES, 7), per,
+		 units_fit(d, sizeof(d), t->dev_write_bytes / secs, UNITS_BYTES, 7), per);
 	seg[5][0] = '\0';
 	for (int i = 0, used = 0; i < NSTAGES && used < (int)sizeof(seg[5]) - 1; i++)
 		if (st->stage_bytes[i] > 0)
-			used += snprintf(seg[5] + used, sizeof(seg[5]) - used, "%s%s %s/s",
+			used += snprintf(seg[5] + used, sizeof(seg[5]) - used, "%s%s %s%s",
 					 used ? " " : "", stage_names[i],
 					 units_fit(a, sizeof(a), st->stage_bytes[i] / secs,
-						   UNITS_BYTES, 7));
+						   UNITS_BYTES, 7), per);
 	top_fit_segments(line, sizeof(line), COLS, segs, (const int[]){ 0, 1, 2, 1, 3, 4 }, 6,
 			 " | ");
 	tui_put(1, 0, line);
@@ -136,7 +140,7 @@ static void tui_draw_header(struct top_state *st)
 		attroff(COLOR_PAIR(2) | A_BOLD);
 		return;
 	}
-	snprintf(seg[0], sizeof(seg[0]), "sort %s%s", top_sort_names[st->sort],
+	snprintf(seg[0], sizeof(seg[0]), "sort %s%s", top_sort_label(st),
 		 st->sort_reverse ? " (reversed)" : "");
 	snprintf(seg[1], sizeof(seg[1]), "%s%s", st->comm_filter[0] ? "filter: " : "",
 		 st->comm_filter);
@@ -274,7 +278,7 @@ static void tui_draw_titles(struct top_state *st)
 		if (col->sort == st->sort)
 			attron(A_BOLD | A_UNDERLINE);
 		snprintf(cell, sizeof(cell), "%*s", col->left ? -col->width : col->width,
-			 col->title);
+			 top_column_title(st, cols[i]));
 		tui_put(3, x, cell);
 		if (col->sort == st->sort)
 			attroff(A_BOLD | A_UNDERLINE);
@@ -294,7 +298,7 @@ static void tui_draw_line(struct top_state *st, const struct top_line *l, int y)
 	size_t cols[TOP_MAX_COLUMNS], n = screen_columns(st, cols);
 	int x = 0;
 
-	top_format_row(r, st->iv.interval_s, cells);
+	top_format_row(r, top_secs(st), cells);
 	mvhline(y, 0, ' ', COLS);
 	for (size_t i = 0; i < n; i++) {
 		size_t c = cols[i];

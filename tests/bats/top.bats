@@ -759,3 +759,69 @@ screen_ok() {
 	assert_failure 2
 	assert_output --partial "unknown user 'nosuchuser-iopat'"
 }
+
+# bats test_tags=accuracy
+@test "top --json -a: counts since start grow to fio's bytes; -b -a titles; --only leaves idle rows out" {
+	local data=$TESTDIR/data fio_json=$TESTDIR/fio.json fio_bytes max last n
+	make_file "$data" 64
+	bg_load_start
+	top_start "$TOPJ" --json -a -d 0.5 -n 200 -g pid
+	(
+		echo "$BASHPID" >"$TESTDIR/fio.pid"
+		exec fio --output-format=json --disk_util=0 --name=job \
+			--filename="$data" --size=64M --bs=4k --invalidate=0 \
+			--ioengine=psync --rw=randread --rate=8m --time_based \
+			--runtime=3
+	) | cat >"$fio_json"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "fio failed: $(cat "$fio_json")"
+	top_wait_more 2
+	top_stop
+	top_json_valid "$TOPJ"
+	jq -e -s 'all(.[]; .accumulated == true and (.elapsed_s | type) == "number")' \
+		"$TOPJ" >/dev/null || fail "accumulated, elapsed_s missing"
+	local fio_pid sel
+	fio_pid=$(cat "$TESTDIR/fio.pid")
+	sel=".comm == \"fio\" and .pid != $fio_pid and .ppid == $fio_pid"
+	fio_bytes=$(jget "$fio_json" .jobs[0].read.io_bytes)
+	# every interval shows the worker's bytes so far: they only grow, and
+	# the last is fio's total (no sum over intervals)
+	n=$(jq -s "[.[].processes[] | select($sel)] | length" "$TOPJ")
+	num_ge "$n" 3 "intervals showing the fio worker"
+	jq -e -s "[.[].processes[] | select($sel) | .read_bytes] |
+		. as \$v | all(range(1; length); \$v[.] >= \$v[. - 1])" "$TOPJ" >/dev/null ||
+		fail "read_bytes fell between intervals"
+	max=$(jq -s "[.[].processes[] | select($sel) | .read_bytes] | max" "$TOPJ")
+	note "fio read $fio_bytes B; iopat top -a, last figure: $max B over $n intervals"
+	within_pct "$max" "$fio_bytes" 2
+
+	# batch: amounts, so the titles lose their /s; --only: a row that did
+	# its I/O before the last interval is gone
+	TOP_LINE_RE='^iopat top - '
+	top_start "$TOPJ.b" -b -a -d 0.5 -n 200 -g pid -c needle -o read,iops
+	bg_run "$WORKLOADS/evil_name" "$TESTDIR/data" 1 needle
+	wait "$BG_PID" || fail "the reader failed"
+	top_wait_more 1
+	top_stop
+	grep -Eq '^ +PID COMM +READ +OPS$' "$TOPJ.b" || fail "titles: $(grep PID "$TOPJ.b" | head -1)"
+	grep -q 'since start [0-9]* s' "$TOPJ.b" || fail "no 'since start' in the header"
+	grep -Eq '^ +[0-9]+ needle ' "$TOPJ.b" || fail "no needle row"
+
+	# --only: a process that read once and then waits is shown in the
+	# interval of its read, not after it (without --only: every interval)
+	cp /bin/bash "$TESTDIR/idler"
+	local all only pid_all
+	top_start "$TOPJ.all" -b -a -d 0.5 -n 200 -g pid -c idler
+	pid_all=$TOP_PID
+	top_start "$TOPJ.only" -b -a --only -d 0.5 -n 200 -g pid -c idler
+	"$TESTDIR/idler" -c 'read -r x <"$1"; sleep 3; :' idler "$TESTDIR/data"
+	top_wait_more 1
+	top_stop
+	TOP_PID=$pid_all TOP_OUT=$TOPJ.all
+	top_stop
+	all=$(grep -Ec '^ +[0-9]+ idler ' "$TOPJ.all")
+	only=$(grep -Ec '^ +[0-9]+ idler ' "$TOPJ.only")
+	note "intervals with the idler's row: $all with -a, $only with -a --only"
+	num_ge "$all" 5 "intervals showing the idler with -a"
+	num_ge "$only" 1 "intervals showing the idler with --only"
+	[ "$only" -le 2 ] || fail "--only showed the idle process in $only intervals"
+}
