@@ -252,7 +252,9 @@ static __always_inline __u64 min_u64(__u64 a, __u64 b)
 }
 
 /* Unique bytes gained when a file that had moved `before` bytes in one
- * direction moves `bytes` more: the estimate is min(total, file size). */
+ * direction moves `bytes` more: the estimate is min(total, extent), the
+ * extent being the largest end offset touched so far (this op's
+ * included): a header read again and again is a re-read of its bytes. */
 static __always_inline __u64 unique_gain(__u64 before, __u64 bytes, __u64 size)
 {
 	return min_u64(before + bytes, size) - min_u64(before, size);
@@ -307,6 +309,8 @@ static __always_inline void hot_flush(struct iopat_hot_slot *h)
 		if (latest)
 			st->holder = 0;
 		st->size = h->size;
+		if (h->extent > st->extent)
+			st->extent = h->extent;
 		st->last_ns = bpf_ktime_get_ns();
 	}
 	proc = bpf_map_lookup_elem(&procs, &h->key.tgid);
@@ -346,6 +350,7 @@ static __always_inline void hot_fill_position(struct iopat_hot_slot *h,
 		h->dir[i].next_off = st->dir[i].next_off;
 		h->base_bytes[i] = st->dir[i].bytes;
 	}
+	h->extent = st->extent;
 	if (st->holder && st->holder != me)
 		other = bpf_map_lookup_percpu_elem(&hot, &zero, st->holder - 1);
 	if (other && other->used && other->key.tgid == h->key.tgid &&
@@ -355,6 +360,8 @@ static __always_inline void hot_fill_position(struct iopat_hot_slot *h,
 				h->dir[i].next_off = other->dir[i].next_off;
 			h->base_bytes[i] += other->dir[i].bytes;
 		}
+		if (other->extent > h->extent)
+			h->extent = other->extent;
 	}
 	st->holder = me;
 }
@@ -389,9 +396,8 @@ static __always_inline int account_fd_inline(struct task_struct *task, int fd, i
 			 * still get the transfer, the file's detail is lost */
 			int kind = inode_kind(f->f_inode);
 
-			if (kind >= 0)
-				proc_io_add(tgid, kind, dir, bytes, false,
-					    min_u64(bytes, f->f_inode->i_size));
+			if (kind >= 0)	/* its extent unknown: no re-read */
+				proc_io_add(tgid, kind, dir, bytes, false, bytes);
 			return 0;
 		}
 		if (h->used)
@@ -406,8 +412,10 @@ static __always_inline int account_fd_inline(struct task_struct *task, int fd, i
 		off = f->f_pos - bytes;
 	dir &= 1;
 	h->size = f->f_inode->i_size;
+	if (off + bytes > h->extent)
+		h->extent = off + bytes;
 	h->unique_bytes[dir] += unique_gain(h->base_bytes[dir] + h->dir[dir].bytes, bytes,
-					    h->size);
+					    h->extent);
 	dir_add(&h->dir[dir], off, bytes);
 	h->size_hist[dir][iopat_size_bucket(bytes)] += 1;
 	return 0;
@@ -428,23 +436,24 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 {
 	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode, f);
 
-	__u64 before, size;
+	__u64 before, extent;
 	bool seq;
 	int kind;
 
 	if (!st) {
 		/* no room for the file's entry: the process still counts it */
 		kind = inode_kind(f->f_inode);
-		if (kind >= 0)
-			proc_io_add(tgid, kind, dir, bytes, false,
-				    min_u64(bytes, f->f_inode->i_size));
+		if (kind >= 0)	/* its extent unknown: no re-read */
+			proc_io_add(tgid, kind, dir, bytes, false, bytes);
 		return;
 	}
 	before = st->dir[dir & 1].bytes;
-	size = f->f_inode->i_size;
-	st->size = size;
+	st->size = f->f_inode->i_size;
+	if (off + bytes > st->extent)
+		st->extent = off + bytes;
+	extent = st->extent;
 	seq = dir_add_atomic(&st->dir[dir & 1], off, bytes);
-	proc_io_add(tgid, st->kind, dir, bytes, seq, unique_gain(before, bytes, size));
+	proc_io_add(tgid, st->kind, dir, bytes, seq, unique_gain(before, bytes, extent));
 }
 
 static __always_inline void account_fsync(__u32 tgid, int fd)

@@ -122,6 +122,8 @@ struct iopat_file_stats {
 	__u32 kind;		/* enum iopat_file_kind */
 	__u32 holder;		/* 1 + CPU whose hot slot took it last, 0: none */
 	__u64 size;		/* file size when last accessed (bytes) */
+	__u64 extent;		/* largest end offset read or written (bytes):
+				 * unique bytes are at most this many */
 };
 
 /* Per-CPU cache of the last (process, file) the system-call hook saw.
@@ -141,6 +143,7 @@ struct iopat_hot_slot {
 	__u64 unique_bytes[IOPAT_NDIR];	/* pending, for the process */
 	__u64 base_bytes[IOPAT_NDIR];	/* the file entry's bytes when filled */
 	__u64 size;		/* the file's size at the last op */
+	__u64 extent;		/* the entry's extent and the ops' since */
 };
 
 /* Key of the per-device map: one entry per (process, block device). */

@@ -238,6 +238,8 @@ void raw_snapshot_merge_hot(struct raw_snapshot *s, struct iopat_hot_slot *slots
 			for (int d = 0; d < IOPAT_NDIR; d++)
 				dir_add_pending(&s->file_stats[i].dir[d], &h->dir[d]);
 			s->file_stats[i].size = h->size;
+			if (h->extent > s->file_stats[i].extent)
+				s->file_stats[i].extent = h->extent;
 		}
 		/* an access since the last flush, at the latest now, and the
 		 * file's size then */

@@ -270,12 +270,17 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* Fold one process's entry of a file into f; size is the file's size at
- * its latest access. */
-static void fold_entry(struct heat_file *f, uint64_t *size, const struct iopat_file_stats *st)
+uint64_t dirheat_unique(uint64_t bytes, uint64_t extent)
 {
-	if (!f->last_ns || st->last_ns >= f->last_ns)
-		*size = st->size;
+	return extent ? min_u64(bytes, extent) : bytes;	/* 0: unknown */
+}
+
+/* Fold one process's entry of a file into f; extent: the largest end
+ * offset any of them touched. */
+static void fold_entry(struct heat_file *f, uint64_t *extent, const struct iopat_file_stats *st)
+{
+	if (st->extent > *extent)
+		*extent = st->extent;
 	f->read_bytes += st->dir[IOPAT_READ].bytes;
 	f->write_bytes += st->dir[IOPAT_WRITE].bytes;
 	f->read_ops += st->dir[IOPAT_READ].ops;
@@ -289,16 +294,15 @@ static void fold_entry(struct heat_file *f, uint64_t *size, const struct iopat_f
 static void merge_file(const struct raw_snapshot *s, const struct entry_ref *order, size_t i,
 		       size_t n, size_t *end, struct heat_file *f)
 {
-	uint64_t size = 0;
+	uint64_t extent = 0;
 	size_t j;
 
 	memset(f, 0, sizeof(*f));
 	f->dev = order[i].dev;
 	for (j = i; j < n && !cmp_entry_refs(&order[j], &order[i]); j++)
-		fold_entry(f, &size, &s->file_stats[order[j].i]);
-	/* size 0: unknown, or an empty file; the bytes moved stand in */
-	f->unique_read_bytes = size ? min_u64(f->read_bytes, size) : f->read_bytes;
-	f->unique_write_bytes = size ? min_u64(f->write_bytes, size) : f->write_bytes;
+		fold_entry(f, &extent, &s->file_stats[order[j].i]);
+	f->unique_read_bytes = dirheat_unique(f->read_bytes, extent);
+	f->unique_write_bytes = dirheat_unique(f->write_bytes, extent);
 	*end = j;
 }
 

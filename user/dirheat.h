@@ -98,6 +98,12 @@ struct dirheat {
 void dirheat_init(struct dirheat *h, unsigned int depth);
 void dirheat_free(struct dirheat *h);
 
+/* The one rule for a file's distinct bytes in a direction, for `stat`
+ * and `report` alike: the bytes moved, at most its extent (the largest
+ * end offset read or written; 0: unknown, the bytes count). A header
+ * read 100 times is read 100x. */
+uint64_t dirheat_unique(uint64_t bytes, uint64_t extent);
+
 /* Add one file to its directory. 0 or -ENOMEM. */
 int dirheat_add(struct dirheat *h, const struct heat_file *f);
 
@@ -116,7 +122,7 @@ int dirheat_add_order(struct dirheat *h, const struct raw_snapshot *s,
 /* Add the file entries of a snapshot: the entries of one file (one per
  * process) are merged first, so that a file read by several processes
  * counts once in the working set and its re-reads across processes show.
- * Unique bytes per file: min(bytes, file size). Files on memory
+ * Unique bytes per file: dirheat_unique. Files on memory
  * filesystems, program files (src->class_of), and files without bytes
  * read or written (only page-cache fills, as through mmap, or fsyncs),
  * are left out; the order each process read the others in is added

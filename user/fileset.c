@@ -35,7 +35,7 @@ static void add_program(struct io_totals *io, const struct iopat_file_stats *st,
 	for (int d = 0; d < IOPAT_NDIR; d++) {
 		const struct iopat_dir_stats *x = &st->dir[d];
 		uint64_t *hist = d == IOPAT_READ ? io->fs.prog_read_size_hist : io->fs.prog_write_size_hist;
-		uint64_t unique = min_u64(x->bytes, st->size);
+		uint64_t unique = min_u64(x->bytes, st->extent);
 
 		if (!x->ops)
 			continue;
@@ -263,7 +263,7 @@ struct union_entry {
 	uint32_t dev;
 	uint64_t ino;
 	uint64_t bytes[IOPAT_NDIR];
-	uint64_t size;
+	uint64_t extent;	/* the largest of its entries' */
 	uint8_t prog;
 	uint8_t whole;		/* a process read it whole */
 	uint16_t pad;
@@ -315,7 +315,7 @@ static int union_extra(struct fileset_union *u, long g, const struct iopat_file_
 		u->nextra = n;
 	}
 	for (int d = 0; d < IOPAT_NDIR; d++) {
-		uint64_t q = min_u64(st->dir[d].bytes, st->size);
+		uint64_t q = min_u64(st->dir[d].bytes, st->extent);
 
 		u->extra[g].bytes[d] += q;
 		if (prog)
@@ -366,8 +366,8 @@ int fileset_union_add(struct fileset_union *u, const struct raw_snapshot *s,
 		}
 		for (int d = 0; d < IOPAT_NDIR; d++)
 			e->bytes[d] += st->dir[d].bytes;
-		if (st->size > e->size)
-			e->size = st->size;
+		if (st->extent > e->extent)
+			e->extent = st->extent;
 		e->whole |= read_whole(st);
 	}
 	return 0;
@@ -391,18 +391,18 @@ static void unique_add(struct fileset_unique *out, size_t ngroups, const struct 
 		       const struct union_entry *also)
 {
 	struct fileset_unique *q;
-	uint64_t size = e->size;
+	uint64_t extent = e->extent;
 	bool whole = e->whole;
 
 	if (!e->group || e->group > ngroups)
 		return;
 	q = &out[e->group - 1];
 	if (also) {
-		size = also->size > size ? also->size : size;
+		extent = also->extent > extent ? also->extent : extent;
 		whole |= also->whole;
 	}
 	for (int d = 0; d < IOPAT_NDIR; d++) {
-		uint64_t q_ = min_u64(e->bytes[d] + (also ? also->bytes[d] : 0), size);
+		uint64_t q_ = min_u64(e->bytes[d] + (also ? also->bytes[d] : 0), extent);
 
 		q->bytes[d] += q_;
 		if (e->prog)

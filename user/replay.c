@@ -239,8 +239,6 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 	pf->ops[dir]++;
 	pf->seq_ops[dir] += seq;
 	pf->last_ns = e->ts_ns;
-	f->unique[dir] += min_u64(f->bytes[dir] + e->bytes, f->extent) -
-			  min_u64(f->bytes[dir], f->extent);
 	f->bytes[dir] += e->bytes;
 	f->ops[dir]++;
 	f->seq_ops[dir] += seq;
@@ -477,6 +475,7 @@ static int add_proc_files(struct replay *rp, const struct replay_proc_info *info
 		st.last_ns = pf->last_ns;
 		st.kind = f->kind;
 		st.size = f->extent;
+		st.extent = f->extent;
 		if (ensure((void **)&rp->snap_files, &rp->cap_snap_files, sizeof(*rp->snap_files),
 			   s->nfiles) ||
 		    raw_snapshot_add_file(s, &key, &st))

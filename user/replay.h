@@ -20,7 +20,6 @@ struct replay_file {
 	char *path;		/* "" when the trace has none */
 	uint64_t bytes[IOPAT_NDIR], ops[IOPAT_NDIR];
 	uint64_t seq_ops[IOPAT_NDIR];	/* continuing the same process's last op */
-	uint64_t unique[IOPAT_NDIR];	/* min(bytes, extent), as the kernel estimates */
 	uint64_t extent;	/* largest end offset seen: the size estimate */
 	uint64_t cache_miss_bytes;
 	uint64_t first_ns, last_ns;

@@ -160,8 +160,8 @@ static int build_heat(struct report_host *h, const struct report_opts *o)
 			.write_bytes = f->bytes[IOPAT_WRITE],
 			.read_ops = f->ops[IOPAT_READ],
 			.seq_read_ops = f->seq_ops[IOPAT_READ],
-			.unique_read_bytes = f->unique[IOPAT_READ],
-			.unique_write_bytes = f->unique[IOPAT_WRITE],
+			.unique_read_bytes = dirheat_unique(f->bytes[IOPAT_READ], f->extent),
+			.unique_write_bytes = dirheat_unique(f->bytes[IOPAT_WRITE], f->extent),
 			.first_ns = f->first_ns,
 			.last_ns = f->last_ns,
 		};

@@ -182,3 +182,30 @@ html_clean() {
 	run jq -c '.hosts[0] | [.workloads[0] | [.pid, .comm, .read_bytes, .processes]], (.workloads | length), .other_workloads.workloads, .totals.read_bytes' "$TESTDIR/r.json"
 	assert_output "$(printf '%s\n' '[[600,"train",1052672,2]]' 2 10 1134592)"
 }
+
+@test "stat and report: one re-read rule (a header read 50 times is re-read 50x in both)" {
+	local real d_stat d_rep
+	mkdir -p "$TESTDIR/hdr"
+	make_file "$TESTDIR/hdr/data" 1
+	real=$(realpath "$TESTDIR/hdr")
+	# the first 4 KiB of a 1 MiB file, 50 times: 200 KiB read, 4 KiB
+	# distinct (a file-size rule would call it read once)
+	set -- fio --output-format=json --disk_util=0 --name=hdr --filename="$TESTDIR/hdr/data" \
+		--size=4k --bs=4k --rw=read --loops=50 --ioengine=psync --invalidate=0
+	"$IOPAT" stat --json -o "$OUT" --depth 64 -- "$@" >/dev/null ||
+		fail "iopat stat failed"
+	"$IOPAT" record -o "$TRACE" -- "$@" >/dev/null 2>"$TESTDIR/record.err" ||
+		fail "iopat record failed: $(cat "$TESTDIR/record.err")"
+	"$IOPAT" report -f json --depth 64 -o "$TESTDIR/r.json" "$TRACE" ||
+		fail "iopat report failed"
+	d_stat=$(jq -c --arg p "$real" '.dirs[] | select(.path == $p)' "$OUT")
+	d_rep=$(jq -c --arg p "$real" '.hosts[0].dirs[] | select(.path == $p)' "$TESTDIR/r.json")
+	note "stat:   $d_stat"
+	note "report: $d_rep"
+	[ -n "$d_stat" ] && [ -n "$d_rep" ] || fail "no entry for $real"
+	for d in "$d_stat" "$d_rep"; do
+		num_eq "$(jq .read_bytes <<<"$d")" $((50 * 4096)) read_bytes
+		num_eq "$(jq .unique_read_bytes <<<"$d")" 4096 unique_read_bytes
+		num_eq "$(jq .reread <<<"$d")" 50 reread
+	done
+}

@@ -434,6 +434,13 @@ static void snapshot_entry(struct raw_snapshot *s, uint32_t tgid, uint32_t dev, 
 	struct iopat_file_stats st = { .kind = kind, .size = size, .first_ns = SEC,
 				       .last_ns = last_ns };
 
+	/* read and written from the start: the extent is what was moved,
+	 * at most the size (size 0: unknown, no extent either) */
+	st.extent = rb > wb ? rb : wb;
+	if (size && st.extent > size)
+		st.extent = size;
+	if (!size)
+		st.extent = 0;
 	st.dir[IOPAT_READ].bytes = rb;
 	st.dir[IOPAT_READ].ops = rb / 4096;
 	st.dir[IOPAT_READ].seq_ops = rb / 8192;
