@@ -33,7 +33,7 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
 	bpftrace tmux util-linux e2fsprogs procps libxml2-utils time \
 	python3 python3-numpy python3-pandas python3-sklearn python3-torch \
-	libopenblas0-pthread strace
+	libopenblas0-pthread strace chromium
 
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h

@@ -368,17 +368,18 @@ static void render_text(FILE *out, const struct report *r)
 	}
 	if (r->nhosts < 2)
 		return;
-	fprintf(out, "\n\nCombined (%zu traces)\n", r->nhosts);
+	fprintf(out, "\n\nCombined (%zu traces of %zu host%s)\n", r->nhosts, r->ndistinct,
+		r->ndistinct == 1 ? "" : "s");
 	fprintf(out, "  read %s, written %s, %llu events, %llu lost\n",
 		units_bytes(a, sizeof(a), r->total.read_bytes),
 		units_bytes(b, sizeof(b), r->total.write_bytes), (unsigned long long)r->events,
 		(unsigned long long)r->dropped);
 	text_stage_line(out, r->stage_bytes, r->tier_bytes);
 	fprintf(out, "  fast tier, each host its own: hot working sets %s, p99 IOPS %s, "
-		"p99 throughput %s (sums of the hosts')\n",
+		"p99 throughput %s (%s)\n",
 		units_bytes(a, sizeof(a), r->hot_working_set_bytes),
 		units_count(b, sizeof(b), r->p99_iops_sum),
-		units_rate(c, sizeof(c), r->p99_bytes_per_s_sum));
+		units_rate(c, sizeof(c), r->p99_bytes_per_s_sum), REPORT_COMBINED_RULE);
 }
 
 const struct report_format report_format_text = { "text", render_text };
@@ -507,6 +508,7 @@ static void render_json(FILE *out, const struct report *r)
 	jw_key(&jw, "combined");
 	jw_object_start(&jw);
 	jw_uint_field(&jw, "traces", r->nhosts);
+	jw_uint_field(&jw, "hosts", r->ndistinct);
 	jw_uint_field(&jw, "events", r->events);
 	jw_uint_field(&jw, "events_lost", r->dropped);
 	jw_key(&jw, "totals");

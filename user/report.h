@@ -97,12 +97,22 @@ struct report {
 	struct report_opts opts;
 	struct report_host *hosts;
 	size_t nhosts;
-	/* all hosts together */
+	/* all traces together; the fast-tier figures per distinct host name
+	 * (ndistinct): the largest of its traces' (periods of one host), then
+	 * summed over the hosts (each host its own fast tier; percentiles do
+	 * not add across the traces of one host) */
 	struct io_totals total;
 	double stage_bytes[NSTAGES], tier_bytes[NTIERS];
 	uint64_t hot_working_set_bytes, events, dropped;
 	double p99_iops_sum, p99_bytes_per_s_sum;
+	size_t ndistinct;
 };
+
+/* How the combined fast-tier figures are made, for the reader. */
+#define REPORT_COMBINED_RULE                                                              \
+	"per host the largest of its traces', summed over the hosts: percentiles of " \
+	"one host's periods do not add"
+
 
 /* Read one trace into host (streams it; memory grows with the files,
  * directories, workloads listed and processes alive at once, not with

@@ -1,6 +1,7 @@
 /* From trace files to the report model: replay, per-workload verdicts,
  * directory heat, fast-tier sizing, write bursts. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -392,22 +393,47 @@ out:
 	return err;
 }
 
+static const char *host_name(const struct report_host *h)
+{
+	return h->rp.host ? h->rp.host : "?";
+}
+
 void report_combine(struct report *r)
 {
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const struct report_host *h = &r->hosts[i];
+		uint64_t ws = 0;
+		double iops = 0, bps = 0;
+		bool seen = false;
 
 		io_totals_add(&r->total, &h->total);
 		for (int s = 0; s < NSTAGES; s++)
 			r->stage_bytes[s] += h->stage_bytes[s];
 		for (int t = 0; t < NTIERS; t++)
 			r->tier_bytes[t] += h->tier_bytes[t];
-		r->hot_working_set_bytes += h->sizing.hot_working_set_bytes;
 		r->events += h->rp.events;
 		for (int d = 0; d < IOPAT_NDROPS; d++)
 			r->dropped += h->rp.drops[d];
-		r->p99_iops_sum += h->sizing.fig[SIZING_TOTAL_IOPS].p99;
-		r->p99_bytes_per_s_sum += h->sizing.fig[SIZING_TOTAL_BPS].p99;
+		/* a host's figures once, from the first of its traces: the
+		 * largest over all of them */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(host_name(&r->hosts[j]), host_name(h));
+		if (seen)
+			continue;
+		for (size_t j = i; j < r->nhosts; j++) {
+			const struct report_host *o = &r->hosts[j];
+
+			if (strcmp(host_name(o), host_name(h)))
+				continue;
+			ws = ws > o->sizing.hot_working_set_bytes ? ws
+								  : o->sizing.hot_working_set_bytes;
+			iops = fmax(iops, o->sizing.fig[SIZING_TOTAL_IOPS].p99);
+			bps = fmax(bps, o->sizing.fig[SIZING_TOTAL_BPS].p99);
+		}
+		r->ndistinct++;
+		r->hot_working_set_bytes += ws;
+		r->p99_iops_sum += iops;
+		r->p99_bytes_per_s_sum += bps;
 	}
 }
 

@@ -416,24 +416,25 @@ static void combined_section(struct doc *d, const struct report *r)
 	};
 	char a[32], b[32], c[32];
 
-	doc_heading(d, 2, "Combined (%zu traces)", r->nhosts);
+	doc_heading(d, 2, "Combined (%zu traces of %zu host%s)", r->nhosts, r->ndistinct,
+		    r->ndistinct == 1 ? "" : "s");
 	doc_para(d, "Read %s, written %s (system calls), %llu events, %llu lost.",
 		 units_bytes(a, sizeof(a), r->total.read_bytes),
 		 units_bytes(b, sizeof(b), r->total.write_bytes), (unsigned long long)r->events,
 		 (unsigned long long)r->dropped);
 	if (d->ops->combined_figures)
 		d->ops->combined_figures(d, r);
-	doc_heading(d, 3, "Hosts");
+	doc_heading(d, 3, "Traces");
 	doc_table_begin(d, cols, NELEMS(cols));
 	for (size_t i = 0; i < r->nhosts; i++)
 		host_row(d, &r->hosts[i]);
 	doc_table_end(d);
 	stage_tier(d, r->stage_bytes, r->tier_bytes);
 	doc_para(d, "Fast tier, each host its own: hot working sets %s, p99 IOPS %s, p99 "
-		 "throughput %s (sums of the hosts').",
+		 "throughput %s (%s).",
 		 units_bytes(a, sizeof(a), r->hot_working_set_bytes),
 		 units_count(b, sizeof(b), r->p99_iops_sum),
-		 units_rate(c, sizeof(c), r->p99_bytes_per_s_sum));
+		 units_rate(c, sizeof(c), r->p99_bytes_per_s_sum), REPORT_COMBINED_RULE);
 }
 
 void report_doc_render(FILE *out, const struct doc_ops *ops, const struct report *r)

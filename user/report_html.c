@@ -1,6 +1,7 @@
 /* `iopat report -f html`: one self-contained file (no network: the style
  * is inline, the charts are inline SVG); untrusted text through
  * html_escape(). */
+#include <math.h>
 #include <stdlib.h>
 #include "hist.h"
 #include "markup.h"
@@ -40,7 +41,8 @@ static const char style[] =
 	".num{text-align:right;white-space:nowrap}\n"
 	"figure{margin:14px 0}\n"
 	"figcaption{font-weight:600;margin-bottom:4px}\n"
-	".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
+	"p.sub{margin:6px 0 0;font-size:12px;color:#555}\n"
+	".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(460px,100%),1fr));"
 	"gap:8px 16px}\n"
 	"svg.chart{display:block;max-width:100%;height:auto}\n"
 	"svg text{font:11px system-ui,sans-serif;fill:#333}\n"
@@ -178,51 +180,57 @@ static char *trace_label(const struct report_host *h)
 
 /* ---- throughput over time ---- */
 
-/* One direction of a workload's series in bytes per second. */
-static double *series_rates(const struct timeseries *ts, bool write)
+/* One direction of a series in bytes per second; a series that ends
+ * before end_s (seconds from its x0) gets one more point, at zero: a
+ * workload that stopped moving data is seen going down, not stopping in
+ * mid-air. *n: its points. */
+static double *series_rates(const struct timeseries *ts, bool write, double end_s, size_t *n)
 {
-	double *y = malloc((ts->n ? ts->n : 1) * sizeof(*y));
+	bool close = ts->n && ts->step_s > 0 && ts->n * ts->step_s < end_s - 1e-9;
+	double *y = calloc(ts->n + 1, sizeof(*y));
 
 	for (size_t i = 0; y && i < ts->n; i++) {
 		double b = write ? ts->p[i].write_bytes : ts->p[i].read_bytes;
 
 		y[i] = ts->step_s > 0 ? b / ts->step_s : 0;
 	}
+	*n = ts->n + (close ? 1 : 0);
 	return y;
 }
 
+/* The lines of one direction: one per workload or trace. */
 struct throughput {
-	struct svg_series s[2 * CHART_WORKLOADS];
-	char *titles[2 * CHART_WORKLOADS];
+	struct svg_series s[CHART_WORKLOADS];
+	char *titles[CHART_WORKLOADS];
 	size_t n;
 	double x_max, y_max;
 };
 
-/* One direction of a series, from x0 seconds on; takes title (may be
- * NULL). */
+/* One direction of a series, from x0 seconds on the axis, which ends at
+ * t->x_max; takes title (may be NULL). */
 static void throughput_add(struct throughput *t, const struct timeseries *ts, double x0,
 			   const char *color, bool write, char *title)
 {
 	struct svg_series *s = &t->s[t->n];
-	double *y = series_rates(ts, write);
+	size_t n;
+	double *y = series_rates(ts, write, t->x_max - x0, &n);
 
-	if (!y) {
+	if (!y || t->n == CHART_WORKLOADS) {
+		free(y);
 		free(title);
 		return;
 	}
 	s->y = y;
-	s->n = ts->n;
+	s->n = n;
 	s->x0 = x0;
 	s->dx = ts->step_s;
 	s->color = color;
-	s->dashed = write;
+	s->dashed = false;
 	t->titles[t->n] = title;
 	s->title = title;
 	for (size_t i = 0; i < s->n; i++)
 		if (y[i] > t->y_max)
 			t->y_max = y[i];
-	if (x0 + s->n * s->dx > t->x_max)
-		t->x_max = x0 + s->n * s->dx;
 	t->n++;
 }
 
@@ -241,59 +249,59 @@ static void throughput_free(struct throughput *t)
 	}
 }
 
-/* A short solid or dashed line and what it stands for. */
-static void line_key(FILE *out, bool dashed, const char *what)
-{
-	fprintf(out, "<li><svg width=\"28\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"28\" "
-		"y2=\"5\" stroke=\"#555\" stroke-width=\"2\"%s/></svg> %s</li>\n",
-		dashed ? " stroke-dasharray=\"6 4\"" : "", what);
-}
-
-/* Colours keyed to labels[0..n), then the line style of each direction. */
+/* Colours keyed to labels[0..n). */
 static void throughput_legend(FILE *out, char *const *labels, size_t n)
 {
 	fputs("<ul class=\"legend\">\n", out);
 	for (size_t k = 0; k < n; k++)
 		legend_item(out, palette[k], labels[k] ? labels[k] : "?");
-	fputs("</ul>\n<ul class=\"legend\">\n", out);
-	line_key(out, false, "read");
-	line_key(out, true, "written");
 	fputs("</ul>\n", out);
 }
 
-/* labels[0..n) and t: the chart and its legend, then freed. */
-static void throughput_chart(FILE *out, struct throughput *t, char **labels, size_t n,
-			     const char *label)
+/* t[0] (read) and t[1] (written): a chart each, on the same time axis
+ * and the same rate scale (a 1:1 workload's lines would hide each other
+ * on one chart), then the legend; all freed. */
+static void throughput_charts(FILE *out, struct throughput *t, char **labels, size_t n,
+			      const char *what)
 {
-	struct svg_line_chart c = {
-		.width = CHART_W, .height = 320, .series = t->s, .n = t->n, .label = label,
-	};
+	double y_max = fmax(t[0].y_max, t[1].y_max);
 
-	svg_axis_init(&c.x, SVG_SECONDS, t->x_max, NULL);
-	svg_axis_init(&c.y, SVG_RATE, t->y_max, NULL);
-	svg_line_chart(out, &c);
+	for (int write = 0; write < 2; write++) {
+		char label[128];
+		struct svg_line_chart c = {
+			.width = CHART_W, .height = 220, .series = t[write].s, .n = t[write].n,
+			.label = label,
+		};
+
+		snprintf(label, sizeof(label), "%s %s per second over time per %s",
+			 "bytes", write ? "written" : "read", what);
+		fprintf(out, "<p class=\"sub\">%s</p>\n", write ? "Written" : "Read");
+		svg_axis_init_span(&c.x, SVG_SECONDS, t[write].x_max);
+		svg_axis_init(&c.y, SVG_RATE, y_max, NULL);
+		svg_line_chart(out, &c);
+		throughput_free(&t[write]);
+	}
 	throughput_legend(out, labels, n);
 	fputs("</figure>\n", out);
-	throughput_free(t);
 	for (size_t k = 0; k < n; k++)
 		free(labels[k]);
 }
 
 static void throughput_figure(FILE *out, const struct report_host *h)
 {
-	struct throughput t = { .x_max = h->duration_s };
+	struct throughput t[2] = { { .x_max = h->duration_s }, { .x_max = h->duration_s } };
 	size_t n = h->nw < CHART_WORKLOADS ? h->nw : CHART_WORKLOADS;
 	char *labels[CHART_WORKLOADS] = {};
 
 	for (size_t k = 0; k < n; k++) {
 		labels[k] = workload_label(&h->w[k]);
 		for (int write = 0; write < 2; write++)
-			throughput_add(&t, &h->w[k].ts, 0, palette[k], write,
+			throughput_add(&t[write], &h->w[k].ts, 0, palette[k], write,
 				       direction_title(labels[k] ? labels[k] : h->w[k].name,
 						       write));
 	}
 	figure_begin(out, "Throughput over time (system calls), busiest workloads");
-	throughput_chart(out, &t, labels, n, "throughput over time per workload");
+	throughput_charts(out, t, labels, n, "workload");
 }
 
 /* Where each trace starts on one time axis (x0, seconds): on the wall
@@ -334,16 +342,19 @@ static void hosts_throughput_figure(FILE *out, const struct report *r)
 	size_t n = r->nhosts < CHART_WORKLOADS ? r->nhosts : CHART_WORKLOADS;
 	char *labels[CHART_WORKLOADS] = {}, caption[160], when[64];
 	double x0[CHART_WORKLOADS];
-	struct throughput t = { 0 };
+	struct throughput t[2] = { 0 };
 	size_t first = 0;
 	bool wall = hosts_align(r, n, x0, &first);
 
+	for (size_t i = 0; i < n; i++)	/* the axis: to the last trace's end */
+		for (int write = 0; write < 2; write++)
+			t[write].x_max = fmax(t[write].x_max, x0[i] + r->hosts[i].duration_s);
 	for (size_t i = 0; i < n; i++) {
 		const struct report_host *h = &r->hosts[i];
 
 		labels[i] = trace_label(h);
 		for (int write = 0; write < 2; write++)
-			throughput_add(&t, &h->ts, x0[i], palette[i], write,
+			throughput_add(&t[write], &h->ts, x0[i], palette[i], write,
 				       direction_title(labels[i] ? labels[i] : h->file, write));
 	}
 	if (wall) {
@@ -356,7 +367,7 @@ static void hosts_throughput_figure(FILE *out, const struct report *r)
 			 "each from its own start");
 	}
 	figure_begin(out, caption);
-	throughput_chart(out, &t, labels, n, "throughput over time per trace");
+	throughput_charts(out, t, labels, n, "trace");
 }
 
 /* ---- sizes ---- */

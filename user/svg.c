@@ -93,9 +93,17 @@ void svg_axis_init(struct svg_axis *a, enum svg_kind kind, double max, const cha
 		a->decimals = 6;
 }
 
+void svg_axis_init_span(struct svg_axis *a, enum svg_kind kind, double span)
+{
+	svg_axis_init(a, kind, span, NULL);
+	if (isfinite(span) && span > 0)
+		a->top = span;
+}
+
 unsigned int svg_axis_ticks(const struct svg_axis *a)
 {
-	double n = a->step > 0 ? floor(a->top / a->step + 0.5) : 0;
+	/* steps that fit below top (a span axis's top is no step) */
+	double n = a->step > 0 ? floor(a->top / a->step + 1e-6) : 0;
 
 	return isfinite(n) && n >= 0 && n < 50 ? (unsigned int)n + 1 : 1;
 }
@@ -226,7 +234,9 @@ static void axis_bottom(FILE *out, const struct frame *f, const struct svg_axis 
 		double v = k * a->step, x = f->x + f->w * frac(v, a->top);
 
 		line(out, "grid", x, f->y, x, f->y + f->h);
-		text_open(out, "tick", x, f->y + f->h + 16, k ? "middle" : "start");
+		/* the last label at the right edge ends there, inside */
+		text_open(out, "tick", x, f->y + f->h + 16,
+			  !k ? "start" : v >= a->top * (1 - 1e-9) ? "end" : "middle");
 		tick_label(out, a, v);
 	}
 }
@@ -317,13 +327,14 @@ static void column_label(FILE *out, double x, double y, const char *label, bool 
 	if (!rotate) {
 		text_open(out, "tick", x, y + 14, "middle");
 	} else {
+		/* low enough to pass under the value axis's "0" label */
 		fputs("<text class=\"tick\" text-anchor=\"end\" transform=\"rotate(-45 ", out);
 		num(out, x);
 		fputc(' ', out);
-		num(out, y + 10);
+		num(out, y + 16);
 		fputs(")\"", out);
 		attr(out, "x", x);
-		attr(out, "y", y + 10);
+		attr(out, "y", y + 16);
 		fputc('>', out);
 	}
 	html_escape(out, label, 0);

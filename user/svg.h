@@ -37,6 +37,9 @@ struct svg_axis {
  * counts, s/min/h for seconds). max <= 0 or not finite: 0 to 1. noun
  * follows counts ("ops"), may be NULL. */
 void svg_axis_init(struct svg_axis *a, enum svg_kind kind, double max, const char *noun);
+/* An axis from 0 to exactly span (a time axis as long as its trace),
+ * ticks at nice steps up to span. */
+void svg_axis_init_span(struct svg_axis *a, enum svg_kind kind, double span);
 /* Ticks from 0 to top, both included. */
 unsigned int svg_axis_ticks(const struct svg_axis *a);
 /* A value as text for a tooltip: "1.50 MiB", "12.3k", "4.0 s". */

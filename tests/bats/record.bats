@@ -335,9 +335,18 @@ peak_rss_kib() {
 	num_eq "$(jq '.hosts | length' "$REPORT")" 2 hosts
 	num_eq "$(jq '.combined.totals.write_bytes' "$REPORT")" \
 		"$(jq '2 * .hosts[0].totals.write_bytes' "$REPORT")" "combined write_bytes"
+	# two traces of one host: its fast-tier figures count once (the
+	# larger of the two), percentiles are not added
+	num_eq "$(jq '.combined.hosts' "$REPORT")" 1 "distinct hosts"
+	num_ge "$(jq '.hosts[0].sizing.total_iops_p99' "$REPORT")" 1 "the trace's p99 IOPS"
+	num_eq "$(jq '.combined.p99_iops_sum' "$REPORT")" \
+		"$(jq '.hosts[0].sizing.total_iops_p99' "$REPORT")" "combined p99 IOPS"
+	num_eq "$(jq '.combined.hot_working_set_bytes' "$REPORT")" \
+		"$(jq '.hosts[0].sizing.hot_working_set_bytes' "$REPORT")" "combined hot working set"
 	run "$IOPAT" report "$TRACE" "$TESTDIR/second.iotrace"
 	assert_success
-	assert_output --partial "Combined (2 traces)"
+	assert_output --partial "Combined (2 traces of 1 host)"
+	assert_output --partial "percentiles of one host's periods do not add"
 }
 
 @test "a command that does not exist: exit 127, no trace file" {

@@ -30,6 +30,25 @@ record_evil() {
 	note "record: $(cat "$TESTDIR/record.err")"
 }
 
+# layout_check HTML WIDTH: the page laid out by headless Chromium at WIDTH
+# px (its narrowest window is 500), checked by tests/html/layout.js (the
+# report's policy forbids scripts: a copy without it runs the check);
+# prints the check's lines: "OK" or the problems, then the viewport.
+layout_check() {
+	local page=$TESTDIR/layout-$2.html
+	{
+		sed -e '/Content-Security-Policy/d' -e 's|</body>||' -e 's|</html>||' "$1"
+		printf '<script>\n'
+		cat "$REPO_ROOT/tests/html/layout.js"
+		printf '</script></body></html>\n'
+	} >"$page"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--user-data-dir="$TESTDIR/chromium" --window-size="$2,900" \
+		--virtual-time-budget=3000 --dump-dom "file://$page" 2>/dev/null |
+		sed -n '/^<\/script><pre id="layout-check">/,/<\/pre>/p' |
+		sed -e 's/<[^>]*>//g' -e '/^$/d'
+}
+
 # md_tables_intact FILE: every row of every table has as many cell
 # separators (| not escaped by a backslash) as the table's header.
 md_tables_intact() {
@@ -119,13 +138,13 @@ html_clean() {
 	run "$IOPAT" report -f md -o "$TESTDIR/r.md" "$TESTDIR/a.iotrace" "$TESTDIR/b.iotrace"
 	assert_success
 	[ "$(grep -c '^## .*: .*\.iotrace$' "$TESTDIR/r.md")" -eq 2 ] || fail "not two sections"
-	grep -q '^## Combined (2 traces)$' "$TESTDIR/r.md" || fail "no combined section"
+	grep -q '^## Combined (2 traces of 1 host)$' "$TESTDIR/r.md" || fail "no combined section"
 	md_tables_intact "$TESTDIR/r.md"
 	run "$IOPAT" report -f html -o "$TESTDIR/r.html" "$TESTDIR/a.iotrace" \
 		"$TESTDIR/b.iotrace"
 	assert_success
 	html_clean "$TESTDIR/r.html"
-	grep -qF '<h2>Combined (2 traces)</h2>' "$TESTDIR/r.html" || fail "no combined section"
+	grep -qF '<h2>Combined (2 traces of 1 host)</h2>' "$TESTDIR/r.html" || fail "no combined section"
 	# the combined throughput chart: one line per trace and direction
 	sed -n '/<h2>Combined/,$p' "$TESTDIR/r.html" >"$TESTDIR/combined.html"
 	grep -q 'Throughput over time per trace' "$TESTDIR/combined.html" ||
@@ -208,4 +227,54 @@ html_clean() {
 		num_eq "$(jq .unique_read_bytes <<<"$d")" 4096 unique_read_bytes
 		num_eq "$(jq .reread <<<"$d")" 50 reread
 	done
+}
+
+@test "report -f html in headless Chromium at 500 and 1280 px: nothing cut or overlapping; lines close to zero, read and written apart, the time axis as long as the trace" {
+	command -v chromium >/dev/null || skip "chromium is not installed (make deps installs it)"
+	local out dur last_tick
+	mkdir -p "$TESTDIR/h"
+	make_file "$TESTDIR/h/src" 32
+	# a reader that ends early, and copies reading as much as they write
+	"$IOPAT" record -o "$TRACE" -- bash -c '
+		timeout 1 dd if="$1/src" of=/dev/null bs=4k iflag=direct status=none &
+		for i in 1 2 3; do
+			dd if="$1/src" of="$1/dst" bs=64k count=64 skip=$((i * 64)) \
+				iflag=direct oflag=direct status=none
+			sleep 0.7
+		done
+		wait' sh "$TESTDIR/h" 2>"$TESTDIR/record.err" ||
+		fail "record failed: $(cat "$TESTDIR/record.err")"
+	run "$IOPAT" report -f html -o "$TESTDIR/r.html" "$TRACE"
+	assert_success
+	html_clean "$TESTDIR/r.html"
+	for w in 500 1280; do
+		out=$(layout_check "$TESTDIR/r.html" "$w")
+		note "at $w px: $out"
+		[ "$(head -1 <<<"$out")" = OK ] || fail "layout at $w px: $out"
+		grep -q "^viewport $w px$" <<<"$out" || fail "not laid out at $w px: $out"
+	done
+	# read and written: a chart each, so a 1:1 copy's lines do not hide
+	# each other
+	grep -q 'aria-label="bytes read per second over time per workload"' "$TESTDIR/r.html" ||
+		fail "no read chart"
+	grep -q 'aria-label="bytes written per second over time per workload"' "$TESTDIR/r.html" ||
+		fail "no written chart"
+	# the time axis ends with the trace: its last tick is within it
+	dur=$(jq -r .hosts[0].duration_s <("$IOPAT" report -f json "$TRACE"))
+	last_tick=$(sed -n '/aria-label="bytes read per second/,/<\/svg>/p' "$TESTDIR/r.html" |
+		grep -o '>[0-9.]* s</text>' | tr -dc '0-9. \n' | sort -n | tail -1)
+	note "trace $dur s, last tick $last_tick s"
+	awk -v t="$last_tick" -v d="$dur" 'BEGIN { exit !(t <= d) }' ||
+		fail "the axis runs to $last_tick s for a $dur s trace"
+	# a line that ends before the trace ends at zero: its last point on
+	# the chart's floor (the largest y of its points)
+	local ended
+	ended=$(sed -n '/aria-label="bytes read per second/,/<\/svg>/p' "$TESTDIR/r.html" |
+		awk '/<title>timeout/ { t = 1; next } t && /points=/ {
+			match($0, /points="[^"]*"/); p = substr($0, RSTART + 8, RLENGTH - 9)
+			n = split(p, pt, " "); max = 0
+			for (i = 1; i <= n; i++) { split(pt[i], xy, ","); if (xy[2] > max) max = xy[2] }
+			split(pt[n], xy, ","); print (xy[2] == max ? "floor" : "mid-air " xy[2] " of " max); exit }')
+	note "the early reader's line ends: $ended"
+	[ "$ended" = floor ] || fail "the early reader's line ends in $ended"
 }
