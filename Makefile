@@ -25,7 +25,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit bats bench deps install vmlinux fuzz fuzz-corpus matrix
+.PHONY: all clean test unit bats bench deps install man vmlinux fuzz fuzz-corpus matrix
 
 # Debian packages needed to build, test and benchmark.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -33,7 +33,7 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
 	bpftrace tmux util-linux e2fsprogs procps libxml2-utils time \
 	python3 python3-numpy python3-pandas python3-sklearn python3-torch \
-	libopenblas0-pthread strace chromium
+	libopenblas0-pthread strace chromium help2man man-db bash-completion
 
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h
@@ -179,8 +179,39 @@ fuzz: $(FUZZ_DIR)/fuzz_trace_reader $(FUZZ_DIR)/make_corpus
 fuzz-corpus: $(FUZZ_DIR)/make_corpus
 	$< tests/fuzz/corpus
 
-install: $(BUILD)/iopat
+# Manual pages, made by help2man from each command's --help (one source):
+# iopat(1) and iopat-COMMAND(1). A command's NAME line is its line in
+# `iopat --help`.
+MAN_COMMANDS := top stat record report export
+MANS := $(BUILD)/man/iopat.1 $(MAN_COMMANDS:%=$(BUILD)/man/iopat-%.1)
+
+man: $(MANS)
+
+$(BUILD)/man/iopat.1: $(BUILD)/iopat doc/man-help.sh doc/iopat.h2m
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)/bin
+	$(Q)printf '#!/bin/sh\nexec sh "%s" "%s" "" "$$@"\n' "$(abspath doc/man-help.sh)" \
+		"$(abspath $(BUILD)/iopat)" >$(@D)/bin/iopat && chmod +x $(@D)/bin/iopat
+	$(Q)help2man --no-info --section=1 --include=doc/iopat.h2m \
+		--name="$$($(BUILD)/iopat --help | sed -n '3s/\.$$//p')" \
+		--output=$@ $(@D)/bin/iopat
+
+$(BUILD)/man/iopat-%.1: $(BUILD)/iopat doc/man-help.sh doc/iopat-command.h2m
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)/bin
+	$(Q)printf '#!/bin/sh\nexec sh "%s" "%s" %s "$$@"\n' "$(abspath doc/man-help.sh)" \
+		"$(abspath $(BUILD)/iopat)" "$*" >$(@D)/bin/iopat-$* && chmod +x $(@D)/bin/iopat-$*
+	$(Q)help2man --no-info --section=1 --include=doc/iopat-command.h2m \
+		--name="$$($(BUILD)/iopat --help | awk '$$1 == "$*" { $$1 = ""; sub(/^ +/, ""); print }')" \
+		--output=$@ $(@D)/bin/iopat-$*
+
+# The binary, the manual pages and the bash completion (the systemd unit
+# too once there is one); DESTDIR for staging.
+install: $(BUILD)/iopat $(MANS)
 	install -D -m 0755 $(BUILD)/iopat $(DESTDIR)$(PREFIX)/bin/iopat
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -D -m 0644 doc/iopat.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/iopat
 
 clean:
 	rm -rf $(BUILD)

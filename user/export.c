@@ -352,7 +352,7 @@ static const struct export_ops export_formats[] = {
 static void export_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat export FILE --format csv|jsonl|chrome [-o OUT]\n\n"
+		"Usage: iopat export FILE --format csv|jsonl|chrome [-o OUT]\n\n"
 		"Write the records of a trace (from `iopat record`) in another format:\n"
 		"  csv     one line per I/O event, with the process name and file path\n"
 		"  jsonl   one JSON object per record (type: meta, process, exit, file,\n"

@@ -30,9 +30,9 @@ static const struct command {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: iopat COMMAND [OPTIONS]\n\n"
+	fprintf(out, "Usage: iopat COMMAND [OPTIONS]\n\n"
 		"I/O access-pattern tracer for machine-learning hosts (eBPF).\n\n"
-		"commands:\n");
+		"Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'iopat COMMAND --help' shows a command's options.\n");

@@ -22,21 +22,21 @@
 static void stat_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
+		"Usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
 		"                  [--all] [-v] [--] CMD [ARGS...]\n\n"
 		"Run CMD, trace its file and block I/O and that of all its descendants\n"
 		"until the last one exits, then print a summary (to stderr by default).\n\n"
-		"  -j, --json        one JSON object instead of text\n"
-		"  -o, --output FILE write the summary to FILE\n"
-		"      --depth N     group files by directory N levels below / (default 2)\n"
-		"      --config FILE thresholds and program files ([classify], [heat], [bursts],\n"
-		"                    [program]; see README)\n"
-		"  -g, --group BY    the per-process table by pid (default), job (a process\n"
-		"                    and its descendants), cgroup or comm (name)\n"
-		"  -a, --all         list processes (or groups) without I/O too (text; JSON\n"
-		"                    lists all)\n"
-		"  -v, --verbose     show libbpf messages\n"
-		"  -h, --help        this help\n\n"
+		"  -j, --json         one JSON object instead of text\n"
+		"  -o, --output FILE  write the summary to FILE\n"
+		"      --depth N      group files by directory N levels below / (default 2)\n"
+		"      --config FILE  thresholds and program files ([classify], [heat],\n"
+		"                     [bursts], [program]; see README)\n"
+		"  -g, --group BY     the per-process table by pid (default), job (a process\n"
+		"                     and its descendants), cgroup or comm (name)\n"
+		"  -a, --all          list processes (or groups) without I/O too (text; JSON\n"
+		"                     lists all)\n"
+		"  -v, --verbose      show libbpf messages\n"
+		"  -h, --help         this help\n\n"
 		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
 		"cannot be found, 1 when tracing cannot start, 2 on bad usage.\n");
 }
