@@ -414,7 +414,7 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 			f->shuffled >= p->shuffled_min;
 	/* input read all along the writes: a generator, not an ingest */
 	bool interleaved = f->read_ops >= 2 && f->read_spread >= p->interleave_min;
-	char a[32], b[32];
+	char a[32], b[32], rw[16];
 
 	memset(v, 0, sizeof(*v));
 	if (total < p->idle_bytes && f->meta_bytes >= p->idle_bytes) {
@@ -482,7 +482,8 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 	} else if (ws >= p->one_to_one_low) {
 		v->stage = STAGE_PROCESS;
 		v->confidence = 1 - 0.5 * fabs(ws - 0.5) / (0.5 - p->one_to_one_low);
-		reason(v, "read:write %.1f:1", f->write_bytes > 0 ? f->read_bytes / f->write_bytes : 0);
+		reason(v, "R:W %s", rw_ratio_str(rw, sizeof(rw), (uint64_t)f->read_bytes,
+						  (uint64_t)f->write_bytes));
 	} else if (rereads) {
 		/* read-mostly and read repeatedly */
 		reason(v, "re-read %.1fx", f->reread);

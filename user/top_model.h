@@ -68,8 +68,6 @@ void row_metrics_compute(const struct io_totals *d, double secs, struct row_metr
  * buf holds 3 * n + 1 bytes. */
 char *top_sparkline(char *buf, size_t len, const float *v, unsigned int n, bool utf8);
 
-/* "3.2:1", "1:4.0", "R", "W", "-": read:write by bytes. */
-const char *rw_ratio_str(char *buf, size_t len, uint64_t rbytes, uint64_t wbytes);
 
 /* A header line of segments: seg[i] shown in order, separated by sep;
  * while the line is wider than width, the segment with the largest prio

@@ -155,3 +155,68 @@ void units_size_bucket(char *lo, char *hi, size_t len, unsigned int b)
 	else
 		units_bytes(hi, len, hist_size_bucket_max(b) + 1);
 }
+
+static void ratio_side(char *buf, size_t len, double x, bool read_side)
+{
+	char num[16];
+
+	if (x >= 999.5)
+		snprintf(num, sizeof(num), ">999");
+	else if (x >= 9.95)
+		snprintf(num, sizeof(num), "%.0f", x);
+	else
+		snprintf(num, sizeof(num), "%.1f", x);
+	if (read_side)
+		snprintf(buf, len, "%s:1", num);
+	else
+		snprintf(buf, len, "1:%s", num);
+}
+
+size_t top_fit_segments(char *out, size_t len, int width, const char *const *seg,
+			const int *prio, size_t n, const char *sep)
+{
+	bool keep[64];
+	size_t kept = 0, used;
+	int total = 0;
+
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++) {
+		keep[i] = seg[i] && seg[i][0];
+		if (keep[i]) {
+			total += (kept ? (int)strlen(sep) : 0) + (int)strlen(seg[i]);
+			kept++;
+		}
+	}
+	while (total > width && kept > 0) {
+		size_t worst = n;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] && (worst == n || prio[i] >= prio[worst]))
+				worst = i;
+		keep[worst] = false;
+		total -= (int)strlen(seg[worst]) + (kept > 1 ? (int)strlen(sep) : 0);
+		kept--;
+	}
+	out[0] = '\0';
+	used = 0;
+	for (size_t i = 0, k = 0; i < n && used < len; i++)
+		if (keep[i])
+			used += snprintf(out + used, len - used, "%s%s", k++ ? sep : "", seg[i]);
+	return kept;
+}
+
+const char *rw_ratio_str(char *buf, size_t len, uint64_t r, uint64_t w)
+{
+	if (!r && !w)
+		snprintf(buf, len, "-");
+	else if (!w)
+		snprintf(buf, len, "R");
+	else if (!r)
+		snprintf(buf, len, "W");
+	else if (r >= w)
+		ratio_side(buf, len, (double)r / w, true);
+	else
+		ratio_side(buf, len, (double)w / r, false);
+	return buf;
+}

@@ -43,4 +43,8 @@ int units_parse_number(const char *s, double *out);
 /* The same for a size in bytes: not negative, whole bytes. 0 or -1. */
 int units_parse_size(const char *s, uint64_t *out);
 
+/* "3.2:1", "1:4.0", "R", "W", "-": read:write by bytes, written the same
+ * way in every table, reason and pane. */
+const char *rw_ratio_str(char *buf, size_t len, uint64_t rbytes, uint64_t wbytes);
+
 #endif

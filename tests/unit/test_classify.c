@@ -100,6 +100,12 @@ static void process_is_one_to_one(void **state)
 	classify(&f, &P, &v);
 	assert_int_equal(v.stage, STAGE_PROCESS);
 	assert_true(v.confidence == 1.0);	/* dead centre */
+	/* R:W written as top's column writes it */
+	assert_true(v.nreasons > 1);
+	assert_string_equal(v.reasons[1], "R:W 1.0:1");
+	with_writes(&f, 0.6, 131072, 90);	/* more written than read */
+	classify(&f, &P, &v);
+	assert_string_equal(v.reasons[1], "R:W 1:1.5");
 	with_writes(&f, P.one_to_one_low, 131072, 90);
 	assert_int_equal(stage_of(&f), STAGE_PROCESS);
 	with_writes(&f, P.one_to_one_low - 0.01, 131072, 90);

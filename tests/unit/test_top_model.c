@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "top_model.h"
+#include "units.h"
 
 static void add_row(struct proc_table *t, uint32_t pid, uint64_t rbytes, uint64_t wbytes,
 		    bool exited)
