@@ -29,7 +29,7 @@ static int grow2(void **a, size_t asz, void **b, size_t bsz, size_t n, size_t *c
 
 void raw_snapshot_reset(struct raw_snapshot *s)
 {
-	s->nfiles = s->ndevs = s->nprocs = 0;
+	s->nfiles = s->ndevs = s->nprocs = s->nfiles_map = 0;
 	memset(s->drops, 0, sizeof(s->drops));
 }
 

@@ -19,6 +19,8 @@ struct raw_snapshot {
 	struct iopat_file_key *file_keys;
 	struct iopat_file_stats *file_stats;
 	size_t nfiles, cap_files;
+	size_t nfiles_map;	/* of them, read from the kernel's map (the
+				 * rest: entries folded in user space) */
 	struct iopat_dev_key *dev_keys;
 	struct iopat_dev_stats *dev_stats;
 	size_t ndevs, cap_devs;

@@ -38,7 +38,34 @@ struct collector {
 	struct mount_cache mounts;
 	char *path_buf;
 	const struct program_rules *program;	/* NULL: the built-in table */
+	/* file entries folded out of a filling files map (collector_fold_files):
+	 * one per (process, program class, kind), sorted by key */
+	struct folded_entry *folded;
+	size_t nfolded, cap_folded;
+	uint64_t files_folded;
 };
+
+/* Entries of one process, program class and kind, folded together under a
+ * key no file has (FOLDED_INO): their bytes, operations and sequential
+ * operations summed, their extents summed (so their distinct bytes are
+ * at most the sum of theirs: never fewer, re-reads never overstated),
+ * their first and last access the earliest and latest. */
+struct folded_entry {
+	struct iopat_file_key key;
+	struct iopat_file_stats st;
+};
+
+#define FOLDED_INO (1ULL << 63)
+
+static uint64_t folded_ino(uint32_t tgid, enum prog_class cls, uint32_t kind)
+{
+	return FOLDED_INO | (uint64_t)tgid << 16 | (uint64_t)cls << 4 | (kind & 0xf);
+}
+
+static bool is_folded(uint32_t dev, uint64_t ino)
+{
+	return dev == 0 && (ino & FOLDED_INO);
+}
 
 static bool verbose_libbpf;
 
@@ -163,6 +190,8 @@ void collector_set_program_rules(struct collector *c, const struct program_rules
 static const char *src_path(void *ctx, size_t i, uint32_t dev, uint64_t ino)
 {
 	(void)i;
+	if (is_folded(dev, ino))
+		return NULL;	/* many files: no path, no place in an order */
 	return path_table_get(&((struct collector *)ctx)->paths, dev, ino);
 }
 
@@ -173,6 +202,8 @@ static enum prog_class src_class(void *ctx, size_t i, uint32_t dev, uint64_t ino
 	struct path_entry *e = path_table_lookup(&c->paths, dev, ino);
 
 	(void)i;
+	if (is_folded(dev, ino))
+		return (enum prog_class)((ino >> 4) & 0xff);
 	if (!e)
 		return PROG_DATA;
 	if (e->cls < 0)
@@ -408,6 +439,9 @@ int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 		err = read_hash(c->skel->maps.files, sizeof(struct iopat_file_key),
 				sizeof(struct iopat_file_stats), raw_snapshot_reserve_files, s,
 				&s->nfiles);
+	s->nfiles_map = s->nfiles;
+	for (size_t i = 0; with_files && !err && i < c->nfolded; i++)
+		err = raw_snapshot_add_file(s, &c->folded[i].key, &c->folded[i].st);
 	if (!err)
 		err = read_hash(c->skel->maps.procs, sizeof(__u32), sizeof(struct iopat_proc),
 				raw_snapshot_reserve_procs, s, &s->nprocs);
@@ -464,6 +498,154 @@ void collector_forget(struct collector *c, const struct raw_snapshot *s,
 		bpf_map_delete_elem(pfd, &pids[i]);
 		bpf_map_delete_elem(tfd, &pids[i]);
 	}
+	if (c->nfolded && npids) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < c->nfolded; i++)
+			if (!pid_in(c->folded[i].key.tgid, pids, npids))
+				c->folded[k++] = c->folded[i];
+		c->nfolded = k;
+	}
+}
+
+static int cmp_file_key(const void *a, const void *b)
+{
+	const struct iopat_file_key *x = a, *y = b;
+
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* The folded entry of key, added when new (kept sorted); NULL: no memory. */
+static struct folded_entry *folded_get(struct collector *c, const struct iopat_file_key *key)
+{
+	size_t lo = 0, hi = c->nfolded;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int d = cmp_file_key(&c->folded[mid].key, key);
+
+		if (!d)
+			return &c->folded[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (c->nfolded == c->cap_folded) {
+		size_t cap = c->cap_folded ? 2 * c->cap_folded : 64;
+		struct folded_entry *p = realloc(c->folded, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		c->folded = p;
+		c->cap_folded = cap;
+	}
+	memmove(&c->folded[lo + 1], &c->folded[lo], (c->nfolded - lo) * sizeof(*c->folded));
+	c->nfolded++;
+	memset(&c->folded[lo], 0, sizeof(c->folded[lo]));
+	c->folded[lo].key = *key;
+	return &c->folded[lo];
+}
+
+static void fold_into(struct iopat_file_stats *f, const struct iopat_file_stats *st)
+{
+	for (int d = 0; d < IOPAT_NDIR; d++) {
+		f->dir[d].bytes += st->dir[d].bytes;
+		f->dir[d].ops += st->dir[d].ops;
+		f->dir[d].seq_ops += st->dir[d].seq_ops;
+	}
+	f->cache_miss_bytes += st->cache_miss_bytes;
+	f->fsyncs += st->fsyncs;
+	f->extent += st->extent;
+	if (!f->first_ns || (st->first_ns && st->first_ns < f->first_ns))
+		f->first_ns = st->first_ns;
+	if (st->last_ns > f->last_ns)
+		f->last_ns = st->last_ns;
+	f->kind = st->kind;
+}
+
+struct fold_candidate {
+	uint64_t last_ns;
+	size_t i;
+};
+
+static int cmp_candidate(const void *a, const void *b)
+{
+	const struct fold_candidate *x = a, *y = b;
+
+	if (x->last_ns != y->last_ns)
+		return x->last_ns < y->last_ns ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int collector_fold_files(struct collector *c, const struct raw_snapshot *s)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	size_t cap = bpf_map__max_entries(c->skel->maps.files), n = 0, nlive = 0, want;
+	struct fold_candidate *cand;
+	struct iopat_file_key *keys;
+	uint32_t *live;
+	int ffd = bpf_map__fd(c->skel->maps.files);
+	__u32 count;
+
+	if (s->nfiles_map < cap / 8 * FOLD_HIGH_EIGHTHS)
+		return 0;
+	want = s->nfiles_map - cap / 8 * FOLD_LOW_EIGHTHS;
+	cand = malloc(s->nfiles_map * sizeof(*cand));
+	keys = malloc(want * sizeof(*keys));
+	live = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*live));
+	if (!cand || !keys || !live) {
+		free(cand);
+		free(keys);
+		free(live);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (!s->procs[i].exited)
+			live[nlive++] = s->procs[i].tgid;
+	qsort(live, nlive, sizeof(*live), cmp_pid);
+	/* entries of live processes that no CPU's hot slot holds */
+	for (size_t i = 0; i < s->nfiles_map; i++)
+		if (pid_in(s->file_keys[i].tgid, live, nlive) && !s->file_stats[i].holder)
+			cand[n++] = (struct fold_candidate){ s->file_stats[i].last_ns, i };
+	free(live);
+	qsort(cand, n, sizeof(*cand), cmp_candidate);	/* coldest first */
+	if (want > n)
+		want = n;
+	for (size_t k = 0; k < want; k++) {
+		size_t i = cand[k].i;
+		const struct iopat_file_key *fk = &s->file_keys[i];
+		struct iopat_file_key key = {
+			.tgid = fk->tgid,
+			.ino = folded_ino(fk->tgid, src_class(c, i, fk->dev, fk->ino),
+					  s->file_stats[i].kind),
+		};
+		struct folded_entry *f = folded_get(c, &key);
+
+		if (!f) {
+			want = k;
+			break;
+		}
+		fold_into(&f->st, &s->file_stats[i]);
+		keys[k] = *fk;
+	}
+	count = want;
+	if (want && bpf_map_delete_batch(ffd, keys, &count, &opts) < 0)
+		for (__u32 k = count; k < want; k++)	/* one by one */
+			bpf_map_delete_elem(ffd, &keys[k]);
+	c->files_folded += want;
+	free(cand);
+	free(keys);
+	return 0;
+}
+
+uint64_t collector_files_folded(const struct collector *c)
+{
+	return c->files_folded;
 }
 
 int collector_gc_files(struct collector *c, size_t budget)
@@ -539,5 +721,6 @@ void collector_close(struct collector *c)
 	free(c->slots);
 	free(c->gc_keys);
 	free(c->gc_vals);
+	free(c->folded);
 	free(c);
 }

@@ -32,6 +32,20 @@ void collector_forget(struct collector *c, const struct raw_snapshot *s,
  * call stopped, and remove those whose process has left the process
  * table. Spreads the cost of a sweep over many refreshes. 0 or -errno. */
 int collector_gc_files(struct collector *c, size_t budget);
+/* When the files map holds FOLD_HIGH_EIGHTHS eighths of its capacity or
+ * more (in s, read with files), the coldest entries of live processes (by
+ * last access, none that a CPU's hot slot holds) are folded down to
+ * FOLD_LOW_EIGHTHS: deleted from the map, their counts kept in user space
+ * per (process, program class, kind) and added to every later snapshot
+ * read with files under a key no file has (no path). A long-running
+ * `top` thus keeps room for new files; the folded files keep their bytes
+ * in the program-file split and the job's distinct bytes (never fewer),
+ * and lose their place in the file order. 0 or -ENOMEM. */
+#define FOLD_HIGH_EIGHTHS 7
+#define FOLD_LOW_EIGHTHS 6
+int collector_fold_files(struct collector *c, const struct raw_snapshot *s);
+/* File entries folded since start. */
+uint64_t collector_files_folded(const struct collector *c);
 /* File entries counted by the last complete sweep. */
 size_t collector_files_seen(const struct collector *c);
 /* Block requests in flight for processes (not kernel threads). One

@@ -468,8 +468,11 @@ static int text_show(struct top_state *st)
 		snprintf(b, sizeof(b), "since start %.0f s", st->elapsed_s);
 	else
 		snprintf(b, sizeof(b), "interval %.2f s", st->iv.interval_s);
-	printf("iopat top - %s - %s - %s - %zu %s - drops %llu\n", st->host, a, b, st->iv.n,
+	printf("iopat top - %s - %s - %s - %zu %s - drops %llu", st->host, a, b, st->iv.n,
 	       top_row_noun(st, st->iv.n), (unsigned long long)st->drops_total);
+	if (st->files_folded)
+		printf(" - %llu file entries folded", (unsigned long long)st->files_folded);
+	printf("\n");
 	printf("total: read %s (%s %s), ", top_amount(st, a, sizeof(a), t->read_bytes),
 	       units_count(c, sizeof(c), t->read_ops / secs), top_ops_word(st));
 	printf("write %s (%s %s), ", top_amount(st, a, sizeof(a), t->write_bytes),
@@ -561,6 +564,7 @@ static int json_show(struct top_state *st)
 	jw_double_field(&jw, "refresh_cpu_ms", st->refresh_cpu_ms, 2);
 	jw_uint_field(&jw, "tracked_files", st->map_files);
 	jw_uint_field(&jw, "tracked_processes", st->map_procs);
+	jw_uint_field(&jw, "files_folded", st->files_folded);
 	jw_string_field(&jw, "group", group_by_names[st->group]);
 	json_drops(&jw, st->drops);
 	jw_key(&jw, "stage_bytes");
@@ -1474,6 +1478,10 @@ int do_top(int argc, char **argv)
 			exited[nexited++] = cur.rows[i].pid;
 		}
 		if (col) {
+			/* a filling per-file map: its coldest entries are
+			 * folded, room is kept for new files */
+			if (files_read && collector_fold_files(col, &raw) == 0)
+				st->files_folded = collector_files_folded(col);
 			collector_forget(col, &raw, exited, nexited);
 			/* a slice of the per-file map each refresh: the entries
 			 * of exited processes go, and no refresh reads it all */

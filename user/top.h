@@ -70,6 +70,7 @@ struct top_state {
 	uint64_t drops_cum[IOPAT_NDROPS];	/* since start */
 	double refresh_cpu_ms;
 	size_t map_files, map_procs;	/* entries read this refresh */
+	uint64_t files_folded;	/* per-file entries folded since start */
 	long iteration;
 	/* the last interval: every row, and the rows shown (filtered, sorted);
 	 * grouped, the rows are groups and procs holds the processes' rows */

@@ -98,7 +98,11 @@ static void tui_draw_header(struct top_state *st)
 	else
 		snprintf(seg[3], sizeof(seg[3]), "every %.2f s", st->interval_s);
 	snprintf(seg[4], sizeof(seg[4]), "%zu tracepoints", st->nhooks);
-	snprintf(seg[5], sizeof(seg[5]), "drops %llu", (unsigned long long)st->drops_total);
+	if (st->files_folded)
+		snprintf(seg[5], sizeof(seg[5]), "drops %llu, %llu files folded",
+			 (unsigned long long)st->drops_total, (unsigned long long)st->files_folded);
+	else
+		snprintf(seg[5], sizeof(seg[5]), "drops %llu", (unsigned long long)st->drops_total);
 	snprintf(seg[6], sizeof(seg[6]), "%zu %s", st->iv.n, top_row_noun(st, st->iv.n));
 	snprintf(seg[7], sizeof(seg[7]), "%s", !st->offline ? "" : st->replay_end ?
 		 "end of recording (q quits)" : "recording");

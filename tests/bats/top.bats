@@ -825,3 +825,56 @@ screen_ok() {
 	num_ge "$only" 1 "intervals showing the idler with --only"
 	[ "$only" -le 2 ] || fail "--only showed the idle process in $only intervals"
 }
+
+# The per-file table holds 131,072 (process, file) entries. A long-running
+# top folds the coldest entries of live processes when it is 7/8 full, so
+# that new files find room: a reader of 150,000 files that stays alive
+# does not starve the next reader of its files' detail.
+@test "top --json: a filling per-file table is folded, counted; new files find room, totals exact" {
+	local d first_pid second_pid
+	d=$(mktemp -d /dev/shm/iopat-fold.XXXXXX)
+	SHMDIR=$d
+	top_start "$TOPJ" --json -d 0.5 -n 400 -g pid -c many_files
+	"$WORKLOADS/many_files" "$d/a" 150000 1 >"$TESTDIR/a.out" 2>&1 &
+	first_pid=$!
+	for _ in $(seq 300); do grep -q ready "$TESTDIR/a.out" && break; sleep 0.2; done
+	grep -q ready "$TESTDIR/a.out" || fail "many_files did not get ready: $(cat "$TESTDIR/a.out")"
+	kill -USR1 "$first_pid"
+	# its child reads the 150,000 files, then waits, alive, holding them
+	for _ in $(seq 300); do
+		[ "$(top_jsum "$TOPJ" ".ppid == $first_pid" mem_read_ops)" -ge 150000 ] && break
+		sleep 0.2
+	done
+	for _ in $(seq 300); do
+		[ "$(jq -s 'map(.files_folded) | max' "$TOPJ")" -gt 0 ] && break
+		sleep 0.2
+	done
+	top_wait_more 12	# a few reads of the file table after the fold
+	local before
+	before=$(jq -s 'map(.drops.file_map_full) | add' "$TOPJ")
+	# a second reader of 10,000 new files: room for every one
+	"$WORKLOADS/many_files" "$d/b" 10000 1 >"$TESTDIR/b.out" 2>&1 &
+	second_pid=$!
+	for _ in $(seq 300); do grep -q ready "$TESTDIR/b.out" && break; sleep 0.2; done
+	kill -USR1 "$second_pid"
+	for _ in $(seq 300); do
+		[ "$(top_jsum "$TOPJ" ".ppid == $second_pid" mem_read_ops)" -ge 10000 ] && break
+		sleep 0.2
+	done
+	top_wait_more 2
+	kill "$first_pid" "$second_pid"
+	wait "$first_pid" "$second_pid" || true
+	top_stop
+	top_json_valid "$TOPJ"
+	local folded after first second
+	folded=$(jq -s 'map(.files_folded) | max' "$TOPJ")
+	after=$(jq -s 'map(.drops.file_map_full) | add' "$TOPJ")
+	first=$(top_jsum "$TOPJ" ".ppid == $first_pid" mem_read_ops)
+	second=$(top_jsum "$TOPJ" ".ppid == $second_pid" mem_read_ops)
+	note "folded $folded entries; file_map_full drops $before before the second reader, $after after; reads $first and $second"
+	# folded down to 6/8 of the table at least once
+	num_ge "$folded" $((131072 / 8)) "entries folded"
+	num_eq "$first" 150000 "reads of the first reader"
+	num_eq "$second" 10000 "reads of the second reader"
+	num_eq "$after" "$before" "file_map_full drops while the second reader read"
+}
