@@ -1065,6 +1065,396 @@ static int track_pid(void *ctx, uint32_t pid)
 	return 0;
 }
 
+/* ---- where the snapshots come from: the live kernel or a recording ---- */
+
+/* One run of `top`: the options that are not the state's, the source,
+ * and the snapshots of the last two refreshes. */
+struct top_run {
+	const struct top_view_ops *view;
+	const struct top_source_ops *src;
+	/* options */
+	uint32_t pids[64];
+	size_t npids;
+	const char *from;
+	double speed;		/* recording: its pace */
+	struct collector_opts copts;
+	/* sources */
+	struct collector *col;
+	struct top_replay *tr;
+	int more;		/* recording: records remain */
+	uint64_t trace_ns;	/* recording: its clock */
+	unsigned long refreshes;
+	size_t nfiles_seen;
+	bool files_read;	/* this refresh read the per-file map */
+	/* snapshots */
+	struct raw_snapshot raw;
+	struct proc_table prev, cur, annot;
+	uint64_t prev_drops[IOPAT_NDROPS];
+	uint32_t *exited;
+	size_t nexited, cap_exited;
+	/* clocks */
+	uint64_t last_ns, next_ns, first_wall_ns;
+	char msg[160];		/* why the run failed, printed once the view is gone */
+};
+
+struct top_source_ops {
+	/* Open the source, set st's hooks and host. 0, or 1 after a message. */
+	int (*open)(struct top_run *r, struct top_state *st);
+	/* The first snapshot, the baseline, into r->raw. 0 or negative. */
+	int (*first)(struct top_run *r, struct top_state *st);
+	/* The next snapshot into r->raw; st->wall_ns its time. 0 or negative. */
+	int (*next)(struct top_run *r, struct top_state *st);
+	/* The per-file entries of r->raw, and their paths and classes. */
+	struct fileset_src (*files)(struct top_run *r, struct top_state *st);
+	/* After a refresh: the processes shown exited (r->exited) leave. */
+	void (*after)(struct top_run *r, struct top_state *st);
+	/* Seconds per refresh of this source's clock, and its "now". */
+	double (*secs)(const struct top_run *r, const struct top_state *st, uint64_t now);
+	uint64_t (*now)(const struct top_run *r, uint64_t mono_ns);
+	/* Entries of the per-file table, for the header. */
+	size_t (*files_seen)(const struct top_run *r, const struct top_state *st);
+	/* Records remain (a recording); the live kernel: always. */
+	bool (*more)(const struct top_run *r);
+	/* 0, or 1 when the source failed. */
+	int (*close)(struct top_run *r);
+};
+
+static void count_hooks(struct top_state *st, const char *hooks)
+{
+	st->hooks = hooks ? hooks : "";
+	st->nhooks = 1;
+	for (const char *h = st->hooks; *h; h++)
+		st->nhooks += *h == ',';
+}
+
+static int live_open(struct top_run *r, struct top_state *st)
+{
+	struct utsname un;
+	bool screen = r->view == &top_view_tui;
+
+	r->copts.filter_tracked = r->npids > 0;
+	/* loading takes a moment: say so at once on the screen's terminal */
+	if (screen) {
+		fputs("iopat top: loading the kernel programs...", stdout);
+		fflush(stdout);
+	}
+	if (collector_open(&r->col, &r->copts)) {
+		if (screen)
+			fputc('\n', stdout);
+		return 1;
+	}
+	if (screen) {	/* the line goes: the screen follows */
+		fputs("\r\033[K", stdout);
+		fflush(stdout);
+	}
+	collector_set_program_rules(r->col, &st->program);
+	if (r->npids && procfs_for_each_descendant(r->pids, r->npids, track_pid, r->col)) {
+		fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
+		return 1;
+	}
+	count_hooks(st, collector_hooks(r->col));
+	if (uname(&un) == 0)
+		snprintf(st->host, sizeof(st->host), "%s", un.nodename);
+	return 0;
+}
+
+static int live_first(struct top_run *r, struct top_state *st)
+{
+	st->wall_ns = clock_ns(CLOCK_REALTIME);
+	return collector_read(r->col, &r->raw, false);
+}
+
+static int live_next(struct top_run *r, struct top_state *st)
+{
+	int err;
+
+	/* per-process figures do not need the per-file map; program files
+	 * and file order do, now and then */
+	r->files_read = r->nfiles_seen < TOP_FILES_ALWAYS || r->refreshes % TOP_FILES_EVERY == 0;
+	r->refreshes++;
+	err = collector_read(r->col, &r->raw, r->files_read);
+	st->wall_ns = clock_ns(CLOCK_REALTIME);
+	if (r->files_read)
+		r->nfiles_seen = r->raw.nfiles;
+	return err;
+}
+
+static struct fileset_src live_files(struct top_run *r, struct top_state *st)
+{
+	return collector_fileset_src(r->col);
+}
+
+static void live_after(struct top_run *r, struct top_state *st)
+{
+	/* a filling per-file map: its coldest entries are folded, room is
+	 * kept for new files */
+	if (r->files_read && collector_fold_files(r->col, &r->raw) == 0)
+		st->files_folded = collector_files_folded(r->col);
+	collector_forget(r->col, &r->raw, r->exited, r->nexited);
+	/* a slice of the per-file map each refresh: the entries of exited
+	 * processes go, and no refresh reads it all */
+	collector_gc_files(r->col, TOP_FILES_GC_SLICE);
+}
+
+static double live_secs(const struct top_run *r, const struct top_state *st, uint64_t now)
+{
+	return (now - r->last_ns) / 1e9;
+}
+
+static uint64_t live_now(const struct top_run *r, uint64_t mono_ns)
+{
+	return mono_ns;
+}
+
+static size_t live_files_seen(const struct top_run *r, const struct top_state *st)
+{
+	return collector_files_seen(r->col);
+}
+
+static bool live_more(const struct top_run *r)
+{
+	return true;
+}
+
+static int live_close(struct top_run *r)
+{
+	collector_close(r->col);
+	return 0;
+}
+
+static const struct top_source_ops top_source_live = {
+	.open = live_open, .first = live_first, .next = live_next, .files = live_files,
+	.after = live_after, .secs = live_secs, .now = live_now,
+	.files_seen = live_files_seen, .more = live_more, .close = live_close,
+};
+
+static int replay_open_src(struct top_run *r, struct top_state *st)
+{
+	if (top_replay_open(&r->tr, r->from))
+		return 1;
+	st->offline = top_replay_state(r->tr);
+	((struct replay *)st->offline)->program = &st->program;
+	group_resolver_set_offline(&st->resolver, st->offline);
+	/* the recording's header comes with its first records: the first
+	 * snapshot is taken now */
+	r->more = top_replay_step(r->tr, 0, &r->raw, &r->trace_ns);
+	count_hooks(st, st->offline->hooks);
+	snprintf(st->host, sizeof(st->host), "%s (recorded)",
+		 st->offline->host ? st->offline->host : "?");
+	return 0;
+}
+
+static int replay_first(struct top_run *r, struct top_state *st)
+{
+	st->wall_ns = st->offline->boot_time_ns + r->trace_ns;
+	return r->more < 0 ? r->more : 0;
+}
+
+static int replay_next(struct top_run *r, struct top_state *st)
+{
+	r->more = top_replay_step(r->tr, st->interval_s, &r->raw, &r->trace_ns);
+	st->wall_ns = st->offline->boot_time_ns + r->trace_ns;
+	r->files_read = true;	/* a recording's snapshot has its files every time */
+	return r->more < 0 ? r->more : 0;
+}
+
+static struct fileset_src replay_files(struct top_run *r, struct top_state *st)
+{
+	return replay_fileset_src((struct replay *)st->offline);
+}
+
+static void replay_after(struct top_run *r, struct top_state *st)
+{
+	top_replay_forget(r->tr, r->exited, r->nexited);
+}
+
+static double replay_secs(const struct top_run *r, const struct top_state *st, uint64_t now)
+{
+	return st->interval_s;
+}
+
+static uint64_t replay_now(const struct top_run *r, uint64_t mono_ns)
+{
+	return r->trace_ns;
+}
+
+static size_t replay_files_seen(const struct top_run *r, const struct top_state *st)
+{
+	return st->offline->nfiles;
+}
+
+static bool replay_more(const struct top_run *r)
+{
+	return r->more > 0;
+}
+
+static int replay_close_src(struct top_run *r)
+{
+	return top_replay_close(r->tr);
+}
+
+static const struct top_source_ops top_source_recording = {
+	.open = replay_open_src, .first = replay_first, .next = replay_next,
+	.files = replay_files, .after = replay_after, .secs = replay_secs, .now = replay_now,
+	.files_seen = replay_files_seen, .more = replay_more, .close = replay_close_src,
+};
+
+/* ---- one refresh ---- */
+
+/* The processes cur shows exited: they leave the source once this
+ * interval shows them. */
+static void collect_exited(struct top_run *r)
+{
+	r->nexited = 0;
+	for (size_t i = 0; i < r->cur.n; i++) {
+		if (!r->cur.rows[i].exited)
+			continue;
+		if (r->nexited == r->cap_exited) {
+			size_t cap = r->cap_exited ? 2 * r->cap_exited : 256;
+			void *p = realloc(r->exited, cap * sizeof(*r->exited));
+
+			if (!p)
+				break;
+			r->exited = p;
+			r->cap_exited = cap;
+		}
+		r->exited[r->nexited++] = r->cur.rows[i].pid;
+	}
+}
+
+static void take_drops(struct top_run *r, struct top_state *st)
+{
+	for (int i = 0; i < IOPAT_NDROPS; i++) {
+		st->drops[i] = r->raw.drops[i] - r->prev_drops[i];
+		r->prev_drops[i] = r->raw.drops[i];
+	}
+	st->drops_total = drops_total(r->raw.drops);
+	memcpy(st->drops_cum, r->raw.drops, sizeof(st->drops_cum));
+}
+
+/* One refresh at monotonic time now: the next snapshot, its rows, the
+ * view. 0; 1 to end quietly (the reader went away); negative errno with
+ * r->msg saying why. */
+static int top_tick(struct top_state *st, struct top_run *r, uint64_t now)
+{
+	uint64_t cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	struct proc_table tmp;
+	int err = r->src->next(r, st);
+
+	if (!err)
+		err = aggregate_by_pid(&r->raw, &r->cur);
+	st->files = NULL;
+	if (!err) {
+		st->files_src = r->src->files(r, st);
+		err = top_annotate(&st->files_src, &r->raw, &r->cur, &r->annot, r->files_read);
+		if (r->files_read)
+			st->files = &r->raw;
+	}
+	if (err) {
+		snprintf(r->msg, sizeof(r->msg), "cannot read the kernel maps: %s", strerror(-err));
+		return err;
+	}
+	st->elapsed_s = (st->wall_ns - r->first_wall_ns) / 1e9;
+	err = top_refresh_rows(st, &r->prev, &r->cur, r->src->secs(r, st, now),
+			       r->src->now(r, now), r->npids > 0);
+	collect_exited(r);
+	if (!err)
+		r->src->after(r, st);
+	take_drops(r, st);
+	st->map_files = r->src->files_seen(r, st);
+	st->map_procs = r->raw.nprocs;
+	if (!err)
+		err = top_apply_view(st);
+	if (err) {
+		snprintf(r->msg, sizeof(r->msg), "out of memory");
+		return err;
+	}
+	st->refresh_cpu_ms = (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / 1e6;
+	st->iteration++;
+	err = r->view->show(st);
+	if (err == -EPIPE)
+		return 1;	/* the reader went away: end quietly */
+	if (err < 0) {
+		snprintf(r->msg, sizeof(r->msg), "cannot write: %s", strerror(-err));
+		return err;
+	}
+	tmp = r->prev;
+	r->prev = r->cur;
+	r->cur = tmp;
+	return 0;
+}
+
+/* Refresh every interval (at the recording's pace) until quit, the count
+ * or the recording's end; between refreshes the view waits for keys.
+ * 0, or 1 with r->msg saying why. */
+static int top_loop(struct top_state *st, struct top_run *r)
+{
+	double pace = st->interval_s * 1e9 / (r->from ? r->speed : 1);
+
+	r->last_ns = clock_ns(CLOCK_MONOTONIC);
+	r->next_ns = r->last_ns + (uint64_t)pace;
+	while (!top_stop) {
+		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		int ev, err;
+
+		if (now < r->next_ns || st->replay_end) {
+			ev = r->view->wait(st, st->replay_end ? 1000 :
+					   (int)((r->next_ns - now + 999999) / 1000000));
+			if (ev & TOP_EV_QUIT)
+				break;
+			if ((ev & TOP_EV_REDRAW) && (top_apply_view(st) || r->view->show(st) < 0))
+				break;
+			continue;
+		}
+		err = top_tick(st, r, now);
+		if (err)
+			return err < 0;
+		r->last_ns = now;
+		r->next_ns += (uint64_t)pace;
+		if (r->next_ns < now)
+			r->next_ns = now + (uint64_t)pace;
+		if (st->count && st->iteration >= st->count)
+			break;
+		if (!r->src->more(r)) {
+			/* the screen stays on the last interval until q */
+			if (r->view != &top_view_tui)
+				break;
+			st->replay_end = true;
+			if (top_apply_view(st) || r->view->show(st) < 0)
+				break;
+		}
+	}
+	return 0;
+}
+
+static void top_state_free(struct top_state *st)
+{
+	top_interval_free(&st->iv);
+	top_interval_free(&st->all);
+	top_interval_free(&st->procs);
+	top_interval_free(&st->procs_iv);
+	window_table_free(&st->win);
+	window_table_free(&st->gwin);
+	group_resolver_free(&st->resolver);
+	group_set_free(&st->groups);
+	group_ledger_free(&st->ledger);
+	program_rules_free(&st->program);
+	idxmap_free(&st->uid_idx);
+	free(st->uids);
+	fileset_union_free(&st->gone);
+	free(st->gunique);
+	free(st);
+}
+
+static void top_run_free(struct top_run *r)
+{
+	raw_snapshot_free(&r->raw);
+	proc_table_free(&r->prev);
+	proc_table_free(&r->cur);
+	proc_table_free(&r->annot);
+	free(r->exited);
+}
+
 static bool parse_positive_double(const char *s, double *out)
 {
 	char *end;
@@ -1127,7 +1517,149 @@ static void __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, .
 	fprintf(stderr, " (iopat top --help shows the options)\n");
 }
 
-int do_top(int argc, char **argv)
+/* -p PID: PID and its descendants. 0, or 2 after a usage error. */
+static int top_opt_pid(struct top_run *r, const char *arg)
+{
+	long lv;
+
+	if (!parse_positive_long(arg, &lv) || lv > 0x3fffffff) {
+		usage_error("bad pid '%s'", arg);
+		return 2;
+	}
+	if (kill((pid_t)lv, 0) && errno == ESRCH) {
+		usage_error("no process with pid %s", arg);
+		return 2;
+	}
+	if (r->npids == sizeof(r->pids) / sizeof(r->pids[0])) {
+		usage_error("too many -p options (at most 64)");
+		return 2;
+	}
+	r->pids[r->npids++] = lv;
+	return 0;
+}
+
+/* -u USER: a name or a uid. 0, or 2 after a usage error. */
+static int top_opt_user(struct top_state *st, const char *arg)
+{
+	struct passwd *pw = getpwnam(arg);
+	char *end;
+	unsigned long uid;
+
+	errno = 0;
+	uid = strtoul(arg, &end, 10);
+	if (pw) {
+		st->uid_filter = pw->pw_uid;
+	} else if (arg[0] && !*end && !errno && uid <= UINT32_MAX) {
+		st->uid_filter = (uint32_t)uid;
+	} else {
+		usage_error("unknown user '%s'", arg);
+		return 2;
+	}
+	snprintf(st->user_filter, sizeof(st->user_filter), "%s", arg);
+	return 0;
+}
+
+/* --config FILE: thresholds and program files. 0, or 2 after a message. */
+static int top_opt_config(struct top_state *st, const char *arg)
+{
+	char cfg_err[256];
+	struct config_params all;
+
+	config_params_default(&all);
+	all.classify = st->params;
+	if (config_load_all(arg, &all, cfg_err, sizeof(cfg_err))) {
+		fprintf(stderr, "iopat top: %s\n", cfg_err);
+		return 2;
+	}
+	st->params = all.classify;
+	program_rules_free(&st->program);
+	st->program = all.program;	/* taken over */
+	return 0;
+}
+
+/* One option (getopt's opt, its value arg) into st and r. 0; 1: --help
+ * was printed; 2: bad usage, said. */
+static int top_option(struct top_state *st, struct top_run *r, int opt, const char *arg)
+{
+	char bad[64];
+
+	switch (opt) {
+	case 'd':
+		if (parse_positive_double(arg, &st->interval_s))
+			return 0;
+		usage_error("bad interval '%s': a number of seconds > 0", arg);
+		return 2;
+	case 'b':
+		if (r->view != &top_view_json)
+			r->view = &top_view_text;
+		return 0;
+	case 'J':
+		r->view = &top_view_json;
+		return 0;
+	case 'n':
+		if (parse_positive_long(arg, &st->count))
+			return 0;
+		usage_error("bad count '%s': a whole number > 0", arg);
+		return 2;
+	case 'p':
+		return top_opt_pid(r, arg);
+	case 'c':
+		snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", arg);
+		return 0;
+	case 's':
+		if (!parse_sort(arg, &st->sort))
+			return 0;
+		usage_error("unknown sort column '%s': one of %s", arg, SORT_KEYS);
+		return 2;
+	case 't':
+		st->timestamps = true;
+		return 0;
+	case 'a':
+		st->accumulated = true;
+		return 0;
+	case 'O':
+		st->only = true;
+		return 0;
+	case 'u':
+		return top_opt_user(st, arg);
+	case 'o':
+		if (!top_columns_parse(arg, st->cols, &st->ncols, bad, sizeof(bad)))
+			return 0;
+		usage_error("unknown column '%s': one of %s", bad, top_column_keys());
+		return 2;
+	case 'g':
+		if (!group_by_parse(arg, &st->group))
+			return 0;
+		usage_error("unknown grouping '%s': pid, job, cgroup or comm", arg);
+		return 2;
+	case 'W':
+		if (parse_positive_double(arg, &st->win.window_s))
+			return 0;
+		usage_error("bad window '%s': a number of seconds > 0", arg);
+		return 2;
+	case 'C':
+		return top_opt_config(st, arg);
+	case 'F':
+		r->from = arg;
+		return 0;
+	case 'S':
+		if (parse_positive_double(arg, &r->speed))
+			return 0;
+		usage_error("bad speed '%s': a number > 0", arg);
+		return 2;
+	case 'v':
+		r->copts.verbose = true;
+		return 0;
+	case 'h':
+		top_usage(stdout);
+		return 1;
+	}
+	return 2;
+}
+
+/* The options into st and r. 0: run; 1: --help was printed; 2: bad
+ * usage, said. */
+static int top_parse(int argc, char **argv, struct top_state *st, struct top_run *r)
 {
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
@@ -1151,418 +1683,95 @@ int do_top(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct top_state *st;
 	char cfg_bad[64];
-	struct collector *col = NULL;
-	struct collector_opts copts = {};
-	const struct top_view_ops *view = &top_view_tui;
-	struct raw_snapshot raw = {};
-	struct proc_table prev = {}, cur = {}, tmp, annot = {};
-	unsigned long refreshes = 0;
-	size_t nfiles_seen = 0;
-	bool files_read = false;
-	struct sigaction sa = {};
-	uint32_t pids[64], *exited = NULL;
-	size_t npids = 0, nexited, cap_exited = 0;
-	uint64_t last_ns, next_ns, first_wall_ns, prev_drops[IOPAT_NDROPS] = {};
-	struct utsname un;
-	struct top_replay *tr = NULL;
-	const char *from = NULL;
-	double speed = 1;
-	uint64_t trace_ns = 0;
-	int opt, ret = 1, err, more = 1;
-	bool only = false;
-	long lv;
+	int opt, ret;
 
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		fprintf(stderr, "iopat top: out of memory\n");
-		return 1;
-	}
 	st->interval_s = 1.0;
 	st->sort = TOP_SORT_TOTAL_BPS;
 	top_columns_parse(TOP_COLUMNS_DEFAULT, st->cols, &st->ncols, cfg_bad, sizeof(cfg_bad));
 	st->group = GROUP_JOB;
 	st->win.window_s = 60;
 	classify_params_default(&st->params);
+	r->view = &top_view_tui;
+	r->speed = 1;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tau:g:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			if (!parse_positive_double(optarg, &st->interval_s)) {
-				usage_error("bad interval '%s': a number of seconds > 0", optarg);
-				goto usage;
-			}
-			break;
-		case 'b':
-			if (view != &top_view_json)
-				view = &top_view_text;
-			break;
-		case 'J':
-			view = &top_view_json;
-			break;
-		case 'n':
-			if (!parse_positive_long(optarg, &st->count)) {
-				usage_error("bad count '%s': a whole number > 0", optarg);
-				goto usage;
-			}
-			break;
-		case 'p':
-			if (!parse_positive_long(optarg, &lv) || lv > 0x3fffffff) {
-				usage_error("bad pid '%s'", optarg);
-				goto usage;
-			}
-			if (kill((pid_t)lv, 0) && errno == ESRCH) {
-				usage_error("no process with pid %s", optarg);
-				goto usage;
-			}
-			if (npids == sizeof(pids) / sizeof(pids[0])) {
-				usage_error("too many -p options (at most 64)");
-				goto usage;
-			}
-			pids[npids++] = lv;
-			break;
-		case 'c':
-			snprintf(st->comm_filter, sizeof(st->comm_filter), "%s", optarg);
-			break;
-		case 's':
-			if (parse_sort(optarg, &st->sort)) {
-				usage_error("unknown sort column '%s': one of %s", optarg,
-					    SORT_KEYS);
-				goto usage;
-			}
-			break;
-		case 't':
-			st->timestamps = true;
-			break;
-		case 'a':
-			st->accumulated = true;
-			break;
-		case 'O':
-			only = true;
-			break;
-		case 'u': {
-			struct passwd *pw = getpwnam(optarg);
-			char *end;
-			unsigned long uid;
-
-			errno = 0;
-			uid = strtoul(optarg, &end, 10);
-			if (pw) {
-				st->uid_filter = pw->pw_uid;
-			} else if (optarg[0] && !*end && !errno && uid <= UINT32_MAX) {
-				st->uid_filter = (uint32_t)uid;
-			} else {
-				usage_error("unknown user '%s'", optarg);
-				goto usage;
-			}
-			snprintf(st->user_filter, sizeof(st->user_filter), "%s", optarg);
-			break;
-		}
-		case 'o':
-			if (top_columns_parse(optarg, st->cols, &st->ncols, cfg_bad,
-					      sizeof(cfg_bad))) {
-				usage_error("unknown column '%s': one of %s", cfg_bad,
-					    top_column_keys());
-				goto usage;
-			}
-			break;
-		case 'g':
-			if (group_by_parse(optarg, &st->group)) {
-				usage_error("unknown grouping '%s': pid, job, cgroup or comm",
-					    optarg);
-				goto usage;
-			}
-			break;
-		case 'W':
-			if (!parse_positive_double(optarg, &st->win.window_s)) {
-				usage_error("bad window '%s': a number of seconds > 0", optarg);
-				goto usage;
-			}
-			break;
-		case 'C': {
-			char cfg_err[256];
-			struct config_params all;
-
-			config_params_default(&all);
-			all.classify = st->params;
-			if (config_load_all(optarg, &all, cfg_err, sizeof(cfg_err))) {
-				fprintf(stderr, "iopat top: %s\n", cfg_err);
-				goto usage;
-			}
-			st->params = all.classify;
-			program_rules_free(&st->program);
-			st->program = all.program;	/* taken over */
-			break;
-		}
-		case 'F':
-			from = optarg;
-			break;
-		case 'S':
-			if (!parse_positive_double(optarg, &speed)) {
-				usage_error("bad speed '%s': a number > 0", optarg);
-				goto usage;
-			}
-			break;
-		case 'v':
-			copts.verbose = true;
-			break;
-		case 'h':
-			top_usage(stdout);
-			free(st);
-			return 0;
-		default:
+		if (opt == '?' || opt == ':') {
 			if (optopt == 'W' || optopt == 'C' || optopt == 'F' || optopt == 'S')
 				usage_error("option %s needs a value", argv[optind - 1]);
 			else if (optopt && strchr("dnpcsgou", optopt))
 				usage_error("option -%c needs a value", optopt);
 			else
 				usage_error("unknown option '%s'", argv[optind - 1]);
-			goto usage;
+			return 2;
 		}
+		ret = top_option(st, r, opt, optarg);
+		if (ret)
+			return ret;
 	}
 	if (optind < argc) {
 		usage_error("unexpected argument '%s'", argv[optind]);
-		goto usage;
+		return 2;
 	}
-	st->only = only;
+	if (r->view == &top_view_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "iopat top: not a terminal: use -b or --json\n");
+		return 2;
+	}
+	if (r->from && r->npids) {
+		usage_error("-p cannot be used with --from (filter with -c or 'p')");
+		return 2;
+	}
 	st->win.interval_s = st->interval_s;
 	st->gwin.window_s = st->win.window_s;
 	st->gwin.interval_s = st->interval_s;
+	return 0;
+}
+
+int do_top(int argc, char **argv)
+{
+	struct top_state *st = calloc(1, sizeof(*st));
+	struct top_run r = {};
+	struct sigaction sa = {};
+	int ret;
+
+	if (!st) {
+		fprintf(stderr, "iopat top: out of memory\n");
+		return 1;
+	}
+	ret = top_parse(argc, argv, st, &r);
+	if (ret) {
+		top_state_free(st);
+		return ret == 1 ? 0 : 2;
+	}
 	group_resolver_init(&st->resolver, st->group);
-	if (view == &top_view_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		fprintf(stderr, "iopat top: not a terminal: use -b or --json\n");
-		goto usage;
+	r.src = r.from ? &top_source_recording : &top_source_live;
+	ret = r.src->open(&r, st);
+	if (!ret) {
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows up as EPIPE */
+		ret = r.view->init(st) ? 1 : 0;
 	}
-
-	if (from && npids) {
-		usage_error("-p cannot be used with --from (filter with -c or 'p')");
-		goto usage;
-	}
-	if (from) {
-		if (top_replay_open(&tr, from))
-			goto cleanup;
-		st->offline = top_replay_state(tr);
-		((struct replay *)st->offline)->program = &st->program;
-		group_resolver_set_offline(&st->resolver, st->offline);
-	} else {
-		copts.filter_tracked = npids > 0;
-		/* loading takes a moment: say so at once on the screen's terminal */
-		if (view == &top_view_tui) {
-			fputs("iopat top: loading the kernel programs...", stdout);
-			fflush(stdout);
-		}
-		if (collector_open(&col, &copts)) {
-			if (view == &top_view_tui)
-				fputc('\n', stdout);
-			goto cleanup;
-		}
-		if (view == &top_view_tui) {	/* the line goes: the screen follows */
-			fputs("\r\033[K", stdout);
-			fflush(stdout);
-		}
-		collector_set_program_rules(col, &st->program);
-		if (npids && procfs_for_each_descendant(pids, npids, track_pid, col)) {
-			fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
-			goto cleanup;
-		}
-	}
-	st->hooks = tr ? "" : collector_hooks(col);
-	st->nhooks = 1;
-	for (const char *h = st->hooks; *h; h++)
-		st->nhooks += *h == ',';
-	if (uname(&un) == 0)
-		snprintf(st->host, sizeof(st->host), "%s", un.nodename);
-	if (tr) {
-		/* the recording's header comes with its first records */
-		more = top_replay_step(tr, 0, &raw, &trace_ns);
-		st->hooks = st->offline->hooks ? st->offline->hooks : "";
-		st->nhooks = 1;
-		for (const char *h = st->hooks; *h; h++)
-			st->nhooks += *h == ',';
-		snprintf(st->host, sizeof(st->host), "%s (recorded)",
-			 st->offline->host ? st->offline->host : "?");
-	}
-
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows up as EPIPE */
-
-	if (view->init(st))
-		goto cleanup;
-	/* a first snapshot: the maps start empty, so this is the baseline */
-	if ((tr ? more < 0 : collector_read(col, &raw, false) != 0) ||
-	    aggregate_by_pid(&raw, &prev)) {
-		view->fini(st);
-		fprintf(stderr, "iopat top: cannot read the kernel maps\n");
-		goto cleanup;
-	}
-	last_ns = clock_ns(CLOCK_MONOTONIC);
-	next_ns = last_ns + (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
-	st->wall_ns = tr ? st->offline->boot_time_ns + trace_ns : clock_ns(CLOCK_REALTIME);
-	first_wall_ns = st->wall_ns;
-	ret = 0;
-	while (!top_stop) {
-		uint64_t now = clock_ns(CLOCK_MONOTONIC), cpu0;
-		int ev;
-
-		if (now < next_ns || st->replay_end) {
-			ev = view->wait(st, st->replay_end ? 1000 :
-					(int)((next_ns - now + 999999) / 1000000));
-			if (ev & TOP_EV_QUIT)
-				break;
-			if ((ev & TOP_EV_REDRAW) && (top_apply_view(st) || view->show(st) < 0))
-				break;
-			continue;
-		}
-		cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-		if (tr) {
-			more = top_replay_step(tr, st->interval_s, &raw, &trace_ns);
-			err = more < 0 ? more : 0;
-			st->wall_ns = st->offline->boot_time_ns + trace_ns;
+	if (!ret) {
+		/* a first snapshot: the maps start empty, so this is the baseline */
+		if (r.src->first(&r, st) || aggregate_by_pid(&r.raw, &r.prev)) {
+			snprintf(r.msg, sizeof(r.msg), "cannot read the kernel maps");
+			ret = 1;
 		} else {
-			/* per-process figures do not need the per-file map;
-			 * program files and file order do, now and then */
-			files_read = nfiles_seen < TOP_FILES_ALWAYS ||
-				     refreshes % TOP_FILES_EVERY == 0;
-			refreshes++;
-			err = collector_read(col, &raw, files_read);
-			st->wall_ns = clock_ns(CLOCK_REALTIME);
+			r.first_wall_ns = st->wall_ns;
+			ret = top_loop(st, &r);
 		}
-		if (!err)
-			err = aggregate_by_pid(&raw, &cur);
-		if (files_read)
-			nfiles_seen = raw.nfiles;
-		st->files = NULL;
-		if (!err) {
-			/* a recording's snapshot has its files every time */
-			st->files_src = col ? collector_fileset_src(col)
-					    : replay_fileset_src((struct replay *)st->offline);
-			err = top_annotate(&st->files_src, &raw, &cur, &annot, files_read || !col);
-			if (files_read || !col)
-				st->files = &raw;
-		}
-		if (err) {
-			view->fini(st);
-			fprintf(stderr, "iopat top: cannot read the kernel maps: %s\n",
-				strerror(-err));
-			ret = 1;
-			goto cleanup;
-		}
-		st->elapsed_s = (st->wall_ns - first_wall_ns) / 1e9;
-		err = top_refresh_rows(st, &prev, &cur, tr ? st->interval_s : (now - last_ns) / 1e9,
-				       tr ? trace_ns : now, npids > 0);
-		if (err) {
-			view->fini(st);
-			fprintf(stderr, "iopat top: out of memory\n");
-			ret = 1;
-			goto cleanup;
-		}
-		/* exited processes leave the maps once this interval shows
-		 * them; their file entries when the file map is next read */
-		nexited = 0;
-		for (size_t i = 0; i < cur.n; i++) {
-			if (!cur.rows[i].exited)
-				continue;
-			if (nexited == cap_exited) {
-				void *p = realloc(exited, (cap_exited = cap_exited ? cap_exited * 2 : 256) *
-							  sizeof(*exited));
-				if (!p)
-					break;
-				exited = p;
-			}
-			exited[nexited++] = cur.rows[i].pid;
-		}
-		if (col) {
-			/* a filling per-file map: its coldest entries are
-			 * folded, room is kept for new files */
-			if (files_read && collector_fold_files(col, &raw) == 0)
-				st->files_folded = collector_files_folded(col);
-			collector_forget(col, &raw, exited, nexited);
-			/* a slice of the per-file map each refresh: the entries
-			 * of exited processes go, and no refresh reads it all */
-			collector_gc_files(col, TOP_FILES_GC_SLICE);
-		} else {
-			top_replay_forget(tr, exited, nexited);
-		}
-		for (int i = 0; i < IOPAT_NDROPS; i++) {
-			st->drops[i] = raw.drops[i] - prev_drops[i];
-			prev_drops[i] = raw.drops[i];
-		}
-		st->drops_total = drops_total(raw.drops);
-		memcpy(st->drops_cum, raw.drops, sizeof(st->drops_cum));
-		st->map_files = col ? collector_files_seen(col) : st->offline->nfiles;
-		st->map_procs = raw.nprocs;
-		if (top_apply_view(st)) {
-			view->fini(st);
-			fprintf(stderr, "iopat top: out of memory\n");
-			ret = 1;
-			goto cleanup;
-		}
-		st->refresh_cpu_ms = (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / 1e6;
-		st->iteration++;
-		err = view->show(st);
-		if (err < 0) {
-			if (err != -EPIPE) {
-				view->fini(st);
-				fprintf(stderr, "iopat top: cannot write: %s\n", strerror(-err));
-				ret = 1;
-				goto cleanup;
-			}
-			break;	/* reader went away: end quietly */
-		}
-		tmp = prev;
-		prev = cur;
-		cur = tmp;
-		last_ns = now;
-		next_ns += (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
-		if (next_ns < now)
-			next_ns = now + (uint64_t)(st->interval_s * 1e9 / (tr ? speed : 1));
-		if (st->count && st->iteration >= st->count)
-			break;
-		if (tr && !more) {
-			/* the screen stays on the last interval until q */
-			if (view != &top_view_tui)
-				break;
-			st->replay_end = true;
-			if (top_apply_view(st) || view->show(st) < 0)
-				break;
-		}
+		r.view->fini(st);
+		if (ret)
+			fprintf(stderr, "iopat top: %s\n", r.msg);
 	}
-	view->fini(st);
-cleanup:
-	if (top_replay_close(tr))
+	if (r.src->close(&r))
 		ret = 1;
-	collector_close(col);
-	raw_snapshot_free(&raw);
-	proc_table_free(&prev);
-	proc_table_free(&cur);
-	proc_table_free(&annot);
-	top_interval_free(&st->iv);
-	top_interval_free(&st->all);
-	top_interval_free(&st->procs);
-	top_interval_free(&st->procs_iv);
-	window_table_free(&st->win);
-	window_table_free(&st->gwin);
-	group_resolver_free(&st->resolver);
-	group_set_free(&st->groups);
-	group_ledger_free(&st->ledger);
-	free(st->lines);
-	free(st->expanded);
-	free(exited);
-	program_rules_free(&st->program);
-	idxmap_free(&st->uid_idx);
-	free(st->uids);
-	fileset_union_free(&st->gone);
-	free(st->gunique);
-	free(st);
+	top_run_free(&r);
+	top_state_free(st);
 	return ret;
-usage:
-	program_rules_free(&st->program);
-	free(st);
-	return 2;
 }

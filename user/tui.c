@@ -43,9 +43,15 @@ static int tui_init(struct top_state *st)
 	return 0;
 }
 
+/* The screen's end: the terminal restored, what the screen allocated freed. */
 static void tui_fini(struct top_state *st)
 {
 	endwin();
+	free(st->lines);
+	free(st->expanded);
+	st->lines = NULL;
+	st->expanded = NULL;
+	st->nlines = st->cap_lines = st->nexpanded = st->cap_expanded = 0;
 }
 
 void tui_put(int y, int x, const char *s)
