@@ -420,7 +420,33 @@ static int track_child(void *ctx, uint32_t pid)
 	return collector_track(ctx, pid);
 }
 
-int do_stat(int argc, char **argv)
+/* What the options ask for. */
+struct stat_opts {
+	struct collector_opts copts;
+	struct config_params params;
+	unsigned int depth;
+	const char *outpath;
+	bool json;
+};
+
+/* A missing value or an unknown option, said with the usage. */
+static void stat_option_error(int optopt, const char *arg)
+{
+	if (optopt == 'o' || optopt == 'C')
+		fprintf(stderr, "iopat stat: option %s needs a file name\n",
+			optopt == 'o' ? "-o" : "--config");
+	else if (optopt == 'g')
+		fprintf(stderr, "iopat stat: option --group needs pid, job, cgroup or comm\n");
+	else if (optopt == 'D')
+		fprintf(stderr, "iopat stat: option --depth needs a number\n");
+	else
+		fprintf(stderr, "iopat stat: unknown option '%s'\n", arg);
+	stat_usage(stderr);
+}
+
+/* The options into o and res (grouping, --all, the command). 0: run;
+ * 1: --help was printed; 2: bad usage, said. */
+static int stat_parse(int argc, char **argv, struct stat_opts *o, struct stat_result *res)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -433,77 +459,50 @@ int do_stat(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct collector_opts copts = { .filter_tracked = true };
-	struct config_params params;
-	struct run_sampler rsm = {};
-	unsigned int depth = 2;
-	uint32_t *gpu_pids = NULL;
-	size_t ngpu = 0;
 	char cfg_err[256];
-	struct stat_result res = {};
-	struct raw_snapshot raw = {};
-	struct io_totals sum, wb;
-	struct collector *col = NULL;
-	struct fileset_src src;
-	const char *outpath = NULL;
-	bool json = false;
-	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
-	int opt, ret = 1;
-	struct outfile out = {};
-	uint64_t t0, next_tick;
+	int opt;
 
-	config_params_default(&params);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+ajo:g:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C':
-			if (config_load_all(optarg, &params, cfg_err, sizeof(cfg_err))) {
+			if (config_load_all(optarg, &o->params, cfg_err, sizeof(cfg_err))) {
 				fprintf(stderr, "iopat stat: %s\n", cfg_err);
 				return 2;
 			}
 			break;
 		case 'g':
-			if (group_by_parse(optarg, &res.group)) {
+			if (group_by_parse(optarg, &res->group)) {
 				fprintf(stderr, "iopat stat: unknown grouping '%s': pid, job, cgroup"
 					" or comm\n", optarg);
 				return 2;
 			}
 			break;
 		case 'D':
-			if (dirheat_parse_depth(optarg, &depth)) {
+			if (dirheat_parse_depth(optarg, &o->depth)) {
 				fprintf(stderr, "iopat stat: --depth: '%s' is not a whole number "
 					"from 1 to %d\n", optarg, DIRHEAT_DEPTH_MAX);
 				return 2;
 			}
 			break;
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'a':
-			res.show_all = true;
+			res->show_all = true;
 			break;
 		case 'o':
-			outpath = optarg;
+			o->outpath = optarg;
 			break;
 		case 'v':
-			copts.verbose = true;
+			o->copts.verbose = true;
 			break;
 		case 'h':
 			stat_usage(stdout);
-			return 0;
+			return 1;
 		default:
-			if (optopt == 'o' || optopt == 'C')
-				fprintf(stderr, "iopat stat: option %s needs a file name\n",
-					optopt == 'o' ? "-o" : "--config");
-			else if (optopt == 'g')
-				fprintf(stderr, "iopat stat: option --group needs pid, job, cgroup"
-					" or comm\n");
-			else if (optopt == 'D')
-				fprintf(stderr, "iopat stat: option --depth needs a number\n");
-			else
-				fprintf(stderr, "iopat stat: unknown option '%s'\n", argv[optind - 1]);
-			stat_usage(stderr);
+			stat_option_error(optopt, argv[optind - 1]);
 			return 2;
 		}
 	}
@@ -512,98 +511,146 @@ int do_stat(int argc, char **argv)
 		stat_usage(stderr);
 		return 2;
 	}
-	res.argv = argv + optind;
-	res.argc = argc - optind;
-	opt = child_check_command(res.argv[0], "iopat stat");
-	if (opt)
-		return opt;
-	dirheat_init(&res.heat, depth);
+	res->argv = argv + optind;
+	res->argc = argc - optind;
+	return 0;
+}
 
-	/* Open the output first: a bad path must not cost a traced run. */
-	opt = outfile_open(&out, outpath, stderr);
-	if (opt) {
-		fprintf(stderr, "iopat stat: cannot write %s: %s\n", outpath, strerror(-opt));
-		return 1;
-	}
-	if (collector_open(&col, &copts))
-		goto cleanup;
-	collector_set_program_rules(col, &params.program);
+/* Sample the counters every 100 ms (rates every second, GPU users) until
+ * the command and its descendants have exited, then wait up to 2 s for
+ * their I/O still in flight. */
+static void stat_follow(struct collector *col, struct child *ch, struct stat_result *res,
+			struct run_sampler *rsm, struct raw_snapshot *raw, uint32_t **gpu_pids,
+			size_t *ngpu)
+{
+	uint64_t next_tick = res->start_ns;
+	struct io_totals sum, wb;
 
-	if (child_signals_open(&ch)) {
-		fprintf(stderr, "iopat stat: %s\n", strerror(errno));
-		goto cleanup;
-	}
-	t0 = mono_ns();
-	rsm.t0 = res.start_ns = t0;
-	opt = child_start(&ch, res.argv, "iopat stat", track_child, col);
-	if (opt) {
-		ret = opt;
-		goto cleanup;
-	}
-
-	next_tick = t0;
 	for (;;) {
 		uint64_t now = mono_ns();
 
 		if (now >= next_tick) {
-			if (sample(col, &raw, false, &res.procs, &sum, &wb) == 0) {
-				run_sampler_tick(&rsm, &sum, raw.taken_ns);
-				if (rsm.ticks % 10 == 1) {
-					rate_sampler_tick(&rsm.rates, &sum, raw.taken_ns);
-					note_gpu_users(&res.procs, &gpu_pids, &ngpu);
+			if (sample(col, raw, false, &res->procs, &sum, &wb) == 0) {
+				run_sampler_tick(rsm, &sum, raw->taken_ns);
+				if (rsm->ticks % 10 == 1) {
+					rate_sampler_tick(&rsm->rates, &sum, raw->taken_ns);
+					note_gpu_users(&res->procs, gpu_pids, ngpu);
 				}
 			}
 			next_tick += 100000000ULL;
 			continue;
 		}
-		if (child_poll(&ch, (int)((next_tick - now) / 1000000) + 1) == CHILD_EV_EXITED)
+		if (child_poll(ch, (int)((next_tick - now) / 1000000) + 1) == CHILD_EV_EXITED)
 			break;
 	}
-	res.exit_code = ch.exit_code;
-	res.end_ns = mono_ns();
-	res.duration_s = (res.end_ns - t0) / 1e9;
+	res->exit_code = ch->exit_code;
+	res->end_ns = mono_ns();
+	res->duration_s = (res->end_ns - res->start_ns) / 1e9;
 	/* I/O the processes started may still be in flight (readahead, async
 	 * writes): give it up to two seconds to complete before the last read */
 	for (int i = 0; i < 200 && collector_inflight(col); i++)
 		usleep(10000);
+}
 
-	if (sample(col, &raw, true, &res.procs, &res.totals, &res.writeback)) {
+/* The last read of the maps, and every figure and verdict of the run.
+ * 0, or 1 after a message. */
+static int stat_judge(struct collector *col, struct raw_snapshot *raw, struct stat_result *res,
+		      struct run_sampler *rsm, const struct config_params *params,
+		      const uint32_t *gpu_pids, size_t ngpu)
+{
+	struct fileset_src src;
+
+	if (sample(col, raw, true, &res->procs, &res->totals, &res->writeback)) {
 		fprintf(stderr, "iopat stat: cannot read the kernel maps: %s\n", strerror(errno));
-		goto cleanup;
+		return 1;
 	}
-	collector_finish(col, &raw);
+	collector_finish(col, raw);
 	src = collector_fileset_src(col);
-	if (judge_files(&res, &raw, &src)) {
-		fprintf(stderr, "iopat stat: out of memory\n");
-		goto cleanup;
-	}
+	if (judge_files(res, raw, &src))
+		goto oom;
 	/* the last partial second counts when it was at least half a second */
-	rate_sampler_tick(&rsm.rates, &res.totals, raw.taken_ns);
-	run_sampler_writes(&rsm, &res.totals, raw.taken_ns);
-	drop_writeback_row(&res.procs);
-	if (collect_devices(&raw, &res) || judge_file_sets(&res, &raw, col, &rsm, &params)) {
-		fprintf(stderr, "iopat stat: out of memory\n");
-		goto cleanup;
-	}
-	res.peaks = rsm.rates.peaks;
-	memcpy(res.drops, raw.drops, sizeof(res.drops));
-	res.hooks = collector_hooks(col);
-	res.duty_cycle = rsm.ticks > 1 ? (double)rsm.busy_ticks / (rsm.ticks - 1) : 1;
-	if (classify_run(&res, &params.classify, gpu_pids, ngpu) ||
-	    group_run(&res, &params.classify, &raw, &src)) {
-		fprintf(stderr, "iopat stat: out of memory\n");
-		goto cleanup;
-	}
+	rate_sampler_tick(&rsm->rates, &res->totals, raw->taken_ns);
+	run_sampler_writes(rsm, &res->totals, raw->taken_ns);
+	drop_writeback_row(&res->procs);
+	if (collect_devices(raw, res) || judge_file_sets(res, raw, col, rsm, params))
+		goto oom;
+	res->peaks = rsm->rates.peaks;
+	memcpy(res->drops, raw->drops, sizeof(res->drops));
+	res->hooks = collector_hooks(col);
+	res->duty_cycle = rsm->ticks > 1 ? (double)rsm->busy_ticks / (rsm->ticks - 1) : 1;
+	if (classify_run(res, &params->classify, gpu_pids, ngpu) ||
+	    group_run(res, &params->classify, raw, &src))
+		goto oom;
+	return 0;
+oom:
+	fprintf(stderr, "iopat stat: out of memory\n");
+	return 1;
+}
 
-	if (json)
+static void stat_result_free(struct stat_result *res)
+{
+	proc_table_free(&res->procs);
+	free(res->devs);
+	free(res->proc_verdicts);
+	free(res->group_verdicts);
+	group_set_free(&res->groups);
+	dirheat_free(&res->heat);
+}
+
+int do_stat(int argc, char **argv)
+{
+	struct stat_opts o = { .copts = { .filter_tracked = true }, .depth = 2 };
+	struct run_sampler rsm = {};
+	uint32_t *gpu_pids = NULL;
+	size_t ngpu = 0;
+	struct stat_result res = {};
+	struct raw_snapshot raw = {};
+	struct collector *col = NULL;
+	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
+	struct outfile out = {};
+	int err, ret = 1;
+
+	config_params_default(&o.params);
+	err = stat_parse(argc, argv, &o, &res);
+	if (err == 1)	/* --help */
+		err = 0;
+	else if (!err)	/* 0, 126 or 127 */
+		err = child_check_command(res.argv[0], "iopat stat");
+	if (err || !res.argv) {
+		config_params_free(&o.params);
+		return err;
+	}
+	dirheat_init(&res.heat, o.depth);
+	/* Open the output first: a bad path must not cost a traced run. */
+	err = outfile_open(&out, o.outpath, stderr);
+	if (err) {
+		fprintf(stderr, "iopat stat: cannot write %s: %s\n", o.outpath, strerror(-err));
+		goto cleanup;
+	}
+	if (collector_open(&col, &o.copts))
+		goto cleanup;
+	collector_set_program_rules(col, &o.params.program);
+	if (child_signals_open(&ch)) {
+		fprintf(stderr, "iopat stat: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	rsm.t0 = res.start_ns = mono_ns();
+	err = child_start(&ch, res.argv, "iopat stat", track_child, col);
+	if (err) {
+		ret = err;
+		goto cleanup;
+	}
+	stat_follow(col, &ch, &res, &rsm, &raw, &gpu_pids, &ngpu);
+	if (stat_judge(col, &raw, &res, &rsm, &o.params, gpu_pids, ngpu))
+		goto cleanup;
+	if (o.json)
 		stat_print_json(out.fp, &res);
 	else
 		stat_print_text(out.fp, &res);
-	opt = outfile_commit(&out);
-	if (opt) {
+	err = outfile_commit(&out);
+	if (err) {
 		fprintf(stderr, "iopat stat: cannot write %s: %s\n",
-			outpath ? outpath : "the summary", strerror(-opt));
-		ret = 1;
+			o.outpath ? o.outpath : "the summary", strerror(-err));
 		goto cleanup;
 	}
 	ret = res.exit_code;
@@ -612,14 +659,9 @@ cleanup:
 	child_close(&ch);
 	collector_close(col);
 	raw_snapshot_free(&raw);
-	proc_table_free(&res.procs);
-	free(res.devs);
-	free(res.proc_verdicts);
-	free(res.group_verdicts);
-	group_set_free(&res.groups);
-	dirheat_free(&res.heat);
+	stat_result_free(&res);
 	run_sampler_free(&rsm);
 	free(gpu_pids);
-	config_params_free(&params);
+	config_params_free(&o.params);
 	return ret;
 }
