@@ -542,10 +542,82 @@ static int __attribute__((format(printf, 1, 2))) parse_opts_error(const char *fm
 	return 2;
 }
 
-int do_record(int argc, char **argv)
+/* What the options ask for (the output path and size limit go straight
+ * into the recorder). */
+struct record_opts {
+	struct collector_opts copts;
+	uint32_t pids[MAX_PIDS];
+	size_t npids;
+	const char *comm;
+	double duration;
+	uint64_t ringbuf;
+	char **cmd;		/* NULL: no command */
+};
+
+/* -p PID. 0, or 2 after a usage error. */
+static int record_opt_pid(struct record_opts *o, const char *arg)
 {
-	bool progress = isatty(STDERR_FILENO);
-	uint64_t progress_ns = 0;
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v == 0 || v >= PID_LIMIT || arg[0] == '-')
+		return parse_opts_error("bad pid '%s'", arg);
+	if (kill((pid_t)v, 0) && errno == ESRCH)
+		return parse_opts_error("no process with pid %s", arg);
+	if (o->npids == MAX_PIDS)
+		return parse_opts_error("too many -p (at most 64): %s", arg);
+	o->pids[o->npids++] = v;
+	return 0;
+}
+
+/* One option into o and r. 0; 1: --help was printed; 2: bad usage, said. */
+static int record_option(struct record_opts *o, struct recorder *r, int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case 'o':
+		r->path = arg;
+		return 0;
+	case 'd':
+		errno = 0;
+		o->duration = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(o->duration) || o->duration <= 0)
+			return parse_opts_error("bad duration '%s' (seconds > 0)", arg);
+		return 0;
+	case 'p':
+		return record_opt_pid(o, arg);
+	case 'c':
+		if (!arg[0] || strlen(arg) >= IOPAT_COMM_LEN)
+			return parse_opts_error("bad command name '%s' (1 to 15 characters)", arg);
+		o->comm = arg;
+		return 0;
+	case 'M':
+		if (units_parse_size(arg, &r->max_size) || r->max_size < 4096)
+			return parse_opts_error("bad size '%s' (e.g. 500M, at least 4K)", arg);
+		return 0;
+	case 'B':
+		if (units_parse_size(arg, &o->ringbuf) || o->ringbuf < 4096 ||
+		    o->ringbuf > (1ULL << 31) || (o->ringbuf & (o->ringbuf - 1)))
+			return parse_opts_error("bad buffer size '%s' (a power of two, 4K to 2G)",
+						arg);
+		return 0;
+	case 'v':
+		o->copts.verbose = true;
+		return 0;
+	case 'h':
+		record_usage(stdout);
+		return 1;
+	}
+	return 2;
+}
+
+/* The options into o and r. 0: record; 1: --help was printed; otherwise
+ * the exit code after a message (2: bad usage, 126/127: no command). */
+static int record_parse(int argc, char **argv, struct record_opts *o, struct recorder *r)
+{
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -557,134 +629,87 @@ int do_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct recorder r = { .fd = -1 };
-	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
-	struct collector_opts copts = {};
-	uint32_t pids[MAX_PIDS];
-	size_t npids = 0;
-	const char *comm = NULL;
-	double duration = 0;
-	uint64_t ringbuf = 64ULL << 20, t0, deadline = 0, dropped, events;
-	char **cmd = NULL, *end;
-	int opt, ret = 1, started;
-	char sz[32];
+	int opt, ret;
 
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+o:d:p:c:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			r.path = optarg;
-			break;
-		case 'd':
-			errno = 0;
-			duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(duration) || duration <= 0)
-				return parse_opts_error("bad duration '%s' (seconds > 0)", optarg);
-			break;
-		case 'p': {
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || v == 0 || v >= PID_LIMIT ||
-			    optarg[0] == '-')
-				return parse_opts_error("bad pid '%s'", optarg);
-			if (kill((pid_t)v, 0) && errno == ESRCH)
-				return parse_opts_error("no process with pid %s", optarg);
-			if (npids == MAX_PIDS)
-				return parse_opts_error("too many -p (at most 64): %s", optarg);
-			pids[npids++] = v;
-			break;
-		}
-		case 'c':
-			if (!optarg[0] || strlen(optarg) >= IOPAT_COMM_LEN)
-				return parse_opts_error("bad command name '%s' (1 to 15 characters)",
-							optarg);
-			comm = optarg;
-			break;
-		case 'M':
-			if (units_parse_size(optarg, &r.max_size) || r.max_size < 4096)
-				return parse_opts_error("bad size '%s' (e.g. 500M, at least 4K)",
-							optarg);
-			break;
-		case 'B':
-			if (units_parse_size(optarg, &ringbuf) || ringbuf < 4096 ||
-			    ringbuf > (1ULL << 31) || (ringbuf & (ringbuf - 1)))
-				return parse_opts_error("bad buffer size '%s' (a power of two, "
-							"4K to 2G)", optarg);
-			break;
-		case 'v':
-			copts.verbose = true;
-			break;
-		case 'h':
-			record_usage(stdout);
-			return 0;
-		default:
+		if (opt == '?' || opt == ':') {
 			if (optopt && strchr("odpcMB", optopt))
 				return parse_opts_error("option %s needs a value", argv[optind - 1]);
 			return parse_opts_error("unknown option '%s'", argv[optind - 1]);
 		}
+		ret = record_option(o, r, opt, optarg);
+		if (ret)
+			return ret;
 	}
-	if (!r.path)
+	if (!r->path)
 		return parse_opts_error("%s", "no output file given (-o FILE)");
 	if (optind < argc)
-		cmd = argv + optind;
-	if (cmd && npids)
+		o->cmd = argv + optind;
+	if (o->cmd && o->npids)
 		return parse_opts_error("%s", "-p and a command cannot be used together");
-	if (cmd && (opt = child_check_command(cmd[0], "iopat record")))
-		return opt;
-	if (!collector_have_privileges())
-		return 1;
-	collector_log_setup(copts.verbose);
+	if (o->cmd)
+		return child_check_command(o->cmd[0], "iopat record");
+	return 0;
+}
+
+/* The trace file, the kernel programs, the header, what is traced, the
+ * programs attached. 0, or 1 after a message. */
+static int record_start(struct record_opts *o, struct recorder *r, struct child *ch)
+{
+	int err;
 
 	/* the output first: a bad path must not cost a traced run */
-	r.fd = open(r.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (r.fd < 0 || fchmod(r.fd, 0600)) {
-		fprintf(stderr, "iopat record: cannot write %s: %s\n", r.path, strerror(errno));
-		goto out;
+	r->fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (r->fd < 0 || fchmod(r->fd, 0600)) {
+		fprintf(stderr, "iopat record: cannot write %s: %s\n", r->path, strerror(errno));
+		return 1;
 	}
-	if (recorder_open(&r, ringbuf, npids || cmd, comm))
-		goto out;
+	if (recorder_open(r, o->ringbuf, o->npids || o->cmd, o->comm))
+		return 1;
 	/* with a size limit, chunks small enough not to overshoot it much */
-	opt = trace_writer_open(&r.w, r.fd, r.max_size && r.max_size / 16 < (1u << 20) ?
-					     r.max_size / 16 : 0);
-	if (!opt)
-		opt = write_header(&r, cmd, pids, npids, comm, duration);
-	if (opt) {
-		fprintf(stderr, "iopat record: cannot write %s: %s\n", r.path, strerror(-opt));
-		goto out;
+	err = trace_writer_open(&r->w, r->fd, r->max_size && r->max_size / 16 < (1u << 20) ?
+					      r->max_size / 16 : 0);
+	if (!err)
+		err = write_header(r, o->cmd, o->pids, o->npids, o->comm, o->duration);
+	if (err) {
+		fprintf(stderr, "iopat record: cannot write %s: %s\n", r->path, strerror(-err));
+		return 1;
 	}
-	if (npids && procfs_for_each_descendant(pids, npids, track_pid, &r)) {
+	if (o->npids && procfs_for_each_descendant(o->pids, o->npids, track_pid, r)) {
 		fprintf(stderr, "iopat record: cannot trace the given pids: %s\n", strerror(errno));
-		goto out;
+		return 1;
 	}
-	if (child_signals_open(&ch)) {
+	if (child_signals_open(ch)) {
 		fprintf(stderr, "iopat record: %s\n", strerror(errno));
-		goto out;
+		return 1;
 	}
-	opt = record_bpf__attach(r.skel);
-	if (opt) {
-		fprintf(stderr, "iopat record: cannot attach BPF programs: %s\n", strerror(-opt));
-		goto out;
+	err = record_bpf__attach(r->skel);
+	if (err) {
+		fprintf(stderr, "iopat record: cannot attach BPF programs: %s\n", strerror(-err));
+		return 1;
 	}
-	hooks_forget_tasks(&r.skel->bss->task_exit_gen);
-	t0 = r.drops_ns = r.last_chunk_ns = clock_ns(CLOCK_MONOTONIC);
-	if (duration > 0)
-		deadline = t0 + (uint64_t)(duration * 1e9);
-	if (cmd) {
-		started = child_start(&ch, cmd, "iopat record", track_pid, &r);
-		if (started) {
-			ret = started;
-			goto out;
-		}
-	}
-	while (!r.err && !r.size_reached) {
-		int ev = child_poll(&ch, POLL_MS);
+	hooks_forget_tasks(&r->skel->bss->task_exit_gen);
+	r->drops_ns = r->last_chunk_ns = clock_ns(CLOCK_MONOTONIC);
+	return 0;
+}
 
-		recorder_drain(&r);
+/* Drain the ring buffer into the trace until the command ends, a signal,
+ * the duration or the size limit; a progress line on a terminal. */
+static void record_follow(struct record_opts *o, struct recorder *r, struct child *ch)
+{
+	bool progress = isatty(STDERR_FILENO);
+	uint64_t progress_ns = 0, deadline = 0;
+
+	if (o->duration > 0)
+		deadline = r->drops_ns + (uint64_t)(o->duration * 1e9);
+	while (!r->err && !r->size_reached) {
+		int ev = child_poll(ch, POLL_MS);
+
+		recorder_drain(r);
 		if (progress)
-			progress_ns = show_progress(&r, progress_ns);
+			progress_ns = show_progress(r, progress_ns);
 		if (ev == CHILD_EV_EXITED || ev == CHILD_EV_STOP)
 			break;
 		if (deadline && clock_ns(CLOCK_MONOTONIC) >= deadline)
@@ -692,38 +717,66 @@ int do_record(int argc, char **argv)
 	}
 	if (progress && progress_ns)
 		fputs("\r\033[K", stderr);	/* the progress line goes */
-	/* stop the kernel side, then take what it sent before it stopped */
-	record_bpf__detach(r.skel);
-	recorder_drain(&r);
-	drain_cpu_batches(&r);
-	dropped = check_drops(&r, clock_ns(CLOCK_MONOTONIC));
-	if (!r.err) {
-		struct trace_end e = { clock_ns(CLOCK_MONOTONIC), trace_writer_events(r.w), dropped };
+}
 
-		note_error(&r, trace_writer_end(r.w, &e));
+/* Stop the kernel side, take what it sent before it stopped, end and
+ * close the trace, say what was written. 0, or 1 after a message. */
+static int record_finish(struct recorder *r)
+{
+	uint64_t dropped, events;
+	struct stat st;
+	char sz[32];
+
+	record_bpf__detach(r->skel);
+	recorder_drain(r);
+	drain_cpu_batches(r);
+	dropped = check_drops(r, clock_ns(CLOCK_MONOTONIC));
+	if (!r->err) {
+		struct trace_end e = { clock_ns(CLOCK_MONOTONIC), trace_writer_events(r->w),
+				       dropped };
+
+		note_error(r, trace_writer_end(r->w, &e));
 	}
-	events = trace_writer_events(r.w);
-	note_error(&r, trace_writer_close(r.w));
-	r.w = NULL;
-	if (!r.err && fsync(r.fd))
-		note_error(&r, -errno);
-	if (r.err) {
+	events = trace_writer_events(r->w);
+	note_error(r, trace_writer_close(r->w));
+	r->w = NULL;
+	if (!r->err && fsync(r->fd))
+		note_error(r, -errno);
+	if (r->err) {
 		fprintf(stderr, "iopat record: cannot write %s: %s; recording stopped, "
-			"the chunks written before are readable\n", r.path, strerror(-r.err));
-		goto out;
+			"the chunks written before are readable\n", r->path, strerror(-r->err));
+		return 1;
 	}
-	{
-		struct stat st;
+	fstat(r->fd, &st);
+	fprintf(stderr, "iopat record: wrote %llu events to %s (%s, %.1f bytes/event), "
+		"dropped %llu%s\n", (unsigned long long)events, r->path,
+		units_bytes(sz, sizeof(sz), st.st_size),
+		events ? (double)st.st_size / events : 0.0, (unsigned long long)dropped,
+		r->size_reached ? ", size limit reached" : "");
+	return 0;
+}
 
-		fstat(r.fd, &st);
-		fprintf(stderr, "iopat record: wrote %llu events to %s (%s, %.1f bytes/event), "
-			"dropped %llu%s\n", (unsigned long long)events, r.path,
-			units_bytes(sz, sizeof(sz), st.st_size),
-			events ? (double)st.st_size / events : 0.0, (unsigned long long)dropped,
-			r.size_reached ? ", size limit reached" : "");
+int do_record(int argc, char **argv)
+{
+	struct record_opts o = { .ringbuf = 64ULL << 20 };
+	struct recorder r = { .fd = -1 };
+	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
+	int ret = record_parse(argc, argv, &o, &r);
+
+	if (ret)
+		return ret == 1 ? 0 : ret;	/* 1: --help */
+	if (!collector_have_privileges())
+		return 1;
+	collector_log_setup(o.copts.verbose);
+	ret = record_start(&o, &r, &ch);
+	if (!ret && o.cmd)
+		ret = child_start(&ch, o.cmd, "iopat record", track_pid, &r);
+	if (!ret) {
+		record_follow(&o, &r, &ch);
+		ret = record_finish(&r);
 	}
-	ret = cmd ? (ch.exit_code >= 0 ? ch.exit_code : 0) : 0;
-out:
+	if (!ret)
+		ret = o.cmd ? (ch.exit_code >= 0 ? ch.exit_code : 0) : 0;
 	if (r.w)
 		trace_writer_close(r.w);
 	if (r.fd >= 0)
