@@ -395,28 +395,44 @@ static void read_once(const struct features *f, const struct classify_params *p,
 	}
 }
 
-void classify(const struct features *f, const struct classify_params *p, struct verdict *v)
+/* What the features say, against the thresholds, that the rules use. */
+struct signals {
+	double total, ws;	/* data bytes moved; the share written */
+	bool output, random_reads, large_seq_reads, seq_writes, periodic, checkpoints;
+	bool pauses, rereads, shuffled, interleaved;
+};
+
+static void signals_of(const struct features *f, const struct classify_params *p,
+		       struct signals *s)
 {
-	double total = f->read_bytes + f->write_bytes;
-	double ws = total > 0 ? f->write_bytes / total : 0;
-	bool output = ws >= p->output_share_min;
-	bool random_reads = f->read_ops > 0 && f->seq_read_pct < p->seq_min_pct;
-	bool large_seq_reads = f->dom_read_size >= p->large_io && !random_reads;
-	bool seq_writes = f->seq_write_pct >= p->seq_min_pct;
-	bool large_seq_writes = f->dom_write_size >= p->large_io && seq_writes;
+	bool large_seq_writes;
+
+	s->total = f->read_bytes + f->write_bytes;
+	s->ws = s->total > 0 ? f->write_bytes / s->total : 0;
+	s->output = s->ws >= p->output_share_min;
+	s->random_reads = f->read_ops > 0 && f->seq_read_pct < p->seq_min_pct;
+	s->large_seq_reads = f->dom_read_size >= p->large_io && !s->random_reads;
+	s->seq_writes = f->seq_write_pct >= p->seq_min_pct;
+	large_seq_writes = f->dom_write_size >= p->large_io && s->seq_writes;
 	/* periodic bursts of sequential writes are checkpoints whatever the
 	 * size of each write */
-	bool periodic = f->write_bursts > 0 && seq_writes;
-	bool checkpoints = output && (large_seq_writes || periodic);
-	bool pauses = f->duty_cycle >= 0 && f->duty_cycle < p->busy_duty;
-	bool rereads = f->reread >= p->reread_min;
-	bool shuffled = f->shuffled >= 0 && f->file_steps >= p->shuffle_steps_min &&
-			f->shuffled >= p->shuffled_min;
+	s->periodic = f->write_bursts > 0 && s->seq_writes;
+	s->checkpoints = s->output && (large_seq_writes || s->periodic);
+	s->pauses = f->duty_cycle >= 0 && f->duty_cycle < p->busy_duty;
+	s->rereads = f->reread >= p->reread_min;
+	s->shuffled = f->shuffled >= 0 && f->file_steps >= p->shuffle_steps_min &&
+		      f->shuffled >= p->shuffled_min;
 	/* input read all along the writes: a generator, not an ingest */
-	bool interleaved = f->read_ops >= 2 && f->read_spread >= p->interleave_min;
-	char a[32], b[32], rw[16];
+	s->interleaved = f->read_ops >= 2 && f->read_spread >= p->interleave_min;
+}
 
-	memset(v, 0, sizeof(*v));
+/* Too little data to judge: a metadata walk, or idle. Returns whether
+ * the verdict is made (stage, reasons and tier). */
+static bool little_data(const struct features *f, const struct classify_params *p,
+			struct verdict *v, double total)
+{
+	char a[32], b[32];
+
 	if (total < p->idle_bytes && f->meta_bytes >= p->idle_bytes) {
 		/* a walk of directories and inodes: no file data to judge */
 		v->stage = STAGE_NONE;
@@ -431,30 +447,37 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 				 "trees walk faster on flash", f->dev_seq_read_pct);
 		else
 			set_tier(v, TIER_BIG, "metadata read in order: no stage needs the fast tier");
-		return;
+		return true;
 	}
-	if (total < p->idle_bytes) {
-		v->stage = STAGE_IDLE;
-		v->confidence = 1;
-		size_str(a, sizeof(a), total);
-		size_str(b, sizeof(b), p->idle_bytes);
-		reason(v, "only %s of data I/O (below %s)", a, b);
-		program_reason(f, v);
-		choose_tier(f, p, v);
-		return;
-	}
-	reason(v, "%s %.0f%% of bytes", ws >= 0.5 ? "writes" : "reads",
-	       100 * (ws >= 0.5 ? ws : 1 - ws));
+	if (total >= p->idle_bytes)
+		return false;
+	v->stage = STAGE_IDLE;
+	v->confidence = 1;
+	size_str(a, sizeof(a), total);
+	size_str(b, sizeof(b), p->idle_bytes);
+	reason(v, "only %s of data I/O (below %s)", a, b);
+	program_reason(f, v);
+	choose_tier(f, p, v);
+	return true;
+}
 
-	if (ws >= p->write_only_share && interleaved) {
+/* Writers: generative deploy, ingest, a trainer whose checkpoints
+ * outweigh its reads, 1:n deploy, 1:1 process. Returns whether one
+ * applied. */
+static bool write_rules(const struct features *f, const struct classify_params *p,
+			struct verdict *v, const struct signals *s)
+{
+	char a[32], rw[16];
+
+	if (s->ws >= p->write_only_share && s->interleaved) {
 		v->stage = STAGE_DEPLOY;
 		v->confidence = margin(f->read_spread, p->interleave_min, 1);
 		reason(v, "writes %.0fx what it reads (1:n, generative)",
 		       f->read_bytes > 0 ? f->write_bytes / f->read_bytes : 0);
 		reason(v, "reads input through %.0f%% of its writing", 100 * f->read_spread);
-	} else if (ws >= p->write_only_share) {
+	} else if (s->ws >= p->write_only_share) {
 		v->stage = STAGE_INGEST;
-		v->confidence = margin(ws, p->write_only_share, 1);
+		v->confidence = margin(s->ws, p->write_only_share, 1);
 		size_str(a, sizeof(a), f->dom_write_size);
 		if (f->dom_write_size < p->small_io)
 			reason(v, "small records of %s", a);
@@ -465,72 +488,108 @@ void classify(const struct features *f, const struct classify_params *p, struct 
 			       100 * (f->read_spread > 0 ? f->read_spread : 0));
 		if (f->fsyncs > 0)
 			reason(v, "%.0f fsyncs", f->fsyncs);
-	} else if (rereads && output && (periodic || f->gpu)) {
+	} else if (s->rereads && s->output && (s->periodic || f->gpu)) {
 		/* a training run whose checkpoints outweigh its reads */
 		v->stage = STAGE_TRAIN;
 		v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
 		reason(v, "re-read %.1fx", f->reread);
-		order_reason(f, v, shuffled);
-		checkpoint_reasons(f, v, ws);
+		order_reason(f, v, s->shuffled);
+		checkpoint_reasons(f, v, s->ws);
 		if (f->gpu)
 			reason(v, "GPU device open");
-	} else if (ws > p->one_to_one_high) {
+	} else if (s->ws > p->one_to_one_high) {
 		v->stage = STAGE_DEPLOY;
-		v->confidence = margin(ws, p->one_to_one_high, p->write_only_share);
+		v->confidence = margin(s->ws, p->one_to_one_high, p->write_only_share);
 		reason(v, "writes %.1fx what it reads (1:n, generative)",
 		       f->read_bytes > 0 ? f->write_bytes / f->read_bytes : 0);
-	} else if (ws >= p->one_to_one_low) {
+	} else if (s->ws >= p->one_to_one_low) {
 		v->stage = STAGE_PROCESS;
-		v->confidence = 1 - 0.5 * fabs(ws - 0.5) / (0.5 - p->one_to_one_low);
+		v->confidence = 1 - 0.5 * fabs(s->ws - 0.5) / (0.5 - p->one_to_one_low);
 		reason(v, "R:W %s", rw_ratio_str(rw, sizeof(rw), (uint64_t)f->read_bytes,
 						  (uint64_t)f->write_bytes));
-	} else if (rereads) {
-		/* read-mostly and read repeatedly */
-		reason(v, "re-read %.1fx", f->reread);
-		order_reason(f, v, shuffled);
-		if (pauses) {
-			v->stage = STAGE_MODEL;
-			v->confidence = margin(p->busy_duty - f->duty_cycle, 0, p->busy_duty);
-			reason(v, "I/O in %.0f%% of samples (pauses)", 100 * f->duty_cycle);
-		} else if (checkpoints || f->gpu) {
-			v->stage = STAGE_TRAIN;
-			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
-			if (checkpoints)
-				checkpoint_reasons(f, v, ws);
-		} else if (output && !random_reads) {
-			v->stage = STAGE_EXTRACT;
-			v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min) * 0.9;
-			reason(v, "iterates over its input in order, writes %.1f%% of bytes (features)",
-			       100 * ws);
-		} else if (f->working_set < p->small_working_set) {
-			v->stage = STAGE_MODEL;
-			v->confidence = 0.6;
-			size_str(a, sizeof(a), f->working_set);
-			reason(v, "small working set of %s", a);
-		} else {
-			v->stage = STAGE_TRAIN;
-			v->confidence = 0.6;
-			size_str(a, sizeof(a), f->working_set);
-			reason(v, "large working set of %s", a);
-		}
-		if (f->gpu)
-			reason(v, "GPU device open");
-	} else if (output && large_seq_reads) {
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Read-mostly and read repeatedly: model (pauses, a small set), train,
+ * extract (output from reads in order). */
+static void reread_rules(const struct features *f, const struct classify_params *p,
+			 struct verdict *v, const struct signals *s)
+{
+	char a[32];
+
+	reason(v, "re-read %.1fx", f->reread);
+	order_reason(f, v, s->shuffled);
+	if (s->pauses) {
+		v->stage = STAGE_MODEL;
+		v->confidence = margin(p->busy_duty - f->duty_cycle, 0, p->busy_duty);
+		reason(v, "I/O in %.0f%% of samples (pauses)", 100 * f->duty_cycle);
+	} else if (s->checkpoints || f->gpu) {
+		v->stage = STAGE_TRAIN;
+		v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min);
+		if (s->checkpoints)
+			checkpoint_reasons(f, v, s->ws);
+	} else if (s->output && !s->random_reads) {
+		v->stage = STAGE_EXTRACT;
+		v->confidence = margin(f->reread, p->reread_min, 2 * p->reread_min) * 0.9;
+		reason(v, "iterates over its input in order, writes %.1f%% of bytes (features)",
+		       100 * s->ws);
+	} else if (f->working_set < p->small_working_set) {
+		v->stage = STAGE_MODEL;
+		v->confidence = 0.6;
+		size_str(a, sizeof(a), f->working_set);
+		reason(v, "small working set of %s", a);
+	} else {
+		v->stage = STAGE_TRAIN;
+		v->confidence = 0.6;
+		size_str(a, sizeof(a), f->working_set);
+		reason(v, "large working set of %s", a);
+	}
+	if (f->gpu)
+		reason(v, "GPU device open");
+}
+
+/* Read once: extract (output from large sequential reads), archive (one
+ * sequential pass, nothing written), or what read_once() says. */
+static void read_rules(const struct features *f, const struct classify_params *p,
+		       struct verdict *v, const struct signals *s)
+{
+	char a[32];
+
+	if (s->output && s->large_seq_reads) {
 		v->stage = STAGE_EXTRACT;
 		v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
 		size_str(a, sizeof(a), f->dom_read_size);
 		reason(v, "%.0f%% sequential reads of %s", f->seq_read_pct, a);
-		reason(v, "writes %.1f%% of bytes (features)", 100 * ws);
-	} else if (output) {
-		read_once(f, p, v, ws, output, shuffled);
-	} else if (large_seq_reads) {
+		reason(v, "writes %.1f%% of bytes (features)", 100 * s->ws);
+	} else if (!s->output && s->large_seq_reads) {
 		v->stage = STAGE_ARCHIVE;
 		v->confidence = margin(f->seq_read_pct, p->seq_min_pct, 100);
 		size_str(a, sizeof(a), f->dom_read_size);
 		reason(v, "one sequential pass (re-read %.1fx), %s reads", f->reread, a);
 		reason(v, "no writes");
 	} else {
-		read_once(f, p, v, ws, output, shuffled);
+		read_once(f, p, v, s->ws, s->output, s->shuffled);
+	}
+}
+
+void classify(const struct features *f, const struct classify_params *p, struct verdict *v)
+{
+	struct signals s;
+
+	memset(v, 0, sizeof(*v));
+	signals_of(f, p, &s);
+	if (little_data(f, p, v, s.total))
+		return;
+	reason(v, "%s %.0f%% of bytes", s.ws >= 0.5 ? "writes" : "reads",
+	       100 * (s.ws >= 0.5 ? s.ws : 1 - s.ws));
+	if (!write_rules(f, p, v, &s)) {
+		if (s.rereads)
+			reread_rules(f, p, v, &s);
+		else
+			read_rules(f, p, v, &s);
 	}
 	program_reason(f, v);
 	choose_tier(f, p, v);
