@@ -44,7 +44,8 @@ PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
 	     user/classify.c user/config.c user/gpu.c user/window.c user/group.c user/params.c \
 	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
 	     user/paths.c user/trace_writer.c user/trace_reader.c user/markup.c user/svg.c \
-	     user/idxmap.c user/replay.c user/timeseries.c user/program.c user/fileset.c
+	     user/idxmap.c user/replay.c user/timeseries.c user/program.c user/fileset.c \
+	     user/array.c
 APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
 	    user/tui_detail.c user/devnames.c user/group_resolve.c user/hooks.c user/procfs.c \
 	    user/child.c user/record.c user/export.c user/trace_cli.c user/top_replay.c \

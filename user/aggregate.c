@@ -1,31 +1,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "aggregate.h"
 
-/* Make room for `more` entries after n in the arrays a (elements of size
- * asz) and b (bsz), growing both by doubling. */
-static int grow2(void **a, size_t asz, void **b, size_t bsz, size_t n, size_t *cap,
-		 size_t more)
-{
-	size_t nc = *cap ? *cap : 256;
-	void *pa, *pb;
-
-	if (n + more <= *cap)
-		return 0;
-	while (nc < n + more)
-		nc *= 2;
-	pa = realloc(*a, nc * asz);
-	if (!pa)
-		return -ENOMEM;
-	*a = pa;
-	pb = realloc(*b, nc * bsz);
-	if (!pb)
-		return -ENOMEM;
-	*b = pb;
-	*cap = nc;
-	return 0;
-}
 
 void raw_snapshot_reset(struct raw_snapshot *s)
 {
@@ -46,8 +24,8 @@ void raw_snapshot_free(struct raw_snapshot *s)
 
 int raw_snapshot_reserve_files(struct raw_snapshot *s, size_t n, void **keys, void **vals)
 {
-	if (grow2((void **)&s->file_keys, sizeof(*s->file_keys), (void **)&s->file_stats,
-		  sizeof(*s->file_stats), s->nfiles, &s->cap_files, n))
+	if (array_reserve2((void **)&s->file_keys, sizeof(*s->file_keys), (void **)&s->file_stats,
+			   sizeof(*s->file_stats), &s->cap_files, s->nfiles + n))
 		return -ENOMEM;
 	*keys = s->file_keys + s->nfiles;
 	*vals = s->file_stats + s->nfiles;
@@ -56,8 +34,8 @@ int raw_snapshot_reserve_files(struct raw_snapshot *s, size_t n, void **keys, vo
 
 int raw_snapshot_reserve_devs(struct raw_snapshot *s, size_t n, void **keys, void **vals)
 {
-	if (grow2((void **)&s->dev_keys, sizeof(*s->dev_keys), (void **)&s->dev_stats,
-		  sizeof(*s->dev_stats), s->ndevs, &s->cap_devs, n))
+	if (array_reserve2((void **)&s->dev_keys, sizeof(*s->dev_keys), (void **)&s->dev_stats,
+			   sizeof(*s->dev_stats), &s->cap_devs, s->ndevs + n))
 		return -ENOMEM;
 	*keys = s->dev_keys + s->ndevs;
 	*vals = s->dev_stats + s->ndevs;
@@ -66,8 +44,8 @@ int raw_snapshot_reserve_devs(struct raw_snapshot *s, size_t n, void **keys, voi
 
 int raw_snapshot_reserve_procs(struct raw_snapshot *s, size_t n, void **keys, void **vals)
 {
-	if (grow2((void **)&s->proc_keys, sizeof(*s->proc_keys), (void **)&s->procs,
-		  sizeof(*s->procs), s->nprocs, &s->cap_procs, n))
+	if (array_reserve2((void **)&s->proc_keys, sizeof(*s->proc_keys), (void **)&s->procs,
+			   sizeof(*s->procs), &s->cap_procs, s->nprocs + n))
 		return -ENOMEM;
 	*keys = s->proc_keys + s->nprocs;
 	*vals = s->procs + s->nprocs;
@@ -278,15 +256,8 @@ void proc_table_free(struct proc_table *t)
 
 static int add_pid(struct proc_table *t, uint32_t pid)
 {
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 256;
-		void *p = realloc(t->rows, nc * sizeof(*t->rows));
-
-		if (!p)
-			return -ENOMEM;
-		t->rows = p;
-		t->cap = nc;
-	}
+	if (ARRAY_RESERVE(t->rows, t->cap, t->n + 1))
+		return -ENOMEM;
 	memset(&t->rows[t->n], 0, sizeof(t->rows[t->n]));
 	t->rows[t->n++].pid = pid;
 	return 0;
@@ -359,14 +330,9 @@ static int add_orphan_pids(const struct raw_snapshot *s, struct proc_table *out)
 
 		if (proc_table_find(out, pid))
 			continue;
-		if (n == cap) {
-			void *p = realloc(extra, (cap = cap ? cap * 2 : 64) * sizeof(*extra));
-
-			if (!p) {
-				free(extra);
-				return -ENOMEM;
-			}
-			extra = p;
+		if (ARRAY_RESERVE(extra, cap, n + 1)) {
+			free(extra);
+			return -ENOMEM;
 		}
 		extra[n++] = pid;
 	}

@@ -11,12 +11,13 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "clock.h"
+#include "array.h"
 #include "collector.h"
 #include "hooks.h"
 #include "paths.h"
 #include "iopat.skel.h"
 
-#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 #define PATH_BUF_LEN 4096
 
 struct collector {
@@ -67,41 +68,6 @@ static bool is_folded(uint32_t dev, uint64_t ino)
 	return dev == 0 && (ino & FOLDED_INO);
 }
 
-static bool verbose_libbpf;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG || !verbose_libbpf)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-void collector_log_setup(bool verbose)
-{
-	verbose_libbpf = verbose;
-	libbpf_set_print(libbpf_print);
-}
-
-bool collector_have_privileges(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {};
-	uint64_t eff;
-
-	if (geteuid() == 0)
-		return true;
-	if (syscall(SYS_capget, &hdr, data) == 0) {
-		eff = data[0].effective | ((uint64_t)data[1].effective << 32);
-		if (eff & (1ULL << CAP_SYS_ADMIN))
-			return true;
-		if ((eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON)))
-			return true;
-	}
-	fprintf(stderr, "iopat: permission denied: tracing needs root "
-		"(or CAP_BPF and CAP_PERFMON)\n");
-	return false;
-}
-
 static int on_path_record(void *ctx, void *data, size_t size)
 {
 	struct collector *c = ctx;
@@ -116,20 +82,13 @@ static int on_path_record(void *ctx, void *data, size_t size)
 
 int collector_open(struct collector **out, const struct collector_opts *opts)
 {
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	const char *who = opts->who ? opts->who : "iopat";
 	struct collector *c;
 	int err;
 
 	*out = NULL;
-	collector_log_setup(opts->verbose);
-	if (!collector_have_privileges())
+	if (hooks_prepare(who, opts->verbose))
 		return 1;
-	if (access(VMLINUX_BTF, R_OK)) {
-		fprintf(stderr, "iopat: kernel has no BTF (%s missing): "
-			"iopat needs CONFIG_DEBUG_INFO_BTF=y\n", VMLINUX_BTF);
-		return 1;
-	}
-	setrlimit(RLIMIT_MEMLOCK, &rl);
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -144,34 +103,33 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 		goto nomem;
 	c->skel = iopat_bpf__open();
 	if (!c->skel) {
-		fprintf(stderr, "iopat: cannot open BPF object: %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot open BPF object: %s\n", who, strerror(errno));
 		goto fail;
 	}
 	c->skel->rodata->filter_tracked = opts->filter_tracked;
-	if (hooks_choose(c->skel->obj, "iopat_", c->hooks, sizeof(c->hooks)))
+	if (hooks_choose(c->skel->obj, "iopat_", c->hooks, sizeof(c->hooks), who))
 		goto fail;
 	err = iopat_bpf__load(c->skel);
 	if (err) {
-		fprintf(stderr, "iopat: cannot load BPF programs: %s%s\n", strerror(-err),
-			opts->verbose ? "" : " (run with -v for the verifier log)");
+		hooks_load_error(who, err, opts->verbose);
 		goto fail;
 	}
 	err = iopat_bpf__attach(c->skel);
 	if (err) {
-		fprintf(stderr, "iopat: cannot attach BPF programs: %s\n", strerror(-err));
+		fprintf(stderr, "%s: cannot attach BPF programs: %s\n", who, strerror(-err));
 		goto fail;
 	}
 	hooks_forget_tasks(&c->skel->bss->task_exit_gen);
 	c->paths_rb = ring_buffer__new(bpf_map__fd(c->skel->maps.paths), on_path_record, c,
 				       NULL);
 	if (!c->paths_rb) {
-		fprintf(stderr, "iopat: cannot read the path ring buffer: %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot read the path ring buffer: %s\n", who, strerror(errno));
 		goto fail;
 	}
 	*out = c;
 	return 0;
 nomem:
-	fprintf(stderr, "iopat: out of memory\n");
+	fprintf(stderr, "%s: out of memory\n", who);
 fail:
 	collector_close(c);
 	return 1;
@@ -229,14 +187,6 @@ int collector_track(struct collector *c, uint32_t pid)
 const char *collector_hooks(const struct collector *c)
 {
 	return c->hooks;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* Where read_hash() puts entries: room for n more at the end of a
@@ -401,7 +351,7 @@ size_t collector_inflight(struct collector *c)
 	int fd = bpf_map__fd(c->skel->maps.rqs);
 	__u64 key, next, *prev = NULL;
 	struct iopat_rq rq;
-	uint64_t now = now_ns();
+	uint64_t now = mono_ns();
 	size_t n = 0;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -432,7 +382,7 @@ int collector_read(struct collector *c, struct raw_snapshot *s, bool with_files)
 	int err = 0;
 
 	raw_snapshot_reset(s);
-	s->taken_ns = now_ns();
+	s->taken_ns = mono_ns();
 	/* Files before processes: a file entry is created after its process
 	 * entry, so every live process of a file entry is in this snapshot. */
 	if (with_files)
@@ -535,15 +485,8 @@ static struct folded_entry *folded_get(struct collector *c, const struct iopat_f
 		else
 			hi = mid;
 	}
-	if (c->nfolded == c->cap_folded) {
-		size_t cap = c->cap_folded ? 2 * c->cap_folded : 64;
-		struct folded_entry *p = realloc(c->folded, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		c->folded = p;
-		c->cap_folded = cap;
-	}
+	if (ARRAY_RESERVE(c->folded, c->cap_folded, c->nfolded + 1))
+		return NULL;
 	memmove(&c->folded[lo + 1], &c->folded[lo], (c->nfolded - lo) * sizeof(*c->folded));
 	c->nfolded++;
 	memset(&c->folded[lo], 0, sizeof(c->folded[lo]));

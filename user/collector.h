@@ -11,6 +11,7 @@
 struct collector_opts {
 	bool filter_tracked;	/* count only pids added with collector_track */
 	bool verbose;		/* libbpf messages on stderr */
+	const char *who;	/* the prefix of messages ("iopat top"); NULL: "iopat" */
 };
 
 struct collector;
@@ -69,10 +70,5 @@ struct fileset_src collector_fileset_src(struct collector *c);
 const char *collector_hooks(const struct collector *c);
 void collector_close(struct collector *c);
 
-/* libbpf messages on stderr only when verbose (verifier logs). */
-void collector_log_setup(bool verbose);
-
-/* Whether the caller may load tracing programs; prints why not. */
-bool collector_have_privileges(void);
 
 #endif

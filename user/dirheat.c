@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "aggregate.h"
 #include "devnames.h"
 #include "dirheat.h"
@@ -179,15 +180,8 @@ static struct heat_dir *dir_lookup(struct dirheat *h, size_t len)
 		if (!strcmp(d->path, h->scratch))
 			return d;
 	}
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 16;
-		struct heat_dir *n = realloc(h->dirs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		h->dirs = n;
-		h->cap = cap;
-	}
+	if (ARRAY_RESERVE(h->dirs, h->cap, h->n + 1))
+		return NULL;
 	d = &h->dirs[h->n];
 	memset(d, 0, sizeof(*d));
 	d->path = strndup(h->scratch, len);

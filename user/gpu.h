@@ -5,6 +5,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* How often top and record scan a process's descriptors for GPU
+ * devices, and at most how many processes one refresh or round scans (a
+ * scan reads every descriptor link: a thousand new processes must not
+ * stall a refresh). */
+#define GPU_CHECK_NS (2ULL * 1000000000ULL)
+#define GPU_CHECKS_PER_ROUND 64
+
 /* True when a descriptor of pid points at /dev/nvidia*, /dev/dri/renderD*,
  * /dev/kfd or a /dev/accel/ node. False also when /proc/PID/fd is unreadable. */
 bool gpu_device_open(pid_t pid);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "group.h"
 
 const char *const group_by_names[NGROUP_BY] = {
@@ -26,22 +27,6 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
-/* Room for one more element of size sz in *v (n used, *cap allocated). */
-static int grow(void **v, size_t sz, size_t n, size_t *cap)
-{
-	size_t nc;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : 64;
-	p = realloc(*v, nc * sz);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = nc;
-	return 0;
-}
 
 /* ---- the job rule ---- */
 
@@ -73,7 +58,7 @@ int lineage_insert(struct lineage_table *t, const struct lineage *e)
 		t->v[lo] = *e;
 		return 0;
 	}
-	if (grow((void **)&t->v, sizeof(*t->v), t->n, &t->cap))
+	if (ARRAY_RESERVE(t->v, t->cap, t->n + 1))
 		return -ENOMEM;
 	memmove(&t->v[lo + 1], &t->v[lo], (t->n - lo) * sizeof(*t->v));
 	t->v[lo] = *e;
@@ -96,7 +81,7 @@ int lineage_from_procs(struct lineage_table *out, const struct lineage_table *ol
 		const struct lineage *o = lineage_find(old, r->pid);
 		struct lineage *e;
 
-		if (grow((void **)&out->v, sizeof(*out->v), out->n, &out->cap))
+		if (ARRAY_RESERVE(out->v, out->cap, out->n + 1))
 			return -ENOMEM;
 		e = &out->v[out->n++];	/* cur is sorted by pid: so is out */
 		memset(e, 0, sizeof(*e));
@@ -241,7 +226,7 @@ static struct group_row *start_row(struct group_set *s, enum group_by by,
 {
 	struct group_row *g;
 
-	if (grow((void **)&s->rows, sizeof(*s->rows), s->n, &s->cap))
+	if (ARRAY_RESERVE(s->rows, s->cap, s->n + 1))
 		return NULL;
 	g = &s->rows[s->n++];
 	memset(g, 0, sizeof(*g));
@@ -267,8 +252,7 @@ int group_set_build(struct group_set *s, enum group_by by, struct group_input *i
 			if (!g)
 				return -ENOMEM;
 		}
-		if (grow((void **)&s->members, sizeof(*s->members), s->nmembers,
-			 &s->cap_members))
+		if (ARRAY_RESERVE(s->members, s->cap_members, s->nmembers + 1))
 			return -ENOMEM;
 		s->members[s->nmembers++] = in[i].pid;
 		g->n++;
@@ -340,7 +324,7 @@ static int ledger_keep(struct group_ledger *l, const struct group_key *k)
 	size_t i = ledger_slot(l, k, &found);
 
 	if (!found) {
-		if (grow((void **)&l->ids, sizeof(*l->ids), l->nids, &l->cap_ids))
+		if (ARRAY_RESERVE(l->ids, l->cap_ids, l->nids + 1))
 			return -ENOMEM;
 		memmove(&l->ids[i + 1], &l->ids[i], (l->nids - i) * sizeof(*l->ids));
 		l->nids++;

@@ -7,41 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "array.h"
 #include "group_resolve.h"
+#include "procfs.h"
 #include "replay.h"
-
-#define PF_KTHREAD 0x00200000	/* task flag: a kernel thread */
-
-int proc_stat_read(uint32_t pid, uint32_t *ppid, char *comm, size_t commlen, bool *kthread)
-{
-	char path[64], buf[512], *lp, *rp;
-	unsigned int pp = 0, flags = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
-	/* "pid (comm) state ppid pgrp session tty tpgid flags ...": the name
-	 * may hold spaces and parentheses, so it ends at the last ')' */
-	lp = strchr(buf, '(');
-	rp = strrchr(buf, ')');
-	if (!lp || !rp || rp < lp ||
-	    sscanf(rp + 1, " %*c %u %*d %*d %*d %*d %u", &pp, &flags) != 2)
-		return -EINVAL;
-	*ppid = pp;
-	if (kthread)
-		*kthread = flags & PF_KTHREAD;
-	if (comm && commlen)
-		snprintf(comm, commlen, "%.*s", (int)(rp - lp - 1), lp + 1);
-	return 0;
-}
 
 /* ---- the job rule, with parents from /proc ---- */
 
@@ -83,7 +52,7 @@ static int lineage_add_ancestors(struct lineage_table *t, uint32_t self)
 				pid = have->ppid;
 				continue;
 			}
-			if (proc_stat_read(pid, &e.ppid, e.comm, sizeof(e.comm), &e.kthread))
+			if (procfs_stat(pid, &e.ppid, e.comm, sizeof(e.comm), &e.kthread))
 				break;	/* gone: the walk ends below it */
 			lineage_read_exe(&e);
 			if (lineage_insert(t, &e))
@@ -229,15 +198,8 @@ const char *cgroup_name(struct cgroup_names *c, uint64_t id)
 
 	if (e)
 		return e->path;
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 32;
-		void *p = realloc(c->v, nc * sizeof(*c->v));
-
-		if (!p)
-			return "cgroup:?";
-		c->v = p;
-		c->cap = nc;
-	}
+	if (ARRAY_RESERVE(c->v, c->cap, c->n + 1))
+		return "cgroup:?";
 	for (i = c->n; i > 0 && c->v[i - 1].id > id; i--)
 		c->v[i] = c->v[i - 1];
 	c->v[i].id = id;

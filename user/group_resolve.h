@@ -12,10 +12,6 @@
 
 struct replay;
 
-/* Parent, name and kernel-thread flag of a live process from
- * /proc/PID/stat. 0, or -errno (the process is gone). comm may be NULL. */
-int proc_stat_read(uint32_t pid, uint32_t *ppid, char *comm, size_t commlen, bool *kthread);
-
 /* cgroup v2 ids (kernfs inode numbers) to paths below the mount, looked
  * up once per id. */
 struct cgroup_names {

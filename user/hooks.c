@@ -1,7 +1,13 @@
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "hooks.h"
@@ -44,14 +50,69 @@ static bool btf_has_tracepoint(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
-int hooks_choose(struct bpf_object *obj, const char *prefix, char *list, size_t len)
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || !verbose_libbpf)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static bool have_privileges(const char *who)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	uint64_t eff;
+
+	if (geteuid() == 0)
+		return true;
+	if (syscall(SYS_capget, &hdr, data) == 0) {
+		eff = data[0].effective | ((uint64_t)data[1].effective << 32);
+		if (eff & (1ULL << CAP_SYS_ADMIN))
+			return true;
+		if ((eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON)))
+			return true;
+	}
+	fprintf(stderr, "%s: permission denied: tracing needs root "
+		"(or CAP_BPF and CAP_PERFMON)\n", who);
+	return false;
+}
+
+int hooks_prepare(const char *who, bool verbose)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	verbose_libbpf = verbose;
+	libbpf_set_print(libbpf_print);
+	if (!have_privileges(who))
+		return 1;
+	if (access(VMLINUX_BTF, R_OK)) {
+		fprintf(stderr, "%s: kernel has no BTF (%s missing): "
+			"iopat needs CONFIG_DEBUG_INFO_BTF=y\n", who, VMLINUX_BTF);
+		return 1;
+	}
+	setrlimit(RLIMIT_MEMLOCK, &rl);
+	return 0;
+}
+
+void hooks_load_error(const char *who, int err, bool verbose)
+{
+	fprintf(stderr, "%s: cannot load BPF programs: %s%s\n", who, strerror(-err),
+		verbose ? "" : " (run with -v for the verifier log)");
+}
+
+int hooks_choose(struct bpf_object *obj, const char *prefix, char *list, size_t len,
+		 const char *who)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	bool have[NHOOKS];
 	size_t used = 0;
 
 	if (!btf) {
-		fprintf(stderr, "iopat: cannot read kernel BTF (/sys/kernel/btf/vmlinux): %s\n",
+		fprintf(stderr, "%s: cannot read kernel BTF (%s): %s\n", who, VMLINUX_BTF,
 			strerror(errno));
 		return 1;
 	}
@@ -69,12 +130,12 @@ int hooks_choose(struct bpf_object *obj, const char *prefix, char *list, size_t 
 		if (!strcmp(h->tracepoint, "block_rq_insert"))
 			on = on && !have[HOOK_BLOCK_IO_START];
 		if (!have[i] && h->required) {
-			fprintf(stderr, "iopat: kernel lacks tracepoint %s (needed)\n",
+			fprintf(stderr, "%s: kernel lacks tracepoint %s (needed)\n", who,
 				h->tracepoint);
 			return 1;
 		}
 		if (!have[i] && h->without[0])
-			fprintf(stderr, "iopat: warning: kernel lacks tracepoint %s: %s\n",
+			fprintf(stderr, "%s: warning: kernel lacks tracepoint %s: %s\n", who,
 				h->tracepoint, h->without);
 		snprintf(name, sizeof(name), "%s%s", prefix, h->prog);
 		prog = bpf_object__find_program_by_name(obj, name);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
+#include "array.h"
 #include "paths.h"
 #include "iopat.h"
 
@@ -186,15 +187,8 @@ static const char *mount_point(struct mount_cache *mc, uint32_t dev)
 	for (size_t i = 0; i < mc->n; i++)
 		if (mc->e[i].dev == dev)
 			return mc->e[i].point;
-	if (mc->n == mc->cap) {
-		size_t cap = mc->cap ? mc->cap * 2 : 8;
-		struct mount_entry *e = realloc(mc->e, cap * sizeof(*e));
-
-		if (!e)
-			return NULL;
-		mc->e = e;
-		mc->cap = cap;
-	}
+	if (ARRAY_RESERVE(mc->e, mc->cap, mc->n + 1))
+		return NULL;
 	mc->e[mc->n].dev = dev;
 	mc->e[mc->n].point = NULL;
 	f = fopen("/proc/self/mountinfo", "re");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include "array.h"
 #include "procfs.h"
 
 #ifndef IOPAT_VERSION
@@ -16,20 +17,44 @@
 
 const char iopat_version[] = IOPAT_VERSION;
 
-uint32_t procfs_ppid(uint32_t pid)
+#define PF_KTHREAD 0x00200000	/* task flag: a kernel thread */
+
+int procfs_stat(uint32_t pid, uint32_t *ppid, char *comm, size_t commlen, bool *kthread)
 {
-	char path[64], buf[512], *p;
-	unsigned int ppid = 0;
-	FILE *f;
+	char path[64], buf[512], *lp, *rp;
+	unsigned int pp = 0, flags = 0;
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		sscanf(p + 1, " %*c %u", &ppid);
-	fclose(f);
-	return ppid;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid pgrp session tty tpgid flags ...": the name
+	 * may hold spaces and parentheses, so it ends at the last ')' */
+	lp = strchr(buf, '(');
+	rp = strrchr(buf, ')');
+	if (!lp || !rp || rp < lp ||
+	    sscanf(rp + 1, " %*c %u %*d %*d %*d %*d %u", &pp, &flags) != 2)
+		return -EINVAL;
+	*ppid = pp;
+	if (kthread)
+		*kthread = flags & PF_KTHREAD;
+	if (comm && commlen)
+		snprintf(comm, commlen, "%.*s", (int)(rp - lp - 1), lp + 1);
+	return 0;
+}
+
+uint32_t procfs_ppid(uint32_t pid)
+{
+	uint32_t ppid = 0;
+
+	return procfs_stat(pid, &ppid, NULL, 0, NULL) ? 0 : ppid;
 }
 
 size_t procfs_read(uint32_t pid, const char *name, char *buf, size_t len)
@@ -135,15 +160,10 @@ static int list_processes(struct pid_pair **out, size_t *nout)
 
 		if (!pid)
 			continue;
-		if (n == cap) {
-			void *p = realloc(all, (cap = cap ? cap * 2 : 1024) * sizeof(*all));
-
-			if (!p) {
-				closedir(d);
-				free(all);
-				return -ENOMEM;
-			}
-			all = p;
+		if (ARRAY_RESERVE(all, cap, n + 1)) {
+			closedir(d);
+			free(all);
+			return -ENOMEM;
 		}
 		all[n].pid = pid;
 		all[n].ppid = procfs_ppid(pid);

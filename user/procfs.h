@@ -2,9 +2,14 @@
 #ifndef IOPAT_PROCFS_H
 #define IOPAT_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* Parent, name and kernel-thread flag of a live process from
+ * /proc/PID/stat, the one parser of it. 0, or -errno (the process is
+ * gone). comm and kthread may be NULL. */
+int procfs_stat(uint32_t pid, uint32_t *ppid, char *comm, size_t commlen, bool *kthread);
 /* Parent pid from /proc/PID/stat, 0 when unknown. */
 uint32_t procfs_ppid(uint32_t pid);
 /* Bytes of /proc/PID/<name> (e.g. "cmdline", "comm") read into buf,

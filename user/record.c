@@ -15,6 +15,8 @@
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "clock.h"
+#include "array.h"
 #include "child.h"
 #include "collector.h"
 #include "commands.h"
@@ -59,8 +61,6 @@ struct recorder {
 	uint64_t gpu_checked_ns;
 };
 
-#define GPU_CHECK_NS 2000000000ULL
-#define GPU_CHECKS_PER_ROUND 64
 
 static void record_usage(FILE *out)
 {
@@ -86,14 +86,6 @@ static void record_usage(FILE *out)
 		"bad usage.\n");
 }
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void note_error(struct recorder *r, int err)
 {
 	if (err && !r->err)
@@ -116,15 +108,8 @@ static void gpu_watch_add(struct recorder *r, uint32_t pid)
 	for (size_t i = 0; i < r->ngpu_watch; i++)
 		if (r->gpu_watch[i] == pid)
 			return;
-	if (r->ngpu_watch == r->gpu_watch_cap) {
-		size_t cap = r->gpu_watch_cap ? r->gpu_watch_cap * 2 : 64;
-		uint32_t *w = realloc(r->gpu_watch, cap * sizeof(*w));
-
-		if (!w)
-			return;
-		r->gpu_watch = w;
-		r->gpu_watch_cap = cap;
-	}
+	if (ARRAY_RESERVE(r->gpu_watch, r->gpu_watch_cap, r->ngpu_watch + 1))
+		return;
 	r->gpu_watch[r->ngpu_watch++] = pid;
 }
 
@@ -415,12 +400,11 @@ static int write_header(struct recorder *r, char **cmd, const uint32_t *pids, si
 	return trace_writer_meta(r->w, &m);
 }
 
-static int recorder_open(struct recorder *r, uint64_t ringbuf, bool tracked, const char *comm)
+static int recorder_open(struct recorder *r, uint64_t ringbuf, bool tracked, const char *comm,
+			 bool verbose)
 {
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	int err;
 
-	setrlimit(RLIMIT_MEMLOCK, &rl);
 	r->ncpus = libbpf_num_possible_cpus();
 	if (r->ncpus <= 0)
 		r->ncpus = 1;
@@ -443,11 +427,11 @@ static int recorder_open(struct recorder *r, uint64_t ringbuf, bool tracked, con
 		strncpy((char *)r->skel->rodata->comm_filter, comm, IOPAT_COMM_LEN - 1);
 	}
 	bpf_map__set_max_entries(r->skel->maps.events, ringbuf);
-	if (hooks_choose(r->skel->obj, "record_", r->hooks, sizeof(r->hooks)))
+	if (hooks_choose(r->skel->obj, "record_", r->hooks, sizeof(r->hooks), "iopat record"))
 		return 1;
 	err = record_bpf__load(r->skel);
 	if (err) {
-		fprintf(stderr, "iopat record: cannot load BPF programs: %s\n", strerror(-err));
+		hooks_load_error("iopat record", err, verbose);
 		return 1;
 	}
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_record, r, NULL);
@@ -666,7 +650,7 @@ static int record_start(struct record_opts *o, struct recorder *r, struct child 
 		fprintf(stderr, "iopat record: cannot write %s: %s\n", r->path, strerror(errno));
 		return 1;
 	}
-	if (recorder_open(r, o->ringbuf, o->npids || o->cmd, o->comm))
+	if (recorder_open(r, o->ringbuf, o->npids || o->cmd, o->comm, o->copts.verbose))
 		return 1;
 	/* with a size limit, chunks small enough not to overshoot it much */
 	err = trace_writer_open(&r->w, r->fd, r->max_size && r->max_size / 16 < (1u << 20) ?
@@ -765,9 +749,8 @@ int do_record(int argc, char **argv)
 
 	if (ret)
 		return ret == 1 ? 0 : ret;	/* 1: --help */
-	if (!collector_have_privileges())
+	if (hooks_prepare("iopat record", o.copts.verbose))
 		return 1;
-	collector_log_setup(o.copts.verbose);
 	ret = record_start(&o, &r, &ch);
 	if (!ret && o.cmd)
 		ret = child_start(&ch, o.cmd, "iopat record", track_pid, &r);

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "hist.h"
 #include "replay.h"
 
@@ -9,24 +10,6 @@ void replay_init(struct replay *rp)
 	memset(rp, 0, sizeof(*rp));
 }
 
-/* Grow an array of elements of size sz to hold index i. */
-static int ensure(void **arr, size_t *cap, size_t sz, size_t i)
-{
-	size_t nc = *cap ? *cap : 64;
-	void *p;
-
-	if (i < *cap)
-		return 0;
-	while (nc <= i)
-		nc *= 2;
-	p = realloc(*arr, nc * sz);
-	if (!p)
-		return -ENOMEM;
-	memset((char *)p + *cap * sz, 0, (nc - *cap) * sz);
-	*arr = p;
-	*cap = nc;
-	return 0;
-}
 
 static char *dup_str(struct trace_str s)
 {
@@ -70,8 +53,8 @@ static struct iopat_proc *proc_get(struct replay *rp, uint32_t pid, uint64_t ts)
 	long i = idxmap_get(&rp->proc_idx, pid, &added);
 	struct replay_proc_info *info;
 
-	if (i < 0 || ensure((void **)&rp->procs, &rp->cap_procs, sizeof(*rp->procs), i) ||
-	    ensure((void **)&rp->info, &rp->cap_info, sizeof(*rp->info), i)) {
+	if (i < 0 || ARRAY_RESERVE(rp->procs, rp->cap_procs, (size_t)i + 1) ||
+	    ARRAY_RESERVE(rp->info, rp->cap_info, (size_t)i + 1)) {
 		rp->oom = -ENOMEM;
 		return NULL;
 	}
@@ -169,7 +152,7 @@ static struct replay_file *file_of(struct replay *rp, uint32_t id)
 	if (rp->last_file && rp->last_file_id == id)
 		return &rp->files[rp->last_file - 1];
 	i = idxmap_get(&rp->file_idx, id, &added);
-	if (i < 0 || ensure((void **)&rp->files, &rp->cap_files, sizeof(*rp->files), i)) {
+	if (i < 0 || ARRAY_RESERVE(rp->files, rp->cap_files, (size_t)i + 1)) {
 		rp->oom = -ENOMEM;
 		return NULL;
 	}
@@ -210,7 +193,7 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 	if (!f)
 		return;
 	i = idxmap_get(&rp->pf_idx, (uint64_t)life_of(rp, p) << 32 | e->file_id, &added);
-	if (i < 0 || ensure((void **)&rp->pfs, &rp->cap_pfs, sizeof(*rp->pfs), i)) {
+	if (i < 0 || ARRAY_RESERVE(rp->pfs, rp->cap_pfs, (size_t)i + 1)) {
 		rp->oom = -ENOMEM;
 		return;
 	}
@@ -223,8 +206,7 @@ static void apply_transfer(struct replay *rp, struct iopat_proc *p, const struct
 		info->nentries++;
 		if (f->kind != IOPAT_KIND_MEMORY)
 			p->io.files++;
-		if (ensure((void **)&info->file_ids, &info->cap_file_ids, sizeof(*info->file_ids),
-			   info->nfile_ids)) {
+		if (ARRAY_RESERVE(info->file_ids, info->cap_file_ids, info->nfile_ids + 1)) {
 			rp->oom = -ENOMEM;
 			return;
 		}
@@ -262,8 +244,7 @@ static int note_dev(struct replay *rp, uint32_t dev)
 	for (size_t i = 0; i < rp->ndev_list; i++)
 		if (rp->dev_list[i] == dev)
 			return 0;
-	if (ensure((void **)&rp->dev_list, &rp->cap_dev_list, sizeof(*rp->dev_list),
-		   rp->ndev_list))
+	if (ARRAY_RESERVE(rp->dev_list, rp->cap_dev_list, rp->ndev_list + 1))
 		return -ENOMEM;
 	rp->dev_list[rp->ndev_list++] = dev;
 	return 0;
@@ -280,9 +261,9 @@ static void apply_device(struct replay *rp, const struct iopat_proc *p,
 	int added;
 	long i = idxmap_get(&rp->dev_idx, (uint64_t)life << 32 | e->dev, &added);
 
-	if (i < 0 || ensure((void **)&rp->devs, &rp->cap_devs, sizeof(*rp->devs), i) ||
-	    ensure((void **)&rp->dev_keys, &rp->cap_dev_keys, sizeof(*rp->dev_keys), i) ||
-	    ensure((void **)&rp->dev_life, &rp->cap_dev_life, sizeof(*rp->dev_life), i)) {
+	if (i < 0 || ARRAY_RESERVE(rp->devs, rp->cap_devs, (size_t)i + 1) ||
+	    ARRAY_RESERVE(rp->dev_keys, rp->cap_dev_keys, (size_t)i + 1) ||
+	    ARRAY_RESERVE(rp->dev_life, rp->cap_dev_life, (size_t)i + 1)) {
 		rp->oom = -ENOMEM;
 		return;
 	}
@@ -355,7 +336,7 @@ static void apply_drop(struct replay *rp, const struct trace_drop *d)
 
 	if (d->reason < IOPAT_NDROPS)
 		rp->drops[d->reason] += d->count;
-	if (ensure((void **)&rp->gaps, &rp->cap_gaps, sizeof(*rp->gaps), rp->ngaps)) {
+	if (ARRAY_RESERVE(rp->gaps, rp->cap_gaps, rp->ngaps + 1)) {
 		rp->oom = -ENOMEM;
 		return;
 	}
@@ -476,8 +457,7 @@ static int add_proc_files(struct replay *rp, const struct replay_proc_info *info
 		st.kind = f->kind;
 		st.size = f->extent;
 		st.extent = f->extent;
-		if (ensure((void **)&rp->snap_files, &rp->cap_snap_files, sizeof(*rp->snap_files),
-			   s->nfiles) ||
+		if (ARRAY_RESERVE(rp->snap_files, rp->cap_snap_files, s->nfiles + 1) ||
 		    raw_snapshot_add_file(s, &key, &st))
 			return -ENOMEM;
 		rp->snap_files[s->nfiles - 1] = f;
@@ -491,8 +471,7 @@ static int add_proc_files(struct replay *rp, const struct replay_proc_info *info
 		struct iopat_file_stats st = { .cache_miss_bytes = info->meta_bytes,
 					       .kind = IOPAT_KIND_BLOCKDEV };
 
-		if (ensure((void **)&rp->snap_files, &rp->cap_snap_files, sizeof(*rp->snap_files),
-			   s->nfiles) ||
+		if (ARRAY_RESERVE(rp->snap_files, rp->cap_snap_files, s->nfiles + 1) ||
 		    raw_snapshot_add_file(s, &key, &st))
 			return -ENOMEM;
 		rp->snap_files[s->nfiles - 1] = NULL;
@@ -647,7 +626,7 @@ int replay_due_push(struct replay_due *q, uint32_t pid, uint64_t exit_ns, uint64
 		q->n -= q->head;
 		q->head = 0;
 	}
-	if (ensure((void **)&q->v, &q->cap, sizeof(*q->v), q->n))
+	if (ARRAY_RESERVE(q->v, q->cap, q->n + 1))
 		return -ENOMEM;
 	q->v[q->n++] = (struct replay_due_entry){ pid, exit_ns, due_ns };
 	return 0;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "report_fold.h"
 
 void report_fold_init(struct report_fold *f, enum group_by by, size_t max)
@@ -90,22 +91,6 @@ static int keymap_add(struct fold_keymap *m, const void *base, size_t stride, si
 #define GROUPS(f) (f)->g, sizeof(*(f)->g)
 #define GONE(f) (f)->gone, sizeof(*(f)->gone)
 
-static int grow(void **arr, size_t *cap, size_t sz, size_t need)
-{
-	size_t nc = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (nc < need)
-		nc *= 2;
-	p = realloc(*arr, nc * sz);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = nc;
-	return 0;
-}
 
 /* ---- parentage ---- */
 
@@ -302,7 +287,7 @@ static int group_open(struct report_fold *f, const struct report_host *h,
 {
 	struct fold_group *g;
 
-	if (grow((void **)&f->g, &f->cap, sizeof(*f->g), f->n + 1))
+	if (ARRAY_RESERVE(f->g, f->cap, f->n + 1))
 		return -ENOMEM;
 	g = &f->g[f->n];
 	memset(g, 0, sizeof(*g));
@@ -327,7 +312,7 @@ static int add_member(struct fold_group *g, uint32_t pid)
 	w->nmembers++;
 	if (w->nmembers > REPORT_MEMBERS_LISTED)
 		return 0;
-	if (grow((void **)&w->members, &g->cap_members, sizeof(*w->members), w->nmembers))
+	if (ARRAY_RESERVE(w->members, g->cap_members, w->nmembers))
 		return -ENOMEM;
 	w->members[w->nmembers - 1] = pid;
 	return 0;
@@ -432,7 +417,7 @@ static int remember_gone(struct report_fold *f, const struct fold_key *k)
 {
 	if (f->by == GROUP_PID)
 		return 0;
-	if (grow((void **)&f->gone, &f->cap_gone, sizeof(*f->gone), f->ngone + 1))
+	if (ARRAY_RESERVE(f->gone, f->cap_gone, f->ngone + 1))
 		return -ENOMEM;
 	f->gone[f->ngone] = *k;
 	return keymap_add(&f->gone_map, GONE(f), f->ngone++);
@@ -481,7 +466,7 @@ static int note_taken(struct report_fold *f, uint32_t pid, const struct fold_key
 	int added;
 	long i = idxmap_get(&f->taken_idx, pid, &added);
 
-	if (i < 0 || grow((void **)&f->taken, &f->cap_taken, sizeof(*f->taken), i + 1))
+	if (i < 0 || ARRAY_RESERVE(f->taken, f->cap_taken, i + 1))
 		return -ENOMEM;
 	f->taken[i] = *k;
 	return 0;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "clock.h"
 #include "child.h"
 #include "collector.h"
 #include "commands.h"
@@ -39,14 +40,6 @@ static void stat_usage(FILE *out)
 		"  -h, --help         this help\n\n"
 		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
 		"cannot be found, 1 when tracing cannot start, 2 on bad usage.\n");
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,
@@ -599,7 +592,7 @@ static void stat_result_free(struct stat_result *res)
 
 int do_stat(int argc, char **argv)
 {
-	struct stat_opts o = { .copts = { .filter_tracked = true }, .depth = 2 };
+	struct stat_opts o = { .copts = { .filter_tracked = true, .who = "iopat stat" }, .depth = 2 };
 	struct run_sampler rsm = {};
 	uint32_t *gpu_pids = NULL;
 	size_t ngpu = 0;

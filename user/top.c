@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "clock.h"
+#include "array.h"
 #include "collector.h"
 #include "commands.h"
 #include "config.h"
@@ -608,14 +610,6 @@ const struct top_view_ops top_view_json = {
 
 /* ---- the refresh loop ---- */
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void drop_writeback(struct top_interval *iv)
 {
 	size_t w = 0;
@@ -649,15 +643,8 @@ static void row_user(struct top_state *st, struct top_row *r, const struct proc_
 		i = idxmap_get(&st->uid_idx, r->pid, &added);
 		if (i < 0)
 			return;
-		if ((size_t)i >= st->cap_uids) {
-			size_t cap = st->cap_uids ? 2 * st->cap_uids : 256;
-			void *p = realloc(st->uids, cap * sizeof(*st->uids));
-
-			if (!p)
-				return;
-			st->uids = p;
-			st->cap_uids = cap;
-		}
+		if (ARRAY_RESERVE(st->uids, st->cap_uids, (size_t)i + 1))
+			return;
 		st->uids[i].start_ns = c->start_ns;
 		st->uids[i].uid = sb.st_uid;
 	}
@@ -670,41 +657,28 @@ static void row_user(struct top_state *st, struct top_row *r, const struct proc_
 static void refresh_names(struct top_state *st, struct top_interval *iv,
 			  struct proc_table *cur)
 {
-	char path[48], name[IOPAT_COMM_LEN + 1];
+	char name[IOPAT_COMM_LEN + 1];
 
 	if (st->offline)
 		return;	/* a recording: its names are the ones to show */
 	for (size_t i = 0; i < iv->n; i++) {
 		struct top_row *r = &iv->rows[i];
 		struct proc_row *c = proc_table_find(cur, r->pid);
-		ssize_t n;
-		int fd;
+		size_t n;
 
 		row_user(st, r, c);
 		if (r->pid == IOPAT_PID_WRITEBACK || (c ? c->exited : !r->group))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%u/comm", r->pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		n = procfs_read(r->pid, "comm", name, sizeof(name) - 1);
+		if (!n)
 			continue;
-		n = read(fd, name, sizeof(name) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		if (name[n - 1] == '\n')	/* the kernel's terminator, not the name's */
-			n--;
-		name[n] = '\0';
+		name[n] = '\0';	/* the kernel's newline removed */
 		snprintf(r->comm, sizeof(r->comm), "%s", name);
 		if (c)
 			memcpy(c->comm, r->comm, sizeof(c->comm));
 	}
 }
 
-/* How often a process's descriptors are scanned for GPU devices, and at
- * most how many processes are scanned in one refresh (a scan reads every
- * descriptor link: a thousand new processes must not stall a refresh). */
-#define GPU_CHECK_NS (5ULL * 1000000000ULL)
-#define GPU_CHECKS_PER_REFRESH 64
 
 /* The per-file map is read for the program-file and file-order counts
  * every refresh while it held fewer than TOP_FILES_ALWAYS entries when
@@ -724,21 +698,13 @@ static int top_annotate(const struct fileset_src *src, const struct raw_snapshot
 {
 	if (files_read) {
 		int err = fileset_annotate(raw, cur, src);
-		struct proc_row *r;
 
 		if (err)
 			return err;
 		annot->n = 0;
 		for (size_t i = 0; i < cur->n; i++) {
-			if (annot->n == annot->cap) {
-				size_t cap = annot->cap ? 2 * annot->cap : 64;
-
-				r = realloc(annot->rows, cap * sizeof(*r));
-				if (!r)
-					return -ENOMEM;
-				annot->rows = r;
-				annot->cap = cap;
-			}
+			if (ARRAY_RESERVE(annot->rows, annot->cap, annot->n + 1))
+				return -ENOMEM;
 			annot->rows[annot->n++] = cur->rows[i];	/* sorted by pid */
 		}
 		return 0;
@@ -798,7 +764,7 @@ static void classify_procs(struct top_state *st, struct top_interval *iv,
 			w->gpu = info && info->gpu;
 		} else if (!r->exited && r->pid != IOPAT_PID_WRITEBACK &&
 		    now - w->gpu_checked_ns >= GPU_CHECK_NS &&
-		    gpu_checks++ < GPU_CHECKS_PER_REFRESH) {
+		    gpu_checks++ < GPU_CHECKS_PER_ROUND) {
 			w->gpu = gpu_device_open(r->pid);
 			w->gpu_checked_ns = now;
 		}
@@ -1133,6 +1099,7 @@ static int live_open(struct top_run *r, struct top_state *st)
 	bool screen = r->view == &top_view_tui;
 
 	r->copts.filter_tracked = r->npids > 0;
+	r->copts.who = "iopat top";
 	/* loading takes a moment: say so at once on the screen's terminal */
 	if (screen) {
 		fputs("iopat top: loading the kernel programs...", stdout);
@@ -1309,15 +1276,8 @@ static void collect_exited(struct top_run *r)
 	for (size_t i = 0; i < r->cur.n; i++) {
 		if (!r->cur.rows[i].exited)
 			continue;
-		if (r->nexited == r->cap_exited) {
-			size_t cap = r->cap_exited ? 2 * r->cap_exited : 256;
-			void *p = realloc(r->exited, cap * sizeof(*r->exited));
-
-			if (!p)
-				break;
-			r->exited = p;
-			r->cap_exited = cap;
-		}
+		if (ARRAY_RESERVE(r->exited, r->cap_exited, r->nexited + 1))
+			break;
 		r->exited[r->nexited++] = r->cur.rows[i].pid;
 	}
 }
