@@ -16,6 +16,7 @@
 #include "collector.h"
 #include "hooks.h"
 #include "paths.h"
+#include "procfs.h"
 #include "iopat.skel.h"
 
 #define PATH_BUF_LEN 4096
@@ -93,6 +94,7 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto nomem;
+	c->mounts.open_mountinfo = procfs_open_mountinfo;
 	c->ncpus = libbpf_num_possible_cpus();
 	if (c->ncpus <= 0)
 		c->ncpus = 1;

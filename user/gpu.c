@@ -1,7 +1,5 @@
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include "gpu.h"
 
 bool gpu_path(const char *p)
@@ -14,31 +12,4 @@ bool gpu_path(const char *p)
 		if (!strncmp(p, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;
-}
-
-bool gpu_device_open(pid_t pid)
-{
-	char dir[64], link[320], target[256];
-	struct dirent *e;
-	bool found = false;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	d = opendir(dir);
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d))) {
-		ssize_t n;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		found = gpu_path(target);
-	}
-	closedir(d);
-	return found;
 }

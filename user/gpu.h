@@ -12,9 +12,6 @@
 #define GPU_CHECK_NS (2ULL * 1000000000ULL)
 #define GPU_CHECKS_PER_ROUND 64
 
-/* True when a descriptor of pid points at /dev/nvidia*, /dev/dri/renderD*,
- * /dev/kfd or a /dev/accel/ node. False also when /proc/PID/fd is unreadable. */
-bool gpu_device_open(pid_t pid);
 
 /* Pure: whether a device path names a GPU or accelerator. */
 bool gpu_path(const char *path);

@@ -191,7 +191,7 @@ static const char *mount_point(struct mount_cache *mc, uint32_t dev)
 		return NULL;
 	mc->e[mc->n].dev = dev;
 	mc->e[mc->n].point = NULL;
-	f = fopen("/proc/self/mountinfo", "re");
+	f = mc->open_mountinfo ? mc->open_mountinfo() : NULL;
 	if (f) {
 		if (mountinfo_mount_point(f, dev, buf, sizeof(buf)) == 0)
 			mc->e[mc->n].point = strdup(buf);

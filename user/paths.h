@@ -47,10 +47,13 @@ struct path_entry *path_table_insert(struct path_table *t, uint32_t dev, uint64_
 				     const char *path);
 void path_table_free(struct path_table *t);
 
-/* Mount points by device, read from /proc/self/mountinfo on demand. */
+/* Mount points by device, read on demand from the mountinfo stream that
+ * open_mountinfo gives (procfs_open_mountinfo: /proc/self/mountinfo;
+ * NULL: no mount points known, paths from their filesystem's root). */
 struct mount_cache {
 	struct mount_entry *e;
 	size_t n, cap;
+	FILE *(*open_mountinfo)(void);
 };
 
 struct iopat_path_rec;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include "array.h"
+#include "gpu.h"
 #include "procfs.h"
 
 #ifndef IOPAT_VERSION
@@ -217,4 +218,36 @@ int procfs_for_each_descendant(const uint32_t *pids, size_t n,
 	}
 	free(all);
 	return ret;
+}
+
+bool procfs_gpu_open(uint32_t pid)
+{
+	char dir[64], link[320], target[256];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		ssize_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = gpu_path(target);
+	}
+	closedir(d);
+	return found;
+}
+
+FILE *procfs_open_mountinfo(void)
+{
+	return fopen("/proc/self/mountinfo", "re");
 }

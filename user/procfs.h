@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Parent, name and kernel-thread flag of a live process from
@@ -30,5 +31,12 @@ int procfs_for_each_descendant(const uint32_t *pids, size_t n,
 
 /* Version of this program (the `version` command prints it). */
 extern const char iopat_version[];
+
+/* True when a descriptor of pid points at /dev/nvidia*, /dev/dri/renderD*,
+ * /dev/kfd or a /dev/accel/ node. False also when /proc/PID/fd is unreadable. */
+bool procfs_gpu_open(uint32_t pid);
+
+/* /proc/self/mountinfo, for paths.h's mount cache; NULL when unreadable. */
+FILE *procfs_open_mountinfo(void);
 
 #endif

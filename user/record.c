@@ -176,7 +176,7 @@ static void write_proc(struct recorder *r, uint32_t pid, uint32_t why, uint32_t 
 	p.cgroup = trace_str_of(cg);
 	if (context)
 		p.flags |= IOPAT_PROC_CONTEXT;
-	else if (gpu_device_open(pid))
+	else if (procfs_gpu_open(pid))
 		p.flags |= IOPAT_PROC_GPU;
 	else
 		gpu_watch_add(r, pid);
@@ -467,7 +467,7 @@ static void gpu_watch_check(struct recorder *r, uint64_t now)
 		size_t i = r->gpu_next++ % r->ngpu_watch;
 		uint32_t pid = r->gpu_watch[i];
 
-		if (!gpu_device_open(pid))
+		if (!procfs_gpu_open(pid))
 			continue;
 		gpu_watch_remove(r, i);
 		write_proc(r, pid, IOPAT_PROC_SEEN, 0, 0, now, NULL, NULL, 0, false);
@@ -743,7 +743,7 @@ static int record_finish(struct recorder *r)
 int do_record(int argc, char **argv)
 {
 	struct record_opts o = { .ringbuf = 64ULL << 20 };
-	struct recorder r = { .fd = -1 };
+	struct recorder r = { .fd = -1, .mounts.open_mountinfo = procfs_open_mountinfo };
 	struct child ch = { .sfd = -1, .go_fd = -1, .err_fd = -1 };
 	int ret = record_parse(argc, argv, &o, &r);
 

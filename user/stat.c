@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "config.h"
 #include "gpu.h"
+#include "procfs.h"
 #include "group_resolve.h"
 #include "idxmap.h"
 #include "outfile.h"
@@ -204,7 +205,7 @@ static void note_gpu_users(const struct proc_table *t, uint32_t **pids, size_t *
 			continue;
 		for (size_t k = 0; k < *n; k++)
 			known |= (*pids)[k] == r->pid;
-		if (known || !gpu_device_open(r->pid))
+		if (known || !procfs_gpu_open(r->pid))
 			continue;
 		p = realloc(*pids, (*n + 1) * sizeof(*p));
 		if (!p)

@@ -765,7 +765,7 @@ static void classify_procs(struct top_state *st, struct top_interval *iv,
 		} else if (!r->exited && r->pid != IOPAT_PID_WRITEBACK &&
 		    now - w->gpu_checked_ns >= GPU_CHECK_NS &&
 		    gpu_checks++ < GPU_CHECKS_PER_ROUND) {
-			w->gpu = gpu_device_open(r->pid);
+			w->gpu = procfs_gpu_open(r->pid);
 			w->gpu_checked_ns = now;
 		}
 		r->gpu = w->gpu;
