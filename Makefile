@@ -11,7 +11,9 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
-	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser -I$(BUILD)
+	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser/core
+# generated dependencies: a header change rebuilds what includes it
+DEPFLAGS = -MMD -MP
 LDLIBS := -lbpf -lelf -lz -lzstd -lncursesw -linih -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 	      -Iinclude -Ivendor -Wall -Wno-unused-function
@@ -38,20 +40,15 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h
 
-# Pure modules: no BPF, no terminal; unit-tested without root.
-PURE_SRCS := user/hist.c user/json_writer.c user/units.c user/aggregate.c \
-	     user/outfile.c user/io_json.c user/sanitize.c user/top_model.c \
-	     user/classify.c user/config.c user/gpu.c user/window.c user/group.c user/params.c \
-	     user/dirheat.c user/sizing.c user/bursts.c user/heat_print.c \
-	     user/paths.c user/trace_writer.c user/trace_reader.c user/markup.c user/svg.c \
-	     user/idxmap.c user/replay.c user/timeseries.c user/program.c user/fileset.c \
-	     user/array.c
-APP_SRCS := user/main.c user/collector.c user/stat.c user/stat_print.c user/top.c user/tui.c \
-	    user/tui_detail.c user/devnames.c user/group_resolve.c user/hooks.c user/procfs.c \
-	    user/child.c user/record.c user/export.c user/trace_cli.c user/top_replay.c \
-	    user/report.c user/report_build.c user/report_fold.c user/report_doc.c user/report_md.c user/report_html.c
-PURE_OBJS := $(PURE_SRCS:user/%.c=$(BUILD)/%.o)
-APP_OBJS := $(APP_SRCS:user/%.c=$(BUILD)/%.o)
+# user/core: pure modules (no BPF, no terminal, no /proc), unit-tested
+# without root and linked into the unit tests alone, so a dependency on
+# libbpf or ncurses there fails the build. user/app: the kernel, the
+# terminal, /proc and the commands. Both lists come from the folders.
+CORE_SRCS := $(wildcard user/core/*.c)
+APP_SRCS := $(wildcard user/app/*.c)
+CORE_OBJS := $(CORE_SRCS:user/core/%.c=$(BUILD)/core/%.o)
+APP_OBJS := $(APP_SRCS:user/app/%.c=$(BUILD)/app/%.o)
+DEPS := $(CORE_OBJS:.o=.d) $(APP_OBJS:.o=.d)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
@@ -60,8 +57,8 @@ WORKLOADS += $(patsubst tests/workloads32/%.c,$(BUILD)/workloads/%,$(wildcard te
 
 all: $(BUILD)/iopat $(WORKLOADS)
 
-$(BUILD):
-	$(Q)mkdir -p $(BUILD) $(BUILD)/tests $(BUILD)/workloads
+$(BUILD) $(BUILD)/core $(BUILD)/app:
+	$(Q)mkdir -p $(BUILD) $(BUILD)/tests $(BUILD)/workloads $(BUILD)/core $(BUILD)/app
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c include/iopat.h $(wildcard bpf/*.bpf.h) vendor/vmlinux.h | $(BUILD)
 	$(call msg,BPF,$@)
@@ -71,19 +68,27 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/collector.o $(BUILD)/record.o: $(SKELS)
+$(BUILD)/app/collector.o $(BUILD)/app/record.o: $(SKELS)
 
-$(BUILD)/%.o: user/%.c $(wildcard user/*.h) include/iopat.h | $(BUILD)
+# core sees its own headers and include/ only; app sees core's too, and
+# the generated skeletons
+$(BUILD)/core/%.o: user/core/%.c | $(BUILD)/core
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/iopat: $(APP_OBJS) $(PURE_OBJS)
+$(BUILD)/app/%.o: user/app/%.c | $(BUILD)/app
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Iuser/app -I$(BUILD) -c $< -o $@
+
+-include $(DEPS)
+
+$(BUILD)/iopat: $(APP_OBJS) $(CORE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJS) | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(PURE_OBJS) -lcmocka -linih -lz -lzstd -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $< $(CORE_OBJS) -lcmocka -linih -lz -lzstd -lm -o $@
 
 # Workloads are static: no shared-library reads of their own to account.
 $(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h) | $(BUILD)
@@ -155,21 +160,21 @@ bench: deps all $(BUILD)/bench/empty_hook
 FUZZ_SECONDS ?= 300
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	       -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -Itests/fuzz
-FUZZ_SRCS := user/trace_reader.c user/trace_writer.c user/replay.c user/aggregate.c \
-	     user/idxmap.c user/hist.c
+	       -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser/core -Itests/fuzz
+FUZZ_SRCS := $(addprefix user/core/,trace_reader.c trace_writer.c replay.c aggregate.c \
+	     idxmap.c hist.c array.c)
 
 $(FUZZ_DIR)/fuzz_trace_reader: tests/fuzz/fuzz_trace_reader.c tests/fuzz/chunk.h $(FUZZ_SRCS) \
-			       $(wildcard user/*.h) include/iopat.h include/iopat_trace.h
+			       $(wildcard user/core/*.h) include/iopat.h include/iopat_trace.h
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) -lz -lzstd -o $@
 
 $(FUZZ_DIR)/make_corpus: tests/fuzz/make_corpus.c tests/fuzz/chunk.h tests/unit/trace_ev.h \
-			 $(BUILD)/trace_writer.o
+			 $(BUILD)/core/trace_writer.o
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(FUZZ_DIR)
-	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -Itests/unit $< $(BUILD)/trace_writer.o -lz -lzstd -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -Itests/unit $< $(BUILD)/core/trace_writer.o -lz -lzstd -o $@
 
 fuzz: $(FUZZ_DIR)/fuzz_trace_reader $(FUZZ_DIR)/make_corpus
 	@mkdir -p $(FUZZ_DIR)/corpus $(BUILD)/fuzz-crashes

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "array.h"
 #include "aggregate.h"
-#include "devnames.h"
+#include "kdev.h"
 #include "dirheat.h"
 #include "fileset.h"
 #include "units.h"
