@@ -25,6 +25,21 @@ ere_quote() {
 	printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
 }
 
+# fio_rate_read DATA JSON SECONDS: fio reads DATA (64 MiB) at random in
+# 4 KiB at 8 MiB/s for SECONDS, its report in JSON, the pid of its main
+# process in $TESTDIR/fio.pid (other programs may run fio at the same
+# time: fio's processes are told apart by pid).
+fio_rate_read() {
+	(
+		echo "$BASHPID" >"$TESTDIR/fio.pid"
+		exec fio --output-format=json --disk_util=0 --name=job \
+			--filename="$1" --size=64M --bs=4k --invalidate=0 \
+			--ioengine=psync --rw=randread --rate=8m --time_based \
+			--runtime="$3"
+	) | cat >"$2"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "fio failed: $(cat "$2")"
+}
+
 # row_comms FILE: the COMM column of every table row of `top -b` output.
 row_comms() {
 	awk '/^ *[0-9]+ / { print $2 }' "$1"
@@ -38,17 +53,8 @@ row_comms() {
 	make_file "$data" 64
 	bg_load_start
 	top_start "$TOPJ" --json -d 0.5 -n 200
-	# 8 MiB/s for 4 s: 32 MiB in 4 KiB reads, spread over ~8 intervals.
-	# Other programs may run fio at the same time: fio's processes are
-	# told apart by pid (the main process and its job process).
-	(
-		echo "$BASHPID" >"$TESTDIR/fio.pid"
-		exec fio --output-format=json --disk_util=0 --name=job \
-			--filename="$data" --size=64M --bs=4k --invalidate=0 \
-			--ioengine=psync --rw=randread --rate=8m --time_based \
-			--runtime=4
-	) | cat >"$fio_json"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "fio failed: $(cat "$fio_json")"
+	# 8 MiB/s for 4 s: 32 MiB in 4 KiB reads, spread over ~8 intervals
+	fio_rate_read "$data" "$fio_json" 4
 	top_wait_more 2
 	top_stop
 	top_json_valid "$TOPJ"
@@ -766,14 +772,7 @@ screen_ok() {
 	make_file "$data" 64
 	bg_load_start
 	top_start "$TOPJ" --json -a -d 0.5 -n 200 -g pid
-	(
-		echo "$BASHPID" >"$TESTDIR/fio.pid"
-		exec fio --output-format=json --disk_util=0 --name=job \
-			--filename="$data" --size=64M --bs=4k --invalidate=0 \
-			--ioengine=psync --rw=randread --rate=8m --time_based \
-			--runtime=3
-	) | cat >"$fio_json"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "fio failed: $(cat "$fio_json")"
+	fio_rate_read "$data" "$fio_json" 3
 	top_wait_more 2
 	top_stop
 	top_json_valid "$TOPJ"
