@@ -269,7 +269,7 @@ SEQ_MIN=80
 
 # ------------------------------------------------------- generator usage
 
-@test "stage generators: usage errors exit 2, missing input exits 1" {
+@test "stage generators: usage errors exit 2, missing input exits 1 (no root)" {
 	local wl
 	for wl in stage_ingest stage_process stage_extract stage_model stage_train \
 		stage_deploy stage_deploy_gen stage_archive stage_idle; do

@@ -219,7 +219,7 @@ cgroup2_root() {
 
 # ---------------------------------------------------------------- input
 
-@test "--group foo: one line naming it, exit 2" {
+@test "--group foo: one line naming it, exit 2 (no root)" {
 	run --separate-stderr "$IOPAT" top --json -n 1 --group foo
 	assert_equal "$status" 2
 	assert_equal "$output" ""

@@ -172,7 +172,7 @@ html_clean() {
 # A written trace (tests/fuzz/make_corpus.c): pid 200 reads 4 KiB, exits,
 # its second 4 KiB read comes 5 s of other events later (as a CPU's batch
 # can), then a new process takes pid 200 and reads 8 KiB.
-@test "late events join their process's workload; a reused pid is a new one" {
+@test "late events join their process's workload; a reused pid is a new one (no root)" {
 	local late=$REPO_ROOT/tests/fuzz/corpus/late-events.iotrace
 	run "$IOPAT" report -f json --group pid -n 0 -o "$TESTDIR/r.json" "$late"
 	assert_success
@@ -194,7 +194,7 @@ html_clean() {
 # A written trace: a job's worker ends early with 4 KiB, ten 8 KiB jobs of
 # the same shell come and go, then the job's root reads 1 MiB. Listing two
 # workloads keeps the job: it is not closed while its root lives.
-@test "--workloads: a job is not summed away before its root has ended" {
+@test "--workloads: a job is not summed away before its root has ended (no root)" {
 	local trace=$REPO_ROOT/tests/fuzz/corpus/job-root-last.iotrace
 	run "$IOPAT" report -f json --group job -n 2 -o "$TESTDIR/r.json" "$trace"
 	assert_success

@@ -463,18 +463,18 @@ fio_file() {
 	assert_output "iopat stat: iopat-no-such-cmd: command not found"
 }
 
-@test "unknown option: usage, exit 2" {
+@test "unknown option: usage, exit 2 (no root)" {
 	run "$IOPAT" stat --bogus -- true
 	assert_equal "$status" 2
 	assert_output --partial "sage"
 }
 
-@test "option without its value: usage, exit 2" {
+@test "option without its value: usage, exit 2 (no root)" {
 	run "$IOPAT" stat -o
 	assert_equal "$status" 2
 }
 
-@test "no command: usage, exit 2" {
+@test "no command: usage, exit 2 (no root)" {
 	run "$IOPAT" stat
 	assert_equal "$status" 2
 	run "$IOPAT" stat --json --
@@ -680,7 +680,7 @@ dir_entry() {
 	num_eq "$(jget "$OUT" .sizing.hot_working_set_bytes)" $((32 << 20)) hot_working_set_bytes
 }
 
-@test "--depth: bad values exit 2 with one line" {
+@test "--depth: bad values exit 2 with one line (no root)" {
 	local v
 	for v in 0 -1 x 2x 4097 ""; do
 		run --separate-stderr "$IOPAT" stat --depth "$v" -- true
@@ -690,7 +690,7 @@ dir_entry() {
 	done
 }
 
-@test "--config: a bad [heat] key stops stat with file, line and key" {
+@test "--config: a bad [heat] key stops stat with file, line and key (no root)" {
 	printf '[heat]\nhot_reread = 2\nhot_rereed = 3\n' >"$TESTDIR/bad.ini"
 	run --separate-stderr "$IOPAT" stat --config "$TESTDIR/bad.ini" -- true
 	assert_equal "$status" 2

@@ -513,7 +513,7 @@ term_check() {
 
 # ------------------------------------------------------------ CLI, errors
 
-@test "top: bad options exit 2 with a message" {
+@test "top: bad options exit 2 with a message (no root)" {
 	local dead
 	sh -c 'exit 0' &
 	dead=$!
@@ -530,7 +530,7 @@ term_check() {
 	done
 }
 
-@test "top without -b/--json on a non-terminal: exit 2, not a terminal" {
+@test "top without -b/--json on a non-terminal: exit 2, not a terminal (no root)" {
 	run --separate-stderr "$IOPAT" top -d 0.2 </dev/null
 	assert_equal "$status" 2
 	[[ $stderr == *"not a terminal"* ]] || fail "message: $stderr"
