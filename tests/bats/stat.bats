@@ -466,7 +466,7 @@ fio_file() {
 @test "unknown option: usage, exit 2 (no root)" {
 	run "$IOPAT" stat --bogus -- true
 	assert_equal "$status" 2
-	assert_output --partial "sage"
+	assert_output "iopat stat: unknown option '--bogus' (iopat stat --help shows the options)"
 }
 
 @test "option without its value: usage, exit 2 (no root)" {

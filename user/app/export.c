@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "commands.h"
 #include "json_writer.h"
 #include "outfile.h"
@@ -349,69 +350,62 @@ static const struct export_ops export_formats[] = {
 	{ "chrome", chrome_begin, chrome_record, chrome_end },
 };
 
-static void export_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: iopat export FILE --format csv|jsonl|chrome [-o OUT]\n\n"
-		"Write the records of a trace (from `iopat record`) in another format:\n"
-		"  csv     one line per I/O event, with the process name and file path\n"
-		"  jsonl   one JSON object per record (type: meta, process, exit, file,\n"
-		"          event, drop, end)\n"
-		"  chrome  Chrome trace-event JSON for the Perfetto UI: one track per\n"
-		"          process, I/O as slices, throughput as counters\n\n"
-		"  -f, --format FMT  output format (required)\n"
-		"  -o, --output OUT  write to OUT (whole or not at all) instead of stdout\n"
-		"  -h, --help        this help\n\n"
-		"Damaged chunks are skipped with a warning; exit 1 when nothing is readable.\n");
-}
+static const struct cli_option export_options[] = {
+	{ 'f', "format", "FMT", "output format (required)" },
+	{ 'o', "output", "OUT", "write to OUT (whole or not at all) instead of stdout" },
+	{ 'h', "help", NULL, "this help" },
+};
 
+static const struct cli_command export_cmd = {
+	.name = "export",
+	.synopsis = "FILE --format csv|jsonl|chrome [-o OUT]",
+	.about = "Write the records of a trace (from `iopat record`) in another format:\n"
+		 "  csv     one line per I/O event, with the process name and file path\n"
+		 "  jsonl   one JSON object per record (type: meta, process, exit, file,\n"
+		 "          event, drop, end)\n"
+		 "  chrome  Chrome trace-event JSON for the Perfetto UI: one track per\n"
+		 "          process, I/O as slices, throughput as counters",
+	.opts = export_options,
+	.nopts = sizeof(export_options) / sizeof(export_options[0]),
+	.after = "Damaged chunks are skipped with a warning; exit 1 when nothing is readable.",
+};
 int do_export(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct export_ops *ops = NULL;
 	struct export_ctx x = {};
 	struct trace_input in = {};
 	struct trace_record rec;
 	struct outfile out = {};
-	const char *outpath = NULL;
+	const char *outpath = NULL, *arg;
+	struct cli_parser cp;
 	int opt, ret = 1;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+	cli_begin(&cp, &export_cmd, argc, argv);
+	while ((opt = cli_next(&cp, &arg)) != CLI_END) {
 		switch (opt) {
+		case CLI_BAD:
+			return 2;
 		case 'f':
 			for (size_t i = 0; i < sizeof(export_formats) / sizeof(export_formats[0]); i++)
-				if (!strcmp(optarg, export_formats[i].name))
+				if (!strcmp(arg, export_formats[i].name))
 					ops = &export_formats[i];
-			if (!ops) {
-				fprintf(stderr, "iopat export: unknown format '%s' "
-					"(csv, jsonl, chrome)\n", optarg);
-				return 2;
-			}
+			if (!ops)
+				return cli_usage_error(&export_cmd, "unknown format '%s' "
+						       "(csv, jsonl, chrome)", arg);
 			break;
 		case 'o':
-			outpath = optarg;
+			outpath = arg;
 			break;
 		case 'h':
-			export_usage(stdout);
+			cli_help(stdout, &export_cmd);
 			return 0;
-		default:
-			return trace_cli_usage_error("iopat export", argv[optind - 1], optopt,
-						     export_usage);
 		}
 	}
-	if (optind != argc - 1 || !ops) {
-		fprintf(stderr, "iopat export: %s\n", optind >= argc ? "no trace file given" :
-			optind < argc - 1 ? "one trace file at a time" : "no --format given");
-		export_usage(stderr);
-		return 2;
-	}
+	optind = cli_rest(&cp);
+	if (optind != argc - 1 || !ops)
+		return cli_usage_error(&export_cmd, "%s", optind >= argc ? "no trace file given" :
+				       optind < argc - 1 ? "one trace file at a time" :
+				       "no --format given");
 	if (trace_input_open(&in, argv[optind], "iopat export"))
 		return 1;
 	opt = outfile_open(&out, outpath, stdout);

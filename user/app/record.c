@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "clock.h"
 #include "array.h"
 #include "child.h"
@@ -62,29 +63,47 @@ struct recorder {
 };
 
 
-static void record_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: iopat record -o FILE [-d SECS] [-p PID]... [-c COMM] [--max-size SIZE]\n"
-		"                    [-v] [-- CMD [ARGS...]]\n\n"
-		"Record every file and block I/O event into a trace file (mode 0600), for\n"
-		"`iopat report`, `iopat export` and `iopat top --from`. Without -p, -c or\n"
-		"CMD, the whole host is recorded until Ctrl-C.\n\n"
-		"  -o, --output FILE    the trace file to write (required)\n"
-		"  -d, --duration SECS  stop after SECS seconds\n"
-		"  -p, --pid PID        only this process and its descendants (repeatable)\n"
-		"  -c, --comm COMM      only tasks with this exact command name\n"
-		"      --max-size SIZE  stop when the file reaches SIZE (e.g. 500M, 2G; the\n"
-		"                       last chunk may pass it by up to 1/16 of SIZE)\n"
-		"      --buffer SIZE    kernel ring buffer (default 64M, a power of two)\n"
-		"  -v, --verbose        show libbpf messages\n"
-		"  -h, --help           this help\n\n"
-		"With -- CMD, CMD is run and recorded with its descendants until the\n"
-		"last one exits; the exit code is then CMD's. Recording ends cleanly on\n"
-		"SIGINT, SIGTERM, -d expiry and --max-size. Exit 1 when the trace\n"
-		"cannot be written (a full disk keeps the chunks written so far), 2 on\n"
-		"bad usage.\n");
-}
+enum {
+	OPT_MAX_SIZE = CLI_LONG_ONLY,
+	OPT_BUFFER,
+};
+
+static const struct cli_option record_options[] = {
+	{ 'o', "output", "FILE",
+	  "the trace file to write (required)" },
+	{ 'd', "duration", "SECS",
+	  "stop after SECS seconds" },
+	{ 'p', "pid", "PID",
+	  "only this process and its descendants (repeatable)" },
+	{ 'c', "comm", "COMM",
+	  "only tasks with this exact command name" },
+	{ OPT_MAX_SIZE, "max-size", "SIZE",
+	  "stop when the file reaches SIZE (e.g. 500M, 2G; the\n"
+	  "last chunk may pass it by up to 1/16 of SIZE)" },
+	{ OPT_BUFFER, "buffer", "SIZE",
+	  "kernel ring buffer (default 64M, a power of two)" },
+	{ 'v', "verbose", NULL,
+	  "show libbpf messages" },
+	{ 'h', "help", NULL,
+	  "this help" },
+};
+
+static const struct cli_command record_cmd = {
+	.name = "record",
+	.synopsis = "-o FILE [-d SECS] [-p PID]... [-c COMM] [--max-size SIZE]\n"
+		    "                    [-v] [-- CMD [ARGS...]]",
+	.about = "Record every file and block I/O event into a trace file (mode 0600), for\n"
+		 "`iopat report`, `iopat export` and `iopat top --from`. Without -p, -c or\n"
+		 "CMD, the whole host is recorded until Ctrl-C.",
+	.opts = record_options,
+	.nopts = sizeof(record_options) / sizeof(record_options[0]),
+	.after = "With -- CMD, CMD is run and recorded with its descendants until the\n"
+		 "last one exits; the exit code is then CMD's. Recording ends cleanly on\n"
+		 "SIGINT, SIGTERM, -d expiry and --max-size. Exit 1 when the trace\n"
+		 "cannot be written (a full disk keeps the chunks written so far), 2 on\n"
+		 "bad usage.",
+	.stop_at_arg = true,
+};
 
 static void note_error(struct recorder *r, int err)
 {
@@ -513,19 +532,6 @@ static uint64_t show_progress(struct recorder *r, uint64_t last_ns)
 	return now;
 }
 
-static int __attribute__((format(printf, 1, 2))) parse_opts_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "iopat record: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	record_usage(stderr);
-	return 2;
-}
-
 /* What the options ask for (the output path and size limit go straight
  * into the recorder). */
 struct record_opts {
@@ -547,11 +553,11 @@ static int record_opt_pid(struct record_opts *o, const char *arg)
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || v == 0 || v >= PID_LIMIT || arg[0] == '-')
-		return parse_opts_error("bad pid '%s'", arg);
+		return cli_usage_error(&record_cmd, "bad pid '%s'", arg);
 	if (kill((pid_t)v, 0) && errno == ESRCH)
-		return parse_opts_error("no process with pid %s", arg);
+		return cli_usage_error(&record_cmd, "no process with pid %s", arg);
 	if (o->npids == MAX_PIDS)
-		return parse_opts_error("too many -p (at most 64): %s", arg);
+		return cli_usage_error(&record_cmd, "too many -p (at most 64): %s", arg);
 	o->pids[o->npids++] = v;
 	return 0;
 }
@@ -569,30 +575,30 @@ static int record_option(struct record_opts *o, struct recorder *r, int opt, con
 		errno = 0;
 		o->duration = strtod(arg, &end);
 		if (errno || end == arg || *end || !isfinite(o->duration) || o->duration <= 0)
-			return parse_opts_error("bad duration '%s' (seconds > 0)", arg);
+			return cli_usage_error(&record_cmd, "bad duration '%s' (seconds > 0)", arg);
 		return 0;
 	case 'p':
 		return record_opt_pid(o, arg);
 	case 'c':
 		if (!arg[0] || strlen(arg) >= IOPAT_COMM_LEN)
-			return parse_opts_error("bad command name '%s' (1 to 15 characters)", arg);
+			return cli_usage_error(&record_cmd, "bad command name '%s' (1 to 15 characters)", arg);
 		o->comm = arg;
 		return 0;
-	case 'M':
+	case OPT_MAX_SIZE:
 		if (units_parse_size(arg, &r->max_size) || r->max_size < 4096)
-			return parse_opts_error("bad size '%s' (e.g. 500M, at least 4K)", arg);
+			return cli_usage_error(&record_cmd, "bad size '%s' (e.g. 500M, at least 4K)", arg);
 		return 0;
-	case 'B':
+	case OPT_BUFFER:
 		if (units_parse_size(arg, &o->ringbuf) || o->ringbuf < 4096 ||
 		    o->ringbuf > (1ULL << 31) || (o->ringbuf & (o->ringbuf - 1)))
-			return parse_opts_error("bad buffer size '%s' (a power of two, 4K to 2G)",
+			return cli_usage_error(&record_cmd, "bad buffer size '%s' (a power of two, 4K to 2G)",
 						arg);
 		return 0;
 	case 'v':
 		o->copts.verbose = true;
 		return 0;
 	case 'h':
-		record_usage(stdout);
+		cli_help(stdout, &record_cmd);
 		return 1;
 	}
 	return 2;
@@ -602,37 +608,22 @@ static int record_option(struct record_opts *o, struct recorder *r, int opt, con
  * the exit code after a message (2: bad usage, 126/127: no command). */
 static int record_parse(int argc, char **argv, struct record_opts *o, struct recorder *r)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "max-size", required_argument, NULL, 'M' },
-		{ "buffer", required_argument, NULL, 'B' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_parser cp;
+	const char *arg;
 	int opt, ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+o:d:p:c:vh", longopts, NULL)) != -1) {
-		if (opt == '?' || opt == ':') {
-			if (optopt && strchr("odpcMB", optopt))
-				return parse_opts_error("option %s needs a value", argv[optind - 1]);
-			return parse_opts_error("unknown option '%s'", argv[optind - 1]);
-		}
-		ret = record_option(o, r, opt, optarg);
+	cli_begin(&cp, &record_cmd, argc, argv);
+	while ((opt = cli_next(&cp, &arg)) != CLI_END) {
+		ret = opt == CLI_BAD ? 2 : record_option(o, r, opt, arg);
 		if (ret)
 			return ret;
 	}
 	if (!r->path)
-		return parse_opts_error("%s", "no output file given (-o FILE)");
-	if (optind < argc)
-		o->cmd = argv + optind;
+		return cli_usage_error(&record_cmd, "no output file given (-o FILE)");
+	if (cli_rest(&cp) < argc)
+		o->cmd = argv + cli_rest(&cp);
 	if (o->cmd && o->npids)
-		return parse_opts_error("%s", "-p and a command cannot be used together");
+		return cli_usage_error(&record_cmd, "-p and a command cannot be used together");
 	if (o->cmd)
 		return child_check_command(o->cmd[0], "iopat record");
 	return 0;

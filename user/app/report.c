@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "cli.h"
 #include "config.h"
 #include "hist.h"
 #include "io_json.h"
@@ -22,31 +23,103 @@ static const struct report_format *const formats[] = {
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
 
-static void report_usage(FILE *out)
+enum {
+	OPT_DEPTH = CLI_LONG_ONLY,
+	OPT_CONFIG,
+};
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define REPORT_MAX_STR STR(REPORT_MAX_WORKLOADS)
+
+static const struct cli_option report_options[] = {
+	{ 'f', "format", "FMT",
+	  "text (default), md (Markdown), json, html (one file,\n"
+	  "charts as inline SVG)" },
+	{ 'o', "output", "OUT",
+	  "write to OUT (whole or not at all) instead of stdout" },
+	{ 'g', "group", "BY",
+	  "workloads by pid, job (default), cgroup or comm" },
+	{ 'n', "workloads", "N",
+	  "list the N workloads that moved the most bytes per\n"
+	  "host (default " REPORT_MAX_STR "); the others are summed in one line.\n"
+	  "0: all (memory then grows with the workloads)" },
+	{ OPT_DEPTH, "depth", "N",
+	  "directory depth for the heat table (default 2)" },
+	{ OPT_CONFIG, "config", "FILE",
+	  "thresholds and program files ([classify], [heat],\n"
+	  "[bursts], [program]; see README)" },
+	{ 'a', "all", NULL,
+	  "list workloads without I/O too (text, md, html; the\n"
+	  "JSON lists all)" },
+	{ 'h', "help", NULL,
+	  "this help" },
+};
+
+static const struct cli_command report_cmd = {
+	.name = "report",
+	.synopsis = "FILE... [-f text|md|json|html] [-o OUT]\n"
+		    "                     [--group pid|job|cgroup|comm] [--workloads N] [--depth N]\n"
+		    "                     [--config FILE] [--all]",
+	.about = "Tiering report from one or many traces (`iopat record`), per host and\n"
+		 "combined: each workload's pipeline stage, tier, confidence and reasons;\n"
+		 "directories hot, warm or cold with bytes, re-reads and last access;\n"
+		 "what the fast tier must hold and sustain; drops and incomplete periods.",
+	.opts = report_options,
+	.nopts = sizeof(report_options) / sizeof(report_options[0]),
+	.after = "Damaged chunks are skipped with a warning naming the offset; exit 1 when\n"
+		 "a file has nothing readable, 2 on bad usage.",
+};
+
+/* One option into r, *fmt and *outpath. 0; 1: --help was printed; 2: bad
+ * usage, said. */
+static int report_option(struct report *r, const struct report_format **fmt,
+			 const char **outpath, int opt, const char *arg)
 {
-	fprintf(out,
-		"Usage: iopat report FILE... [-f text|md|json|html] [-o OUT]\n"
-		"                     [--group pid|job|cgroup|comm] [--workloads N] [--depth N]\n"
-		"                     [--config FILE] [--all]\n\n"
-		"Tiering report from one or many traces (`iopat record`), per host and\n"
-		"combined: each workload's pipeline stage, tier, confidence and reasons;\n"
-		"directories hot, warm or cold with bytes, re-reads and last access;\n"
-		"what the fast tier must hold and sustain; drops and incomplete periods.\n\n"
-		"  -f, --format FMT   text (default), md (Markdown), json, html (one file,\n"
-		"                     charts as inline SVG)\n"
-		"  -o, --output OUT   write to OUT (whole or not at all) instead of stdout\n"
-		"  -g, --group BY     workloads by pid, job (default), cgroup or comm\n"
-		"  -n, --workloads N  list the N workloads that moved the most bytes per\n"
-		"                     host (default %d); the others are summed in one line.\n"
-		"                     0: all (memory then grows with the workloads)\n"
-		"      --depth N      directory depth for the heat table (default 2)\n"
-		"      --config FILE  thresholds and program files ([classify], [heat],\n"
-		"                     [bursts], [program]; see README)\n"
-		"  -a, --all          list workloads without I/O too (text, md, html; the\n"
-		"                     JSON lists all)\n"
-		"  -h, --help         this help\n\n"
-		"Damaged chunks are skipped with a warning naming the offset; exit 1 when\n"
-		"a file has nothing readable, 2 on bad usage.\n", REPORT_MAX_WORKLOADS);
+	char err[256], *end;
+
+	switch (opt) {
+	case 'f':
+		for (size_t i = 0; i < NFORMATS; i++)
+			if (!strcmp(arg, formats[i]->name)) {
+				*fmt = formats[i];
+				return 0;
+			}
+		return cli_usage_error(&report_cmd, "unknown format '%s' (text, md, json, html)",
+				       arg);
+	case 'o':
+		*outpath = arg;
+		return 0;
+	case 'g':
+		if (!group_by_parse(arg, &r->opts.group))
+			return 0;
+		return cli_usage_error(&report_cmd, "unknown grouping '%s' (pid, job, cgroup, comm)",
+				       arg);
+	case 'n':
+		errno = 0;
+		r->opts.max_workloads = strtoul(arg, &end, 10);
+		if (!arg[0] || *end || arg[0] == '-' || errno || r->opts.max_workloads > 1000000)
+			return cli_usage_error(&report_cmd, "--workloads: '%s' is not a whole "
+					       "number from 0 to 1000000", arg);
+		return 0;
+	case OPT_DEPTH:
+		if (!dirheat_parse_depth(arg, &r->opts.depth))
+			return 0;
+		return cli_usage_error(&report_cmd, "--depth: '%s' is not a whole number from 1 "
+				       "to %d", arg, DIRHEAT_DEPTH_MAX);
+	case OPT_CONFIG:
+		if (!config_load_all(arg, &r->opts.params, err, sizeof(err)))
+			return 0;
+		cli_error(&report_cmd, "%s", err);
+		return 2;
+	case 'a':
+		r->opts.all = true;
+		return 0;
+	case 'h':
+		cli_help(stdout, &report_cmd);
+		return 1;
+	}
+	return 2;
 }
 
 static void report_opts_default(struct report_opts *o)
@@ -60,89 +133,24 @@ static void report_opts_default(struct report_opts *o)
 
 int do_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "workloads", required_argument, NULL, 'n' },
-		{ "depth", required_argument, NULL, 'D' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct report_format *fmt = &report_format_text;
 	struct report r = {};
 	struct outfile out = {};
-	const char *outpath = NULL;
-	char err[256], *end;
+	const char *outpath = NULL, *arg;
+	struct cli_parser cp;
 	int opt, ret = 1;
 
 	report_opts_default(&r.opts);
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "f:o:g:n:ah", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			fmt = NULL;
-			for (size_t i = 0; i < NFORMATS; i++)
-				if (!strcmp(optarg, formats[i]->name))
-					fmt = formats[i];
-			if (!fmt) {
-				fprintf(stderr, "iopat report: unknown format '%s' "
-					"(text, md, json, html)\n", optarg);
-				return 2;
-			}
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'g':
-			if (group_by_parse(optarg, &r.opts.group)) {
-				fprintf(stderr, "iopat report: unknown grouping '%s' "
-					"(pid, job, cgroup, comm)\n", optarg);
-				return 2;
-			}
-			break;
-		case 'n':
-			errno = 0;
-			r.opts.max_workloads = strtoul(optarg, &end, 10);
-			if (!optarg[0] || *end || optarg[0] == '-' || errno ||
-			    r.opts.max_workloads > 1000000) {
-				fprintf(stderr, "iopat report: --workloads: '%s' is not a whole number "
-					"from 0 to 1000000\n", optarg);
-				return 2;
-			}
-			break;
-		case 'D':
-			if (dirheat_parse_depth(optarg, &r.opts.depth)) {
-				fprintf(stderr, "iopat report: --depth: '%s' is not a whole number "
-					"from 1 to %d\n", optarg, DIRHEAT_DEPTH_MAX);
-				return 2;
-			}
-			break;
-		case 'C':
-			if (config_load_all(optarg, &r.opts.params, err, sizeof(err))) {
-				fprintf(stderr, "iopat report: %s\n", err);
-				return 2;
-			}
-			break;
-		case 'a':
-			r.opts.all = true;
-			break;
-		case 'h':
-			report_usage(stdout);
-			return 0;
-		default:
-			return trace_cli_usage_error("iopat report", argv[optind - 1], optopt,
-						     report_usage);
-		}
+	cli_begin(&cp, &report_cmd, argc, argv);
+	while ((opt = cli_next(&cp, &arg)) != CLI_END) {
+		ret = opt == CLI_BAD ? 2 : report_option(&r, &fmt, &outpath, opt, arg);
+		if (ret)
+			return ret == 1 ? 0 : ret;
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "iopat report: no trace file given\n");
-		report_usage(stderr);
-		return 2;
-	}
+	ret = 1;
+	optind = cli_rest(&cp);
+	if (optind >= argc)
+		return cli_usage_error(&report_cmd, "no trace file given");
 	r.hosts = calloc(argc - optind, sizeof(*r.hosts));
 	if (!r.hosts) {
 		fprintf(stderr, "iopat report: out of memory\n");

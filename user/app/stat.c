@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "cli.h"
 #include "clock.h"
 #include "child.h"
 #include "collector.h"
@@ -21,27 +22,45 @@
 #include "outfile.h"
 #include "stat.h"
 
-static void stat_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: iopat stat [--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
-		"                  [--all] [-v] [--] CMD [ARGS...]\n\n"
-		"Run CMD, trace its file and block I/O and that of all its descendants\n"
-		"until the last one exits, then print a summary (to stderr by default).\n\n"
-		"  -j, --json         one JSON object instead of text\n"
-		"  -o, --output FILE  write the summary to FILE\n"
-		"      --depth N      group files by directory N levels below / (default 2)\n"
-		"      --config FILE  thresholds and program files ([classify], [heat],\n"
-		"                     [bursts], [program]; see README)\n"
-		"  -g, --group BY     the per-process table by pid (default), job (a process\n"
-		"                     and its descendants), cgroup or comm (name)\n"
-		"  -a, --all          list processes (or groups) without I/O too (text; JSON\n"
-		"                     lists all)\n"
-		"  -v, --verbose      show libbpf messages\n"
-		"  -h, --help         this help\n\n"
-		"The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
-		"cannot be found, 1 when tracing cannot start, 2 on bad usage.\n");
-}
+enum {
+	OPT_CONFIG = CLI_LONG_ONLY,
+	OPT_DEPTH,
+};
+
+static const struct cli_option stat_options[] = {
+	{ 'j', "json", NULL,
+	  "one JSON object instead of text" },
+	{ 'o', "output", "FILE",
+	  "write the summary to FILE" },
+	{ OPT_DEPTH, "depth", "N",
+	  "group files by directory N levels below / (default 2)" },
+	{ OPT_CONFIG, "config", "FILE",
+	  "thresholds and program files ([classify], [heat],\n"
+	  "[bursts], [program]; see README)" },
+	{ 'g', "group", "BY",
+	  "the per-process table by pid (default), job (a process\n"
+	  "and its descendants), cgroup or comm (name)" },
+	{ 'a', "all", NULL,
+	  "list processes (or groups) without I/O too (text; JSON\n"
+	  "lists all)" },
+	{ 'v', "verbose", NULL,
+	  "show libbpf messages" },
+	{ 'h', "help", NULL,
+	  "this help" },
+};
+
+static const struct cli_command stat_cmd = {
+	.name = "stat",
+	.synopsis = "[--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
+		    "                  [--all] [-v] [--] CMD [ARGS...]",
+	.about = "Run CMD, trace its file and block I/O and that of all its descendants\n"
+		 "until the last one exits, then print a summary (to stderr by default).",
+	.opts = stat_options,
+	.nopts = sizeof(stat_options) / sizeof(stat_options[0]),
+	.after = "The exit code is CMD's (128+N when killed by signal N); 127 when CMD\n"
+		 "cannot be found, 1 when tracing cannot start, 2 on bad usage.",
+	.stop_at_arg = true,
+};
 
 void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,
 		       uint64_t now_ns)
@@ -423,62 +442,35 @@ struct stat_opts {
 	bool json;
 };
 
-/* A missing value or an unknown option, said with the usage. */
-static void stat_option_error(int optopt, const char *arg)
-{
-	if (optopt == 'o' || optopt == 'C')
-		fprintf(stderr, "iopat stat: option %s needs a file name\n",
-			optopt == 'o' ? "-o" : "--config");
-	else if (optopt == 'g')
-		fprintf(stderr, "iopat stat: option --group needs pid, job, cgroup or comm\n");
-	else if (optopt == 'D')
-		fprintf(stderr, "iopat stat: option --depth needs a number\n");
-	else
-		fprintf(stderr, "iopat stat: unknown option '%s'\n", arg);
-	stat_usage(stderr);
-}
-
 /* The options into o and res (grouping, --all, the command). 0: run;
  * 1: --help was printed; 2: bad usage, said. */
 static int stat_parse(int argc, char **argv, struct stat_opts *o, struct stat_result *res)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "depth", required_argument, NULL, 'D' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_parser cp;
 	char cfg_err[256];
+	const char *arg;
 	int opt;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+ajo:g:vh", longopts, NULL)) != -1) {
+	cli_begin(&cp, &stat_cmd, argc, argv);
+	while ((opt = cli_next(&cp, &arg)) != CLI_END) {
 		switch (opt) {
-		case 'C':
-			if (config_load_all(optarg, &o->params, cfg_err, sizeof(cfg_err))) {
-				fprintf(stderr, "iopat stat: %s\n", cfg_err);
+		case CLI_BAD:
+			return 2;
+		case OPT_CONFIG:
+			if (config_load_all(arg, &o->params, cfg_err, sizeof(cfg_err))) {
+				cli_error(&stat_cmd, "%s", cfg_err);
 				return 2;
 			}
 			break;
 		case 'g':
-			if (group_by_parse(optarg, &res->group)) {
-				fprintf(stderr, "iopat stat: unknown grouping '%s': pid, job, cgroup"
-					" or comm\n", optarg);
-				return 2;
-			}
+			if (group_by_parse(arg, &res->group))
+				return cli_usage_error(&stat_cmd, "unknown grouping '%s': pid, job, "
+						       "cgroup or comm", arg);
 			break;
-		case 'D':
-			if (dirheat_parse_depth(optarg, &o->depth)) {
-				fprintf(stderr, "iopat stat: --depth: '%s' is not a whole number "
-					"from 1 to %d\n", optarg, DIRHEAT_DEPTH_MAX);
-				return 2;
-			}
+		case OPT_DEPTH:
+			if (dirheat_parse_depth(arg, &o->depth))
+				return cli_usage_error(&stat_cmd, "--depth: '%s' is not a whole "
+						       "number from 1 to %d", arg, DIRHEAT_DEPTH_MAX);
 			break;
 		case 'j':
 			o->json = true;
@@ -487,26 +479,20 @@ static int stat_parse(int argc, char **argv, struct stat_opts *o, struct stat_re
 			res->show_all = true;
 			break;
 		case 'o':
-			o->outpath = optarg;
+			o->outpath = arg;
 			break;
 		case 'v':
 			o->copts.verbose = true;
 			break;
 		case 'h':
-			stat_usage(stdout);
+			cli_help(stdout, &stat_cmd);
 			return 1;
-		default:
-			stat_option_error(optopt, argv[optind - 1]);
-			return 2;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "iopat stat: no command given\n");
-		stat_usage(stderr);
-		return 2;
-	}
-	res->argv = argv + optind;
-	res->argc = argc - optind;
+	if (cli_rest(&cp) >= argc)
+		return cli_usage_error(&stat_cmd, "no command given");
+	res->argv = argv + cli_rest(&cp);
+	res->argc = argc - cli_rest(&cp);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "cli.h"
 #include "clock.h"
 #include "array.h"
 #include "collector.h"
@@ -41,49 +42,82 @@ static void on_stop_signal(int sig)
 	top_stop = 1;
 }
 
-static void top_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: iopat top [-b] [--json] [-n COUNT] [-d SECS] [-a] [--only] [-t]\n"
-		"                 [-p PID]... [-c COMM] [-u USER] [-s COLUMN] [-o COLUMNS]\n"
-		"                 [--group BY] [--window SECS] [--config FILE]\n"
-		"                 [--from FILE [--speed X]]\n\n"
-		"Live view of file and block I/O per job or process: throughput, IOPS,\n"
-		"R:W, sizes, %% sequential, device latency, page-cache misses, stage, tier.\n\n"
-		"  -d, --delay SECS    refresh interval in seconds (default 1, > 0)\n"
-		"  -b, --batch         plain text tables, one per interval, no screen\n"
-		"  -t, --timestamps    batch: every row starts with the time (HH:MM:SS)\n"
-		"  -a, --accumulated   amounts since start (bytes, ops) instead of rates\n"
-		"                      over the interval; rows with I/O since start\n"
-		"      --only          only rows with I/O in the last interval (the\n"
-		"                      default without -a)\n"
-		"  -u, --user USER     only processes of USER (a name or a uid; a group's\n"
-		"                      row: its leader's)\n"
-		"      --json          one JSON object per interval per line (JSON Lines)\n"
-		"  -n, --iterations N  stop after N intervals (batch and JSON)\n"
-		"  -p, --pid PID       only PID and its descendants (repeatable)\n"
-		"  -c, --comm TEXT     only processes whose name contains TEXT\n"
-		"  -s, --sort COLUMN   sort column: pid comm read write iops riops wiops\n"
-		"                      size seq dev lat miss total (default total)\n"
-		"  -o, --columns LIST  the columns, comma-separated (PID and COMM lead):\n"
-		"                      pid comm procs user read write iops riops wiops rw avg\n"
-		"                      dom seq dev p50 p99 miss stage tier (default:\n"
-		"                      procs read write iops seq p99 stage tier)\n"
-		"  -g, --group BY      one row per job (default: a process and its\n"
-		"                      descendants), cgroup, comm (name) or pid\n"
-		"      --window SECS   judge each stage over this many seconds (default 60)\n"
-		"      --config FILE   thresholds and program files ([classify], [program];\n"
-		"                      see README)\n"
-		"      --from FILE     replay a recording (`iopat record`) instead of the\n"
-		"                      live kernel\n"
-		"      --speed X       replay at X times the recorded pace (default 1)\n"
-		"  -v, --verbose       show libbpf messages\n"
-		"  -h, --help          this help\n\n"
-		"Keys on the screen: q quit, Up/Down/PgUp/PgDn move, Left/Right scroll\n"
-		"the columns, o choose them, < > sort column, r reverse, / filter by\n"
-		"name, p show one pid, + - show or hide a group's processes, Enter\n"
-		"details, h help.\n");
-}
+/* ids of the options without a short letter */
+enum {
+	OPT_JSON = CLI_LONG_ONLY,
+	OPT_ONLY,
+	OPT_WINDOW,
+	OPT_CONFIG,
+	OPT_FROM,
+	OPT_SPEED,
+};
+
+static const struct cli_option top_options[] = {
+	{ 'd', "delay", "SECS",
+	  "refresh interval in seconds (default 1, > 0)" },
+	{ 'b', "batch", NULL,
+	  "plain text tables, one per interval, no screen" },
+	{ 't', "timestamps", NULL,
+	  "batch: every row starts with the time (HH:MM:SS)" },
+	{ 'a', "accumulated", NULL,
+	  "amounts since start (bytes, ops) instead of rates\n"
+	  "over the interval; rows with I/O since start" },
+	{ OPT_ONLY, "only", NULL,
+	  "only rows with I/O in the last interval (the\n"
+	  "default without -a)" },
+	{ 'u', "user", "USER",
+	  "only processes of USER (a name or a uid; a group's\n"
+	  "row: its leader's)" },
+	{ OPT_JSON, "json", NULL,
+	  "one JSON object per interval per line (JSON Lines)" },
+	{ 'n', "iterations", "N",
+	  "stop after N intervals (batch and JSON)" },
+	{ 'p', "pid", "PID",
+	  "only PID and its descendants (repeatable)" },
+	{ 'c', "comm", "TEXT",
+	  "only processes whose name contains TEXT" },
+	{ 's', "sort", "COLUMN",
+	  "sort column: pid comm read write iops riops wiops\n"
+	  "size seq dev lat miss total (default total)" },
+	{ 'o', "columns", "LIST",
+	  "the columns, comma-separated (PID and COMM lead):\n"
+	  "pid comm procs user read write iops riops wiops rw avg\n"
+	  "dom seq dev p50 p99 miss stage tier (default:\n"
+	  "procs read write iops seq p99 stage tier)" },
+	{ 'g', "group", "BY",
+	  "one row per job (default: a process and its\n"
+	  "descendants), cgroup, comm (name) or pid" },
+	{ OPT_WINDOW, "window", "SECS",
+	  "judge each stage over this many seconds (default 60)" },
+	{ OPT_CONFIG, "config", "FILE",
+	  "thresholds and program files ([classify], [program];\n"
+	  "see README)" },
+	{ OPT_FROM, "from", "FILE",
+	  "replay a recording (`iopat record`) instead of the\n"
+	  "live kernel" },
+	{ OPT_SPEED, "speed", "X",
+	  "replay at X times the recorded pace (default 1)" },
+	{ 'v', "verbose", NULL,
+	  "show libbpf messages" },
+	{ 'h', "help", NULL,
+	  "this help" },
+};
+
+static const struct cli_command top_cmd = {
+	.name = "top",
+	.synopsis = "[-b] [--json] [-n COUNT] [-d SECS] [-a] [--only] [-t]\n"
+		    "                 [-p PID]... [-c COMM] [-u USER] [-s COLUMN] [-o COLUMNS]\n"
+		    "                 [--group BY] [--window SECS] [--config FILE]\n"
+		    "                 [--from FILE [--speed X]]",
+	.about = "Live view of file and block I/O per job or process: throughput, IOPS,\n"
+		 "R:W, sizes, % sequential, device latency, page-cache misses, stage, tier.",
+	.opts = top_options,
+	.nopts = sizeof(top_options) / sizeof(top_options[0]),
+	.after = "Keys on the screen: q quit, Up/Down/PgUp/PgDn move, Left/Right scroll\n"
+		 "the columns, o choose them, < > sort column, r reverse, / filter by\n"
+		 "name, p show one pid, + - show or hide a group's processes, Enter\n"
+		 "details, h help.",
+};
 
 /* ---- columns ---- */
 
@@ -1466,32 +1500,21 @@ static int parse_sort(const char *s, enum top_sort *out)
 	return -1;
 }
 
-static void __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "iopat top: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (iopat top --help shows the options)\n");
-}
-
 /* -p PID: PID and its descendants. 0, or 2 after a usage error. */
 static int top_opt_pid(struct top_run *r, const char *arg)
 {
 	long lv;
 
 	if (!parse_positive_long(arg, &lv) || lv > 0x3fffffff) {
-		usage_error("bad pid '%s'", arg);
+		cli_usage_error(&top_cmd, "bad pid '%s'", arg);
 		return 2;
 	}
 	if (kill((pid_t)lv, 0) && errno == ESRCH) {
-		usage_error("no process with pid %s", arg);
+		cli_usage_error(&top_cmd, "no process with pid %s", arg);
 		return 2;
 	}
 	if (r->npids == sizeof(r->pids) / sizeof(r->pids[0])) {
-		usage_error("too many -p options (at most 64)");
+		cli_usage_error(&top_cmd, "too many -p options (at most 64)");
 		return 2;
 	}
 	r->pids[r->npids++] = lv;
@@ -1512,7 +1535,7 @@ static int top_opt_user(struct top_state *st, const char *arg)
 	} else if (arg[0] && !*end && !errno && uid <= UINT32_MAX) {
 		st->uid_filter = (uint32_t)uid;
 	} else {
-		usage_error("unknown user '%s'", arg);
+		cli_usage_error(&top_cmd, "unknown user '%s'", arg);
 		return 2;
 	}
 	snprintf(st->user_filter, sizeof(st->user_filter), "%s", arg);
@@ -1547,19 +1570,19 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
 	case 'd':
 		if (parse_positive_double(arg, &st->interval_s))
 			return 0;
-		usage_error("bad interval '%s': a number of seconds > 0", arg);
+		cli_usage_error(&top_cmd, "bad interval '%s': a number of seconds > 0", arg);
 		return 2;
 	case 'b':
 		if (r->view != &top_view_json)
 			r->view = &top_view_text;
 		return 0;
-	case 'J':
+	case OPT_JSON:
 		r->view = &top_view_json;
 		return 0;
 	case 'n':
 		if (parse_positive_long(arg, &st->count))
 			return 0;
-		usage_error("bad count '%s': a whole number > 0", arg);
+		cli_usage_error(&top_cmd, "bad count '%s': a whole number > 0", arg);
 		return 2;
 	case 'p':
 		return top_opt_pid(r, arg);
@@ -1569,7 +1592,7 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
 	case 's':
 		if (!parse_sort(arg, &st->sort))
 			return 0;
-		usage_error("unknown sort column '%s': one of %s", arg, SORT_KEYS);
+		cli_usage_error(&top_cmd, "unknown sort column '%s': one of %s", arg, SORT_KEYS);
 		return 2;
 	case 't':
 		st->timestamps = true;
@@ -1577,7 +1600,7 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
 	case 'a':
 		st->accumulated = true;
 		return 0;
-	case 'O':
+	case OPT_ONLY:
 		st->only = true;
 		return 0;
 	case 'u':
@@ -1585,33 +1608,33 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
 	case 'o':
 		if (!top_columns_parse(arg, st->cols, &st->ncols, bad, sizeof(bad)))
 			return 0;
-		usage_error("unknown column '%s': one of %s", bad, top_column_keys());
+		cli_usage_error(&top_cmd, "unknown column '%s': one of %s", bad, top_column_keys());
 		return 2;
 	case 'g':
 		if (!group_by_parse(arg, &st->group))
 			return 0;
-		usage_error("unknown grouping '%s': pid, job, cgroup or comm", arg);
+		cli_usage_error(&top_cmd, "unknown grouping '%s': pid, job, cgroup or comm", arg);
 		return 2;
-	case 'W':
+	case OPT_WINDOW:
 		if (parse_positive_double(arg, &st->win.window_s))
 			return 0;
-		usage_error("bad window '%s': a number of seconds > 0", arg);
+		cli_usage_error(&top_cmd, "bad window '%s': a number of seconds > 0", arg);
 		return 2;
-	case 'C':
+	case OPT_CONFIG:
 		return top_opt_config(st, arg);
-	case 'F':
+	case OPT_FROM:
 		r->from = arg;
 		return 0;
-	case 'S':
+	case OPT_SPEED:
 		if (parse_positive_double(arg, &r->speed))
 			return 0;
-		usage_error("bad speed '%s': a number > 0", arg);
+		cli_usage_error(&top_cmd, "bad speed '%s': a number > 0", arg);
 		return 2;
 	case 'v':
 		r->copts.verbose = true;
 		return 0;
 	case 'h':
-		top_usage(stdout);
+		cli_help(stdout, &top_cmd);
 		return 1;
 	}
 	return 2;
@@ -1621,28 +1644,8 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
  * usage, said. */
 static int top_parse(int argc, char **argv, struct top_state *st, struct top_run *r)
 {
-	static const struct option longopts[] = {
-		{ "delay", required_argument, NULL, 'd' },
-		{ "batch", no_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "columns", required_argument, NULL, 'o' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "accumulated", no_argument, NULL, 'a' },
-		{ "only", no_argument, NULL, 'O' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "window", required_argument, NULL, 'W' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "speed", required_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_parser cp;
+	const char *arg;
 	char cfg_bad[64];
 	int opt, ret;
 
@@ -1654,32 +1657,20 @@ static int top_parse(int argc, char **argv, struct top_state *st, struct top_run
 	classify_params_default(&st->params);
 	r->view = &top_view_tui;
 	r->speed = 1;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:bn:p:c:s:o:tau:g:vh", longopts, NULL)) != -1) {
-		if (opt == '?' || opt == ':') {
-			if (optopt == 'W' || optopt == 'C' || optopt == 'F' || optopt == 'S')
-				usage_error("option %s needs a value", argv[optind - 1]);
-			else if (optopt && strchr("dnpcsgou", optopt))
-				usage_error("option -%c needs a value", optopt);
-			else
-				usage_error("unknown option '%s'", argv[optind - 1]);
-			return 2;
-		}
-		ret = top_option(st, r, opt, optarg);
+	cli_begin(&cp, &top_cmd, argc, argv);
+	while ((opt = cli_next(&cp, &arg)) != CLI_END) {
+		ret = opt == CLI_BAD ? 2 : top_option(st, r, opt, arg);
 		if (ret)
 			return ret;
 	}
-	if (optind < argc) {
-		usage_error("unexpected argument '%s'", argv[optind]);
-		return 2;
-	}
+	if (cli_rest(&cp) < argc)
+		return cli_usage_error(&top_cmd, "unexpected argument '%s'", argv[cli_rest(&cp)]);
 	if (r->view == &top_view_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "iopat top: not a terminal: use -b or --json\n");
 		return 2;
 	}
 	if (r->from && r->npids) {
-		usage_error("-p cannot be used with --from (filter with -c or 'p')");
+		cli_usage_error(&top_cmd, "-p cannot be used with --from (filter with -c or 'p')");
 		return 2;
 	}
 	st->win.interval_s = st->interval_s;

@@ -62,16 +62,3 @@ void trace_input_close(struct trace_input *in)
 	trace_reader_close(in->r);
 	in->r = NULL;
 }
-
-int trace_cli_usage_error(const char *who, const char *arg, int optopt,
-			  void (*usage)(FILE *out))
-{
-	if (optopt && arg && arg[0] == '-' && strchr(arg, optopt) && arg[1] != '-')
-		fprintf(stderr, "%s: option -%c needs a value\n", who, optopt);
-	else if (optopt > 0 && arg && !strncmp(arg, "--", 2) && !strchr(arg, '='))
-		fprintf(stderr, "%s: option %s needs a value\n", who, arg);
-	else
-		fprintf(stderr, "%s: unknown option '%s'\n", who, arg ? arg : "?");
-	usage(stderr);
-	return 2;
-}

@@ -20,9 +20,4 @@ int trace_input_next(struct trace_input *in, struct trace_record *rec);
 int trace_input_finish(struct trace_input *in);
 void trace_input_close(struct trace_input *in);
 
-/* For getopt's '?': prints the unknown option or the missing value and
- * the usage; returns 2. */
-int trace_cli_usage_error(const char *who, const char *arg, int optopt,
-			  void (*usage)(FILE *out));
-
 #endif
