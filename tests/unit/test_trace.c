@@ -454,6 +454,31 @@ static void one_life(struct replay *rp, uint32_t pid, uint64_t ts, uint64_t off)
 	apply(rp, IOPAT_TAG_EXIT, &x, sizeof(x));
 }
 
+/* The queue of exited processes: each is given back once its time has
+ * come, only while it is still the exit queued (not forgotten, not a new
+ * process under the same pid). */
+static void replay_due_gives_back_due_exits(void **state)
+{
+	struct replay_due q = {};
+	struct replay rp;
+	uint32_t pid = 0;
+
+	replay_init(&rp);
+	one_life(&rp, 300, 1000, 0);	/* exits at 1003 */
+	one_life(&rp, 301, 2000, 0);	/* exits at 2003 */
+	one_life(&rp, 302, 3000, 0);
+	assert_int_equal(replay_due_push(&q, 300, 1003, 5000), 0);
+	assert_int_equal(replay_due_push(&q, 301, 999, 6000), 0);	/* not its exit */
+	assert_int_equal(replay_due_push(&q, 302, 3003, 7000), 0);
+	assert_false(replay_due_pop(&q, &rp, 4999, &pid));
+	assert_true(replay_due_pop(&q, &rp, 5000, &pid));
+	assert_int_equal(pid, 300);
+	replay_forget(&rp, 302);
+	assert_false(replay_due_pop(&q, &rp, 10000, &pid));	/* 301 stale, 302 forgotten */
+	replay_due_free(&q);
+	replay_free(&rp);
+}
+
 /* A device event with latency 0 (its completion was not seen): its
  * bytes, op and size count; it adds no latency sample. */
 static void replay_device_event_without_latency(void **state)
@@ -623,6 +648,7 @@ int main(void)
 		cmocka_unit_test(replay_without_events),
 		cmocka_unit_test(replay_forget_processes),
 		cmocka_unit_test(replay_device_event_without_latency),
+		cmocka_unit_test(replay_due_gives_back_due_exits),
 		cmocka_unit_test(replay_forget_many_files),
 		cmocka_unit_test(varints_round_trip),
 	};

@@ -8,16 +8,11 @@
 #include "bursts.h"
 #include "classify.h"
 #include "group.h"
+#include "sampler.h"
 #include "dirheat.h"
 #include "sizing.h"
 
 /* Per-second peaks of the totals, over whole seconds of the run. */
-struct rate_peaks {
-	double read_bytes, write_bytes, read_ops, write_ops;
-	double dev_read_bytes, dev_write_bytes, dev_read_ops, dev_write_ops;
-	unsigned int seconds;	/* whole seconds sampled */
-};
-
 struct dev_row {
 	uint32_t dev;
 	struct io_totals io;
@@ -63,18 +58,5 @@ struct stat_result {
 
 void stat_print_text(FILE *out, const struct stat_result *r);
 void stat_print_json(FILE *out, const struct stat_result *r);
-
-/* Per-second rate sampling of a running total: peaks, and every
- * interval's syscall-level rates for the sizing percentiles. */
-struct rate_sampler {
-	struct io_totals last;
-	uint64_t last_ns;
-	bool started;
-	struct rate_peaks peaks;
-	struct sizing sizing;
-};
-
-void rate_sampler_tick(struct rate_sampler *rs, const struct io_totals *now,
-		       uint64_t now_ns);
 
 #endif
