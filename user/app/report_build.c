@@ -10,11 +10,6 @@
 #include "trace_cli.h"
 #include "units.h"
 
-double report_rel_s(const struct report_host *h, uint64_t ns)
-{
-	return ns > h->t0_ns ? (ns - h->t0_ns) / 1e9 : 0;
-}
-
 char *report_wall_time(char *buf, size_t len, const struct report_host *h, uint64_t ns)
 {
 	time_t t;

@@ -5,14 +5,16 @@
 #include "array.h"
 #include "report_fold.h"
 
+double report_rel_s(const struct report_host *h, uint64_t ns)
+{
+	return ns > h->t0_ns ? (ns - h->t0_ns) / 1e9 : 0;
+}
+
 void report_fold_init(struct report_fold *f, enum group_by by, size_t max)
 {
 	memset(f, 0, sizeof(*f));
 	f->by = by;
 	f->max = max;
-	/* ids without a recorded path are shown as ids: the local cgroup
-	 * tree is not the recording host's */
-	snprintf(f->cgroups.mount, sizeof(f->cgroups.mount), "-");
 }
 
 /* ---- keys ---- */
@@ -152,8 +154,11 @@ static int fold_key_of(struct report_fold *f, const struct proc_row *row,
 		e = lineage_find(&f->lineage, root);
 		k->life = e ? e->start_ns : 0;
 	} else if (f->by == GROUP_CGROUP) {
-		*label = info && info->cgroup && info->cgroup[0] ?
-			 info->cgroup : cgroup_name(&f->cgroups, row->cgroup_id);
+		/* ids without a recorded path are shown as ids: the local
+		 * cgroup tree is not the recording host's */
+		snprintf(f->cgroup_label, sizeof(f->cgroup_label), "cgroup:%llu",
+			 (unsigned long long)row->cgroup_id);
+		*label = info && info->cgroup && info->cgroup[0] ? info->cgroup : f->cgroup_label;
 	} else if (f->by == GROUP_PID) {
 		k->life = row->start_ns;
 	}
@@ -608,6 +613,5 @@ void report_fold_free(struct report_fold *f)
 	idxmap_free(&f->taken_idx);
 	free(f->taken);
 	lineage_free(&f->lineage);
-	cgroup_names_free(&f->cgroups);
 	memset(f, 0, sizeof(*f));
 }

@@ -10,7 +10,7 @@
 #define IOPAT_REPORT_FOLD_H
 
 #include "group.h"
-#include "group_resolve.h"
+#include "idxmap.h"
 #include "report.h"
 
 /* What a group is: the grouping's key, and for pid and job grouping the
@@ -54,7 +54,7 @@ struct report_fold {
 	size_t cap_taken;
 	/* parents, names and programs of every process seen (job roots) */
 	struct lineage_table lineage;
-	struct cgroup_names cgroups;
+	char cgroup_label[40];	/* "cgroup:<id>" of a process with no recorded path */
 };
 
 void report_fold_init(struct report_fold *f, enum group_by by, size_t max);
