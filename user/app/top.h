@@ -166,6 +166,8 @@ const char *top_per_s(const struct top_state *st);
 /* The sorted column's title as the table shows it. */
 const char *top_sort_label(const struct top_state *st);
 const char *top_ops_word(const struct top_state *st);
+/* bytes over the interval as a rate, or with -a the amount */
+const char *top_amount(const struct top_state *st, char *buf, size_t len, double bytes);
 /* The columns to show, in order (the chosen ones less those of groups
  * when rows are processes); returns how many. */
 size_t top_shown_columns(const struct top_state *st, size_t *out);
