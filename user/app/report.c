@@ -267,8 +267,10 @@ static void text_dirs(FILE *out, const struct report_host *h, unsigned int depth
 		fprintf(out, "  ... %zu more (json has all)\n", h->heat.n - shown);
 }
 
-static void text_sizing(FILE *out, const struct sizing_result *s)
+static void text_sizing(FILE *out, const struct report_host *h)
 {
+	const struct sizing_result *s = &h->sizing;
+	char line[512];
 	char a[32], b[32], c[32], d[32];
 
 	fprintf(out, "\nFast-tier sizing (over %llu intervals of the trace)\n",
@@ -286,6 +288,10 @@ static void text_sizing(FILE *out, const struct sizing_result *s)
 		units_rate(b, sizeof(b), s->fig[SIZING_READ_BPS].p99),
 		units_rate(c, sizeof(c), s->fig[SIZING_WRITE_BPS].p99),
 		units_rate(d, sizeof(d), s->fig[SIZING_TOTAL_BPS].max));
+	if (h->cache)
+		fprintf(out, "  capacity         %s\n",
+			cache_curve_describe(line, sizeof(line), h->cache, s->hot_working_set_bytes,
+					     h->cache_hit_at_hot));
 }
 
 static void text_gaps(FILE *out, const struct report_host *h)
@@ -361,7 +367,7 @@ static void text_host(FILE *out, const struct report *r, const struct report_hos
 	fprintf(out, "\n");
 	text_stage_line(out, h->stage_bytes, h->tier_bytes);
 	text_dirs(out, h, r->opts.depth);
-	text_sizing(out, &h->sizing);
+	text_sizing(out, h);
 	text_gaps(out, h);
 }
 
@@ -498,6 +504,8 @@ static void json_host(struct json_writer *jw, const struct report *r,
 	json_stage_tier(jw, h->stage_bytes, h->tier_bytes);
 	json_dirs(jw, &h->heat);
 	json_sizing(jw, &h->sizing);
+	if (h->cache)
+		json_cache_curve(jw, h->cache, h->sizing.hot_working_set_bytes, h->cache_hit_at_hot);
 	json_gaps(jw, h);
 	jw_object_end(jw);
 }

@@ -205,7 +205,37 @@ struct host_reader {
 	struct replay_due due;	/* processes to take */
 	struct raw_snapshot snap;
 	struct proc_table rows;
+	struct cache_curve curve;	/* the host's data reads */
 };
+
+/* A system-call transfer of a data file on storage into the curve (the
+ * fast tier holds data: program files and memory files are left out). */
+static void note_cache(struct host_reader *r, const struct trace_event *e)
+{
+	const struct replay_file *f;
+
+	if (e->level != IOPAT_LEVEL_SYSCALL || e->op == IOPAT_OP_FSYNC || e->result <= 0)
+		return;
+	f = replay_file_get(&r->h->rp, e->file_id);
+	if (!f || f->kind == IOPAT_KIND_MEMORY || replay_file_class(&r->h->rp, f) != PROG_DATA)
+		return;
+	cache_curve_access(&r->curve, (uint64_t)f->dev << 40 ^ f->ino, e->off, e->bytes,
+			   e->op == IOPAT_OP_WRITE);
+}
+
+/* The curve's result, and its hit ratio at the hot working set. */
+static int build_cache(struct host_reader *r)
+{
+	struct report_host *h = r->h;
+
+	h->cache = malloc(sizeof(*h->cache));
+	if (!h->cache || r->curve.oom)
+		return -ENOMEM;
+	cache_curve_result(&r->curve, h->cache);
+	h->cache_hit_at_hot = cache_curve_hit_ratio(&r->curve, h->sizing.hot_working_set_bytes);
+	return 0;
+}
+
 
 /* The host's clock, once the trace is known to have no transfer before
  * now: from the recording's start, or its first event. */
@@ -290,6 +320,7 @@ static int read_record(struct host_reader *r, const struct trace_record *rec)
 	switch (rec->tag) {
 	case IOPAT_TAG_EVENT:
 		note_series(h, &rec->ev);
+		note_cache(r, &rec->ev);
 		/* an event after its process was taken */
 		if (rp->created && report_fold_was_taken(&r->fold, rec->ev.pid) && !err)
 			err = replay_due_push(&r->due, rec->ev.pid, 0,
@@ -345,12 +376,15 @@ static int build_host(struct host_reader *r)
 		err = build_heat(h, r->o);
 	if (!err)
 		err = build_sizing(h);
+	if (!err)
+		err = build_cache(r);
 	return err ? err : h->rp.oom;
 }
 
 int report_read_host(struct report_host *h, const char *file, const struct report_opts *o)
 {
 	struct host_reader r = { .h = h, .o = o };
+	struct cache_curve_opts copts;
 	struct trace_input in;
 	struct trace_record rec;
 	int err = 0;
@@ -364,6 +398,8 @@ int report_read_host(struct report_host *h, const char *file, const struct repor
 	if (trace_input_open(&in, file, "iopat report"))
 		return 1;
 	report_fold_init(&r.fold, o->group, o->max_workloads);
+	cache_curve_opts_from(&copts, &o->params.cache);
+	cache_curve_init(&r.curve, &copts);
 	while (!err && trace_input_next(&in, &rec) == 1)
 		err = read_record(&r, &rec);
 	trace_reader_stats(in.r, &h->rs);
@@ -381,6 +417,7 @@ int report_read_host(struct report_host *h, const char *file, const struct repor
 		err = 1;
 	}
 out:
+	cache_curve_free(&r.curve);
 	report_fold_free(&r.fold);
 	raw_snapshot_free(&r.snap);
 	proc_table_free(&r.rows);
@@ -444,6 +481,7 @@ static void host_free(struct report_host *h)
 	idxmap_free(&h->ts_idx);
 	timeseries_free(&h->ts);
 	dirheat_free(&h->heat);
+	free(h->cache);
 	replay_free(&h->rp);
 }
 

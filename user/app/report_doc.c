@@ -304,8 +304,10 @@ static void sizing_row(struct doc *d, const char *what, const struct sizing_resu
 	}
 }
 
-static void sizing(struct doc *d, const struct sizing_result *s)
+static void sizing(struct doc *d, const struct report_host *h)
 {
+	const struct sizing_result *s = &h->sizing;
+	char line[512];
 	static const struct doc_col cols[] = {
 		{ "figure", DOC_LEFT }, { "read", DOC_RIGHT }, { "write", DOC_RIGHT },
 		{ "total", DOC_RIGHT },
@@ -323,6 +325,12 @@ static void sizing(struct doc *d, const struct sizing_result *s)
 	sizing_row(d, "throughput p99", s, SIZING_READ_BPS, true, false);
 	sizing_row(d, "throughput max", s, SIZING_READ_BPS, true, true);
 	doc_table_end(d);
+	if (h->cache)
+		doc_para(d, "Capacity: %s.", cache_curve_describe(line, sizeof(line), h->cache,
+								 s->hot_working_set_bytes,
+								 h->cache_hit_at_hot));
+	if (h->cache && d->ops->cache_figure)
+		d->ops->cache_figure(d, h);
 }
 
 static void gaps_table(struct doc *d, const struct report_host *h)
@@ -384,7 +392,7 @@ static void host_section(struct doc *d, const struct report *r, const struct rep
 	workloads(d, r, h);
 	stage_tier(d, h->stage_bytes, h->tier_bytes);
 	directories(d, r, h);
-	sizing(d, &h->sizing);
+	sizing(d, h);
 	completeness(d, h);
 }
 

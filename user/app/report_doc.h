@@ -38,6 +38,8 @@ struct doc_ops {
 	/* charts after a host's summary and after the combined one; may be NULL */
 	void (*host_figures)(struct doc *d, const struct report *r, const struct report_host *h);
 	void (*combined_figures)(struct doc *d, const struct report *r);
+	/* the fast tier's curve, after the sizing figures; NULL: none */
+	void (*cache_figure)(struct doc *d, const struct report_host *h);
 };
 
 struct doc {

@@ -573,6 +573,57 @@ out:
 	free(rows);
 }
 
+/* The read hit ratio by fast-tier capacity (the curve's steps sampled at
+ * CURVE_POINTS even capacities), the capacities for 90/95/99% of the
+ * reachable hits marked. */
+#define CURVE_POINTS 120
+
+static void html_cache_figure(struct doc *d, const struct report_host *h)
+{
+	const struct cache_curve_result *r = h->cache;
+	double y[CURVE_POINTS], mark[CACHE_CURVE_NLEVELS][1], top, dx;
+	struct svg_series s[1 + CACHE_CURVE_NLEVELS] = {};
+	char titles[CACHE_CURVE_NLEVELS][64], sz[32];
+	static const char *const mark_colors[] = { "#59a14f", "#edc948", "#e15759" };
+	struct svg_line_chart c = {
+		.width = CHART_W, .height = 260, .series = s,
+		.label = "read hit ratio of the fast tier by its capacity",
+	};
+
+	if (!r->npoints)
+		return;
+	top = (double)r->points[r->npoints - 1].capacity_bytes * 1.1;
+	dx = top / CURVE_POINTS;
+	for (size_t i = 0, k = 0; i < CURVE_POINTS; i++) {
+		double cap = (i + 0.5) * dx;
+
+		while (k < r->npoints && r->points[k].capacity_bytes <= cap)
+			k++;
+		y[i] = k ? 100 * r->points[k - 1].read_hit_ratio : 0;
+	}
+	s[0] = (struct svg_series){ y, CURVE_POINTS, 0, dx, palette[0], false,
+				    "read hit ratio (%)" };
+	for (int l = 0; l < CACHE_CURVE_NLEVELS; l++) {
+		mark[l][0] = 100 * cache_curve_levels[l] * r->max_hit_ratio;
+		snprintf(titles[l], sizeof(titles[l]), "%.0f%% of the hits: %s",
+			 100 * cache_curve_levels[l],
+			 units_bytes(sz, sizeof(sz), r->capacity_for_hits[l]));
+		s[1 + l] = (struct svg_series){ mark[l], 1,
+						(double)r->capacity_for_hits[l] - dx / 200, dx / 100,
+						mark_colors[l], false, titles[l] };
+	}
+	c.n = 1 + CACHE_CURVE_NLEVELS;
+	figure_begin(d->out, "Read hit ratio of an LRU fast tier by its capacity");
+	svg_axis_init_span(&c.x, SVG_BYTES, top);
+	svg_axis_init(&c.y, SVG_COUNT, 100, "%");
+	svg_line_chart(d->out, &c);
+	fputs("<ul class=\"legend\">\n", d->out);
+	legend_item(d->out, palette[0], "read hit ratio");
+	for (int l = 0; l < CACHE_CURVE_NLEVELS; l++)
+		legend_item(d->out, mark_colors[l], titles[l]);
+	fputs("</ul>\n</figure>\n", d->out);
+}
+
 static void html_combined_figures(struct doc *d, const struct report *r)
 {
 	doc_heading(d, 3, "Charts");
@@ -597,6 +648,7 @@ static const struct doc_ops html_ops = {
 	.table_end = html_table_end,
 	.host_figures = html_host_figures,
 	.combined_figures = html_combined_figures,
+	.cache_figure = html_cache_figure,
 };
 
 static void render_html(FILE *out, const struct report *r)

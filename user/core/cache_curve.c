@@ -1,8 +1,37 @@
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cache_curve.h"
+#include "params.h"
+#include "units.h"
+
+#define P(f) offsetof(struct cache_params, f)
+const struct param_def cache_param_defs[] = {
+	{ "block_size", P(block_size), 4096, 512, 1 << 30, "bytes",
+	  "the fast tier's unit: 4 KiB pages, or a tiering system's extents (a power of two; "
+	  "others round down)" },
+	{ "write_allocate", P(write_allocate), 1, 0, 1, "0 or 1",
+	  "1: written blocks enter the fast tier (and count as references, not as reads); "
+	  "0: writes go to the capacity tier and are left out" },
+	{ "max_blocks", P(max_blocks), 1 << 20, 1024, 1 << 26, "blocks",
+	  "blocks tracked exactly; past them the blocks are sampled (SHARDS), the rate halved "
+	  "each time the sample fills" },
+};
+#undef P
+const size_t cache_nparams = sizeof(cache_param_defs) / sizeof(cache_param_defs[0]);
+
+void cache_curve_opts_from(struct cache_curve_opts *o, const struct cache_params *p)
+{
+	uint32_t b = 512;
+
+	while ((uint64_t)b * 2 <= p->block_size && b < (1u << 30))
+		b *= 2;
+	o->block_size = b;
+	o->write_allocate = p->write_allocate >= 0.5;
+	o->max_keys = (size_t)p->max_blocks;
+}
 
 const double cache_curve_levels[CACHE_CURVE_NLEVELS] = { 0.90, 0.95, 0.99 };
 
@@ -292,4 +321,30 @@ void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *
 			.read_bytes_served = cumb,
 		};
 	}
+}
+
+char *cache_curve_describe(char *buf, size_t len, const struct cache_curve_result *r,
+			   uint64_t hot_bytes, double hit_at_hot)
+{
+	char a[32], b[32], c[32], bs[32], hot[32];
+	int n;
+
+	units_bytes(bs, sizeof(bs), r->block_size);
+	if (r->reads <= 0 || r->max_hit_ratio <= 0) {
+		snprintf(buf, len, "no data block read twice: a fast tier serves no reads again "
+			 "(LRU of %s blocks)", bs);
+		return buf;
+	}
+	n = snprintf(buf, len, "%s, %s and %s hold 90%%, 95%% and 99%% of the read hits of an "
+		     "unbounded fast tier (%.1f%% of the reads; LRU of %s blocks, writes %s)",
+		     units_bytes(a, sizeof(a), r->capacity_for_hits[0]),
+		     units_bytes(b, sizeof(b), r->capacity_for_hits[1]),
+		     units_bytes(c, sizeof(c), r->capacity_for_hits[2]), 100 * r->max_hit_ratio, bs,
+		     r->write_allocate ? "allocate" : "bypass it");
+	if (hot_bytes && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, "; the hot working set (%s) would hit %.1f%%",
+			      units_bytes(hot, sizeof(hot), hot_bytes), 100 * hit_at_hot);
+	if (r->rate < 1 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "; blocks sampled at 1/%.0f", 1 / r->rate);
+	return buf;
 }

@@ -27,12 +27,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "params.h"
 
 #define CACHE_CURVE_SUB 64	/* histogram buckets per doubling of the distance */
 #define CACHE_CURVE_BUCKETS (CACHE_CURVE_SUB * 48)
 #define CACHE_CURVE_NLEVELS 3	/* capacity for 90%, 95%, 99% of the hits */
 
 extern const double cache_curve_levels[CACHE_CURVE_NLEVELS];
+
+/* [cache] of the config file (params.h): doubles, as every table. */
+struct cache_params {
+	double block_size;	/* bytes; rounded down to a power of two */
+	double write_allocate;	/* 1: writes enter the fast tier; 0: not */
+	double max_blocks;	/* blocks tracked at most before sampling */
+};
+
+extern const struct param_def cache_param_defs[];
+extern const size_t cache_nparams;
+
+struct cache_curve_opts;
+/* The options of a curve from the config's [cache]. */
+void cache_curve_opts_from(struct cache_curve_opts *o, const struct cache_params *p);
 
 struct cache_curve_opts {
 	uint32_t block_size;	/* bytes, a power of two (default 4096) */
@@ -95,6 +110,12 @@ struct cache_curve_result {
 };
 
 void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *r);
+/* One sentence for the reports: "1.00 GiB, 1.01 GiB and 1.02 GiB hold
+ * 90%, 95% and 99% of the read hits of an unbounded fast tier (75.0% of
+ * the reads; LRU of 4 KiB blocks, writes allocate); the hot working set
+ * (256 MiB) would hit 40.1%", and the sampling rate when below 1. */
+char *cache_curve_describe(char *buf, size_t len, const struct cache_curve_result *r,
+			   uint64_t hot_bytes, double hit_at_hot);
 /* The read hit ratio of a fast tier of capacity_bytes. */
 double cache_curve_hit_ratio(const struct cache_curve *c, uint64_t capacity_bytes);
 

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include "bursts.h"
+#include "cache_curve.h"
 #include "classify.h"
 #include "dirheat.h"
 #include "program.h"
@@ -25,6 +26,7 @@ struct config_params {
 	struct classify_params classify;
 	struct heat_params heat;
 	struct burst_params bursts;
+	struct cache_params cache;	/* [cache]: the fast tier's curve */
 	struct program_rules program;	/* [program]: path = / data = patterns */
 };
 

@@ -247,3 +247,38 @@ void json_write_bursts(struct json_writer *jw, const struct burst_result *b)
 	jw_string_field(jw, "reason", b->reason);
 	jw_object_end(jw);
 }
+
+void json_cache_curve(struct json_writer *jw, const struct cache_curve_result *r,
+		      uint64_t hot_bytes, double hit_at_hot)
+{
+	char k[16];
+
+	jw_key(jw, "cache_curve");
+	jw_object_start(jw);
+	jw_uint_field(jw, "block_size", r->block_size);
+	jw_bool_field(jw, "write_allocate", r->write_allocate);
+	jw_double_field(jw, "sampling_rate", r->rate, 6);
+	jw_double_field(jw, "reads", r->reads, 0);
+	jw_double_field(jw, "read_bytes", r->read_bytes, 0);
+	jw_double_field(jw, "max_read_hit_ratio", r->max_hit_ratio, 4);
+	jw_uint_field(jw, "hot_working_set_bytes", hot_bytes);
+	jw_double_field(jw, "read_hit_ratio_at_hot_working_set", hit_at_hot, 4);
+	jw_key(jw, "capacity_for_hits");
+	jw_object_start(jw);
+	for (int l = 0; l < CACHE_CURVE_NLEVELS; l++) {
+		snprintf(k, sizeof(k), "%.0f", 100 * cache_curve_levels[l]);
+		jw_uint_field(jw, k, r->capacity_for_hits[l]);
+	}
+	jw_object_end(jw);
+	jw_key(jw, "points");
+	jw_array_start(jw);
+	for (size_t i = 0; i < r->npoints; i++) {
+		jw_object_start(jw);
+		jw_uint_field(jw, "capacity_bytes", r->points[i].capacity_bytes);
+		jw_double_field(jw, "read_hit_ratio", r->points[i].read_hit_ratio, 4);
+		jw_double_field(jw, "read_bytes_served", r->points[i].read_bytes_served, 0);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+	jw_object_end(jw);
+}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "aggregate.h"
 #include "bursts.h"
+#include "cache_curve.h"
 #include "classify.h"
 #include "group.h"
 #include "dirheat.h"
@@ -46,6 +47,11 @@ void json_dirs(struct json_writer *jw, const struct dirheat *h);
 /* `"sizing": {"hot_working_set_bytes", "hot_dirs", "intervals",
  * "intervals_s", "read_iops_p99", "read_iops_max", ...}` */
 void json_sizing(struct json_writer *jw, const struct sizing_result *s);
+/* "cache_curve": the fast tier's read hit ratio by capacity, the
+ * capacities for 90/95/99% of the reachable hits ("capacity_for_hits"),
+ * and the hit ratio at the hot working set hot_bytes (hit_at_hot). */
+void json_cache_curve(struct json_writer *jw, const struct cache_curve_result *r,
+		      uint64_t hot_bytes, double hit_at_hot);
 /* `"write_bursts": {"count", "periodic", "period_s", "mean_bytes",
  * "write_share", "resolution_s", "reason"}` */
 void json_write_bursts(struct json_writer *jw, const struct burst_result *b);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include "bursts.h"
+#include "cache_curve.h"
 #include "classify.h"
 #include "config.h"
 #include "dirheat.h"
@@ -61,6 +62,10 @@ struct report_host {
 	struct report_other other;
 	struct dirheat heat;
 	struct sizing_result sizing;
+	/* the fast tier's curve over the host's data reads, and its hit ratio
+	 * at the hot working set (sizing.hot_working_set_bytes) */
+	struct cache_curve_result *cache;
+	double cache_hit_at_hot;
 	struct timeseries ts;	/* the host, one point per second */
 	double stage_bytes[NSTAGES], tier_bytes[NTIERS];
 	/* while reading: per pid, the series (max 0: a free slot) */
