@@ -278,3 +278,59 @@ html_clean() {
 	note "the early reader's line ends: $ended"
 	[ "$ended" = floor ] || fail "the early reader's line ends in $ended"
 }
+
+# curve_mae EXACT SAMPLED: mean absolute difference of the read hit ratio
+# of two report JSONs' cache curves (read as steps) at 100 capacities
+# evenly spaced up to the exact curve's last point, as SHARDS measures it.
+curve_mae() {
+	jq -n --slurpfile e "$1" --slurpfile s "$2" '
+		def at($p; $c): [$p[] | select(.capacity_bytes <= $c) | .read_hit_ratio] | last // 0;
+		($e[0].hosts[0].cache_curve.points) as $ep |
+		($s[0].hosts[0].cache_curve.points) as $sp |
+		($ep[-1].capacity_bytes) as $top |
+		[range(1; 101) | ($top * . / 100) as $c | (at($ep; $c) - at($sp; $c)) | fabs] |
+		add / length'
+}
+
+# bats test_tags=accuracy
+@test "cache curve: fio reading 256 MiB at random in 4 passes hits 0.75 unbounded, 99% of it in about 256 MiB; sampled curves of real jobs within 0.02 of exact" {
+	local data=$TESTDIR/data mae rate
+	make_file "$data" 256
+	printf '[cache]\nmax_blocks = 8192\n' >"$TESTDIR/sampled.ini"
+	# 1: every 4 KiB block of the file once per pass, in a new random
+	# order every pass
+	"$IOPAT" record -o "$TESTDIR/rand.iotrace" -- fio --output-format=json --disk_util=0 \
+		--name=r --filename="$data" --size=256M --bs=4k --rw=randread --loops=4 \
+		--randrepeat=0 --ioengine=psync --invalidate=0 >/dev/null 2>"$TESTDIR/record.err" ||
+		fail "record failed: $(cat "$TESTDIR/record.err")"
+	# 2: a zipf-distributed random read
+	"$IOPAT" record -o "$TESTDIR/zipf.iotrace" -- fio --output-format=json --disk_util=0 \
+		--name=z --filename="$data" --size=256M --bs=4k --rw=randread \
+		--random_distribution=zipf:1.1 --number_ios=150000 --ioengine=psync \
+		--invalidate=0 >/dev/null 2>"$TESTDIR/record.err" ||
+		fail "record failed: $(cat "$TESTDIR/record.err")"
+	# 3: a loader reading 1000 files of 64 KiB, shuffled, 3 epochs
+	mkdir -p "$TESTDIR/samples"
+	for i in $(seq 1 1000); do head -c 65536 /dev/urandom >"$TESTDIR/samples/s$i"; done
+	"$IOPAT" record -o "$TESTDIR/loader.iotrace" -- /usr/bin/python3 \
+		"$REPO_ROOT/tests/ml/shuffle_read.py" "$TESTDIR/samples" 3 3 fresh >/dev/null \
+		2>"$TESTDIR/record.err" || fail "record failed: $(cat "$TESTDIR/record.err")"
+	for t in rand zipf loader; do
+		"$IOPAT" report -f json -o "$TESTDIR/$t.exact.json" "$TESTDIR/$t.iotrace" ||
+			fail "report $t failed"
+		"$IOPAT" report -f json --config "$TESTDIR/sampled.ini" \
+			-o "$TESTDIR/$t.sampled.json" "$TESTDIR/$t.iotrace" || fail "report $t failed"
+		mae=$(curve_mae "$TESTDIR/$t.exact.json" "$TESTDIR/$t.sampled.json")
+		rate=$(jq .hosts[0].cache_curve.sampling_rate "$TESTDIR/$t.sampled.json")
+		note "$t: exact $(jq -c '.hosts[0].cache_curve | {max_read_hit_ratio, capacity_for_hits, sampling_rate}' "$TESTDIR/$t.exact.json"); sampled at $rate: mean absolute error $mae"
+		num_eq "$(jq .hosts[0].cache_curve.sampling_rate "$TESTDIR/$t.exact.json")" 1 "$t exact rate"
+		awk -v r="$rate" 'BEGIN { exit !(r < 1) }' || fail "$t: the sampled curve was not sampled"
+		awk -v m="$mae" 'BEGIN { exit !(m < 0.02) }' || fail "$t: mean absolute error $mae"
+	done
+	within_pct "$(jq .hosts[0].cache_curve.max_read_hit_ratio "$TESTDIR/rand.exact.json")" 0.75 2.7 \
+		"unbounded read hit ratio"
+	local c99
+	c99=$(jq '.hosts[0].cache_curve.capacity_for_hits["99"]' "$TESTDIR/rand.exact.json")
+	awk -v c="$c99" -v w=$((256 << 20)) 'BEGIN { exit !(c >= 0.9 * w && c <= 1.05 * w) }' ||
+		fail "capacity for 99% of the hits: $c99 B, not 0.9-1.05 of 256 MiB"
+}

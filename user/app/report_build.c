@@ -214,7 +214,7 @@ static void note_cache(struct host_reader *r, const struct trace_event *e)
 {
 	const struct replay_file *f;
 
-	if (e->level != IOPAT_LEVEL_SYSCALL || e->op == IOPAT_OP_FSYNC || e->result <= 0)
+	if (!r->o->params.cache.curve || e->level != IOPAT_LEVEL_SYSCALL || e->op == IOPAT_OP_FSYNC || e->result <= 0)
 		return;
 	f = replay_file_get(&r->h->rp, e->file_id);
 	if (!f || f->kind == IOPAT_KIND_MEMORY || replay_file_class(&r->h->rp, f) != PROG_DATA)
@@ -228,6 +228,8 @@ static int build_cache(struct host_reader *r)
 {
 	struct report_host *h = r->h;
 
+	if (!r->o->params.cache.curve)
+		return 0;
 	h->cache = malloc(sizeof(*h->cache));
 	if (!h->cache || r->curve.oom)
 		return -ENOMEM;

@@ -9,6 +9,8 @@
 
 #define P(f) offsetof(struct cache_params, f)
 const struct param_def cache_param_defs[] = {
+	{ "curve", P(curve), 1, 0, 1, "0 or 1",
+	  "1: report computes the fast tier's curve; 0: it does not (the report is faster)" },
 	{ "block_size", P(block_size), 4096, 512, 1 << 30, "bytes",
 	  "the fast tier's unit: 4 KiB pages, or a tiering system's extents (a power of two; "
 	  "others round down)" },
@@ -60,15 +62,26 @@ void cache_curve_init(struct cache_curve *c, const struct cache_curve_opts *opts
 		c->o.max_keys = 1 << 20;
 	while ((1u << c->block_shift) < c->o.block_size)
 		c->block_shift++;
+	c->near_max = c->o.max_keys / 16;
+	if (c->near_max < 256)
+		c->near_max = 256;
+	if (c->near_max > 8192)
+		c->near_max = 8192;
 	c->threshold = FULL_RATE;
+}
+
+static void stack_free(struct cache_stack *st)
+{
+	free(st->slots);
+	free(st->tree);
+	free(st->by_time);
+	memset(st, 0, sizeof(*st));
 }
 
 void cache_curve_free(struct cache_curve *c)
 {
-	free(c->slots);
-	free(c->tree);
-	c->slots = NULL;
-	c->tree = NULL;
+	stack_free(&c->near);
+	stack_free(&c->far);
 }
 
 double cache_curve_rate(const struct cache_curve *c)
@@ -76,115 +89,168 @@ double cache_curve_rate(const struct cache_curve *c)
 	return (double)c->threshold / FULL_RATE;
 }
 
-/* ---- the Fenwick tree over reference times ---- */
+/* ---- a stack: exact distances over a set of blocks ---- */
 
-static void tree_add(struct cache_curve *c, uint64_t t, int32_t v)
+static void tree_add(struct cache_stack *st, uint64_t t, int32_t v)
 {
-	for (; t <= c->cap; t += t & -t)
-		c->tree[t] += v;
+	for (; t <= st->cap; t += t & -t)
+		st->tree[t] += v;
 }
 
-/* markers at times 1..t */
-static int64_t tree_sum(const struct cache_curve *c, uint64_t t)
+/* blocks whose last reference is at times 1..t */
+static int64_t tree_sum(const struct cache_stack *st, uint64_t t)
 {
 	int64_t s = 0;
 
 	for (; t; t -= t & -t)
-		s += c->tree[t];
+		s += st->tree[t];
 	return s;
 }
 
-static int cmp_time(const void *a, const void *b)
+/* The earliest time holding a block (the least recent block). */
+static uint64_t tree_first(const struct cache_stack *st)
 {
-	const struct cache_curve_slot *x = *(const struct cache_curve_slot *const *)a;
-	const struct cache_curve_slot *y = *(const struct cache_curve_slot *const *)b;
+	uint64_t pos = 0, step = 1;
 
-	return x->time < y->time ? -1 : x->time > y->time;
+	while (step * 2 <= st->cap)
+		step *= 2;
+	for (; step; step /= 2)
+		if (pos + step <= st->cap && st->tree[pos + step] < 1)
+			pos += step;
+	return pos + 1;
 }
 
-/* Times renumbered 1..nkeys in their order, the tree rebuilt with room
- * for as many references again. 0 or -ENOMEM. */
-static int compact(struct cache_curve *c)
-{
-	struct cache_curve_slot **live = malloc((c->nkeys ? c->nkeys : 1) * sizeof(*live));
-	uint64_t cap = 2 * (uint64_t)c->nkeys + 1024;
-	int32_t *tree = calloc(cap + 1, sizeof(*tree));
-	size_t n = 0;
+static struct cache_curve_slot *slot_find(const struct cache_stack *st, uint64_t key);
 
-	if (!live || !tree) {
-		free(live);
+/* Times renumbered 1..n in their order (the blocks by time are that
+ * order), the tree rebuilt in linear time with room for 3n + 4096 more
+ * references. 0 or -ENOMEM. */
+static int compact(struct cache_stack *st)
+{
+	uint64_t cap = 4 * (uint64_t)st->n + 4096, t = 0;
+	int32_t *tree = calloc(cap + 1, sizeof(*tree));
+	uint64_t *by_time = calloc(cap + 1, sizeof(*by_time));
+
+	if (!tree || !by_time) {
 		free(tree);
+		free(by_time);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < c->nslots; i++)
-		if (c->slots[i].time)
-			live[n++] = &c->slots[i];
-	qsort(live, n, sizeof(*live), cmp_time);
-	free(c->tree);
-	c->tree = tree;
-	c->cap = cap;
-	for (size_t i = 0; i < n; i++) {
-		live[i]->time = i + 1;
-		tree_add(c, i + 1, 1);
+	for (uint64_t i = 1; i <= st->now && st->by_time; i++) {
+		if (!st->by_time[i])
+			continue;
+		by_time[++t] = st->by_time[i];
+		slot_find(st, st->by_time[i])->time = t;
+		tree[t] = 1;
 	}
-	c->now = n;
-	free(live);
+	/* a Fenwick tree from its values: each node adds itself to its parent */
+	for (uint64_t i = 1; i <= cap; i++) {
+		uint64_t parent = i + (i & -i);
+
+		if (parent <= cap)
+			tree[parent] += tree[i];
+	}
+	free(st->tree);
+	free(st->by_time);
+	st->tree = tree;
+	st->by_time = by_time;
+	st->cap = cap;
+	st->now = t;
 	return 0;
 }
 
-/* ---- the tracked blocks ---- */
-
-static struct cache_curve_slot *slot_find(struct cache_curve *c, uint64_t key)
+static struct cache_curve_slot *slot_find(const struct cache_stack *st, uint64_t key)
 {
-	size_t mask = c->nslots - 1;
+	size_t mask = st->nslots - 1;
 
 	for (size_t i = mix64(key) & mask;; i = (i + 1) & mask)
-		if (!c->slots[i].time || c->slots[i].key == key)
-			return &c->slots[i];
+		if (!st->slots[i].time || st->slots[i].key == key)
+			return &st->slots[i];
 }
 
-static int slots_grow(struct cache_curve *c)
+static int slots_resize(struct cache_stack *st, size_t n)
 {
-	size_t n = c->nslots ? 2 * c->nslots : 1024;
-	struct cache_curve_slot *old = c->slots, *s = calloc(n, sizeof(*s));
-	size_t oldn = c->nslots;
+	struct cache_curve_slot *old = st->slots, *s = calloc(n, sizeof(*s));
+	size_t oldn = st->nslots;
 
 	if (!s)
 		return -ENOMEM;
-	c->slots = s;
-	c->nslots = n;
+	st->slots = s;
+	st->nslots = n;
 	for (size_t i = 0; i < oldn; i++)
 		if (old[i].time)
-			*slot_find(c, old[i].key) = old[i];
+			*slot_find(st, old[i].key) = old[i];
 	free(old);
 	return 0;
 }
 
-/* Lower the threshold (halve the rate) and forget the blocks above it. */
+/* A reference to key: its distance in *dist (distinct blocks since its
+ * last reference), -1 when it is new here. 0 or -ENOMEM. */
+static int stack_touch(struct cache_stack *st, uint64_t key, int64_t *dist)
+{
+	struct cache_curve_slot *s;
+
+	if (st->now >= st->cap && compact(st))
+		return -ENOMEM;
+	if ((st->n + 1) * 2 > st->nslots && slots_resize(st, st->nslots ? 2 * st->nslots : 1024))
+		return -ENOMEM;
+	s = slot_find(st, key);
+	if (s->time) {
+		/* every marker is at or before now: n of them in all */
+		*dist = (int64_t)st->n - tree_sum(st, s->time);
+		tree_add(st, s->time, -1);
+		st->by_time[s->time] = 0;
+	} else {
+		*dist = -1;
+		s->key = key;
+		st->n++;
+	}
+	s->time = ++st->now;
+	st->by_time[s->time] = key;
+	tree_add(st, s->time, 1);
+	return 0;
+}
+
+/* Forget key (linear probing: the slots after it move back). */
+static void stack_remove(struct cache_stack *st, uint64_t key)
+{
+	size_t mask = st->nslots - 1, i = slot_find(st, key) - st->slots, j = i;
+
+	if (!st->slots[i].time)
+		return;
+	tree_add(st, st->slots[i].time, -1);
+	st->by_time[st->slots[i].time] = 0;
+	st->n--;
+	for (;;) {
+		size_t home;
+
+		st->slots[i].time = 0;
+		do {
+			j = (j + 1) & mask;
+			if (!st->slots[j].time)
+				return;
+			home = mix64(st->slots[j].key) & mask;
+		} while (i <= j ? (i < home && home <= j) : (i < home || home <= j));
+		st->slots[i] = st->slots[j];
+		i = j;
+	}
+}
+
+/* The far stack at half the rate: the blocks above the new threshold go. */
 static int lower_rate(struct cache_curve *c)
 {
-	struct cache_curve_slot *old = c->slots;
-	size_t oldn = c->nslots;
+	struct cache_stack *st = &c->far;
 
 	c->threshold /= 2;
-	c->slots = calloc(oldn, sizeof(*c->slots));
-	if (!c->slots) {
-		c->slots = old;
-		return -ENOMEM;
-	}
-	c->nkeys = 0;
-	for (size_t i = 0; i < oldn; i++) {
-		if (!old[i].time)
-			continue;
-		if ((mix64(old[i].key) >> 40) < c->threshold) {
-			*slot_find(c, old[i].key) = old[i];
-			c->nkeys++;
-		} else {
-			tree_add(c, old[i].time, -1);
+	for (size_t i = 0; i < st->nslots; i++)
+		if (st->slots[i].time && (mix64(st->slots[i].key) >> 40) >= c->threshold) {
+			tree_add(st, st->slots[i].time, -1);
+			st->by_time[st->slots[i].time] = 0;
+			st->slots[i].time = 0;
+			st->n--;
 		}
-	}
-	free(old);
-	return 0;
+	/* the probe chains broken by the removals are rebuilt */
+	return slots_resize(st, st->nslots);
 }
 
 static unsigned int bucket_of(double d)
@@ -197,44 +263,47 @@ static unsigned int bucket_of(double d)
 /* One reference to block key; bytes: of a read, the bytes it read there. */
 static int reference(struct cache_curve *c, uint64_t key, uint64_t bytes, bool write)
 {
-	struct cache_curve_slot *s;
-	double w;
+	bool sampled = (mix64(key) >> 40) < c->threshold;
+	double w = 1 / cache_curve_rate(c);
+	int64_t dn, df = -1;
 
 	c->refs++;
-	if ((mix64(key) >> 40) >= c->threshold)
-		return 0;
-	w = 1 / cache_curve_rate(c);
+	/* while every block is sampled the far distances are exact: the
+	 * near stack starts with the first lowering of the rate */
+	dn = -1;
+	if (c->threshold < FULL_RATE) {
+		if (stack_touch(&c->near, key, &dn))
+			return -ENOMEM;
+		if (c->near.n > c->near_max)
+			stack_remove(&c->near, c->near.by_time[tree_first(&c->near)]);
+	}
+	if (sampled && stack_touch(&c->far, key, &df))
+		return -ENOMEM;
 	if (!write) {
-		c->reads += w;
-		c->read_bytes += w * bytes;
+		c->all_reads++;
+		c->all_read_bytes += bytes;
 	}
-	if (c->now >= c->cap && compact(c))
-		return -ENOMEM;
-	if ((c->nkeys + 1) * 2 > c->nslots && slots_grow(c))
-		return -ENOMEM;
-	s = slot_find(c, key);
-	if (s->time) {
-		/* distinct blocks referenced since: markers after its time */
-		int64_t d = tree_sum(c, c->now) - tree_sum(c, s->time);
+	if (!write && dn >= 0) {	/* near: exact */
+		unsigned int b = bucket_of((double)dn);
 
-		if (!write) {
-			unsigned int b = bucket_of(d * w);
+		c->near_hits[b] += 1;
+		c->near_hit_bytes[b] += bytes;
+	} else if (!write) {		/* far: at least near_max back, or new */
+		c->far_all_reads++;
+		c->far_all_read_bytes += bytes;
+		if (sampled) {
+			c->far_reads += w;
+			c->far_read_bytes += w * bytes;
+		}
+		if (sampled && df >= 0) {
+			double d = df * w < c->near_max && w > 1 ? c->near_max : df * w;
+			unsigned int b = bucket_of(d);
 
-			c->hits[b] += w;
-			c->hit_bytes[b] += w * bytes;
+			c->far_hits[b] += w;
+			c->far_hit_bytes[b] += w * bytes;
 		}
-		tree_add(c, s->time, -1);
-	} else {
-		if (!write) {
-			c->cold += w;
-			c->cold_bytes += w * bytes;
-		}
-		s->key = key;
-		c->nkeys++;
 	}
-	s->time = ++c->now;
-	tree_add(c, s->time, 1);
-	if (c->nkeys > c->o.max_keys && c->threshold > 1)
+	if (c->far.n > c->o.max_keys && c->threshold > 1)
 		return lower_rate(c);
 	return 0;
 }
@@ -246,14 +315,13 @@ int cache_curve_access(struct cache_curve *c, uint64_t file, uint64_t off, uint6
 
 	if (!len || (write && !c->o.write_allocate) || c->oom)
 		return c->oom;
-	if (!c->tree && compact(c))
-		return c->oom = -ENOMEM;
 	last = (end - 1) >> c->block_shift;
 	for (b = off >> c->block_shift; b <= last; b++) {
 		uint64_t lo = b << c->block_shift, hi = lo + c->o.block_size;
 		uint64_t bytes = (hi < end ? hi : end) - (lo > off ? lo : off);
 		uint64_t key = mix64(file) ^ (b * 0x9e3779b97f4a7c15ULL);
 
+		key += !key;	/* 0 marks an empty time */
 		if (reference(c, key, bytes, write))
 			return c->oom = -ENOMEM;
 	}
@@ -269,40 +337,57 @@ static double bucket_capacity(unsigned int b)
 	return ceil(exp2((double)(b + 1) / CACHE_CURVE_SUB) - 1);
 }
 
+/* The far reads sampled stand for every far read. */
+static double far_scale(const struct cache_curve *c)
+{
+	return c->far_reads > 0 ? c->far_all_reads / c->far_reads : 0;
+}
+
+static double far_bytes_scale(const struct cache_curve *c)
+{
+	return c->far_read_bytes > 0 ? c->far_all_read_bytes / c->far_read_bytes : 0;
+}
+
+/* Estimated read hits of bucket b. */
+static double hits_at(const struct cache_curve *c, unsigned int b, double scale)
+{
+	return c->near_hits[b] + scale * c->far_hits[b];
+}
+
 double cache_curve_hit_ratio(const struct cache_curve *c, uint64_t capacity_bytes)
 {
-	double blocks = (double)(capacity_bytes >> c->block_shift), hit = 0;
+	double blocks = (double)(capacity_bytes >> c->block_shift), hit = 0, k = far_scale(c);
 
-	if (c->reads <= 0)
+	if (!c->all_reads)
 		return 0;
 	for (unsigned int b = 0; b < CACHE_CURVE_BUCKETS && bucket_capacity(b) <= blocks; b++)
-		hit += c->hits[b];
-	return hit / c->reads;
+		hit += hits_at(c, b, k);
+	return hit / c->all_reads;
 }
 
 void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *r)
 {
-	double all = 0, cum = 0, cumb = 0;
+	double all = 0, cum = 0, cumb = 0, k = far_scale(c), kb = far_bytes_scale(c);
 	unsigned int top = 0, level = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->block_size = c->o.block_size;
 	r->write_allocate = c->o.write_allocate;
 	r->rate = cache_curve_rate(c);
-	r->reads = c->reads;
-	r->read_bytes = c->read_bytes;
-	if (c->reads <= 0)
+	r->reads = (double)c->all_reads;
+	r->read_bytes = (double)c->all_read_bytes;
+	if (!c->all_reads)
 		return;
 	for (unsigned int b = 0; b < CACHE_CURVE_BUCKETS; b++) {
-		all += c->hits[b];
-		if (c->hits[b] > 0)
+		all += hits_at(c, b, k);
+		if (hits_at(c, b, k) > 0)
 			top = b;
 	}
-	r->max_hit_ratio = all / c->reads;
+	r->max_hit_ratio = all / c->all_reads;
 	/* the three capacities, at the histogram's resolution (1/64 of a
 	 * doubling: 1.1%) */
 	for (unsigned int b = 0; b <= top && level < CACHE_CURVE_NLEVELS; b++) {
-		cum += c->hits[b];
+		cum += hits_at(c, b, k);
 		while (level < CACHE_CURVE_NLEVELS &&
 		       cum >= cache_curve_levels[level] * all * (1 - 1e-12))
 			r->capacity_for_hits[level++] =
@@ -311,13 +396,13 @@ void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *
 	/* points 2^(1/8) apart, from one block to the largest distance */
 	cum = 0;
 	for (unsigned int b = 0; b <= top && r->npoints < CACHE_CURVE_MAX_POINTS; b++) {
-		cum += c->hits[b];
-		cumb += c->hit_bytes[b];
+		cum += hits_at(c, b, k);
+		cumb += c->near_hit_bytes[b] + kb * c->far_hit_bytes[b];
 		if (b != top && (b + 1) % (CACHE_CURVE_SUB / 8))
 			continue;
 		r->points[r->npoints++] = (struct cache_curve_point){
 			.capacity_bytes = (uint64_t)bucket_capacity(b) << c->block_shift,
-			.read_hit_ratio = cum / c->reads,
+			.read_hit_ratio = cum / c->all_reads,
 			.read_bytes_served = cumb,
 		};
 	}

@@ -6,15 +6,21 @@
  * cache of C blocks when fewer than C other distinct blocks were touched
  * since the block's last reference.
  *
- * Distances are exact (a Fenwick tree over the times of each block's last
- * reference counts the distinct blocks in between) for the blocks
- * sampled: all of them until max_keys blocks are tracked, then, as in
- * SHARDS (Waldspurger et al., FAST '15, fixed size), only the blocks whose
- * hash falls below a threshold that is lowered each time the tracked
- * blocks reach max_keys. A sampled reference at rate R stands for 1/R
- * references, and its distance d for d/R blocks. Memory: at most about
- * 80 bytes per tracked block (hash slots at half load and the tree), at
- * most max_keys of them, whatever the trace's length.
+ * Distances are counted exactly (a Fenwick tree over the times of each
+ * block's last reference counts the distinct blocks in between) in two
+ * stacks. The near stack holds every block, the most recent near_max
+ * (max_keys / 16, 256 to 8192) of them: a reference found there has its
+ * exact distance, so the hot blocks, whose references make the curve at
+ * small capacities, are never left to chance. The far stack holds the
+ * blocks sampled: all of them until max_keys are tracked, then, as in
+ * SHARDS (Waldspurger et al., FAST '15, fixed size), only those whose
+ * hash falls below a threshold halved each time the tracked blocks reach
+ * max_keys. A far reference sampled at rate R stands for 1/R references
+ * and its distance d for d/R blocks (at least near_max); the far part of
+ * the curve is then scaled from the far reads sampled to the far reads
+ * counted. At rate 1 the curve is exact. Memory: about 100 bytes per
+ * tracked block (hash slots at half load, the tree, the block at each
+ * time), max_keys + near_max of them, whatever the trace's length.
  *
  * Syscall-level reads are the demand. Writes touch their blocks too when
  * write_allocate (written data lands on the fast tier) but are no demand;
@@ -37,6 +43,7 @@ extern const double cache_curve_levels[CACHE_CURVE_NLEVELS];
 
 /* [cache] of the config file (params.h): doubles, as every table. */
 struct cache_params {
+	double curve;		/* 1: compute the curve; 0: not */
 	double block_size;	/* bytes; rounded down to a power of two */
 	double write_allocate;	/* 1: writes enter the fast tier; 0: not */
 	double max_blocks;	/* blocks tracked at most before sampling */
@@ -55,25 +62,37 @@ struct cache_curve_opts {
 	size_t max_keys;	/* blocks tracked at most (default 1 << 20) */
 };
 
+/* Exact stack distances over a set of blocks: each block's last
+ * reference time in an open hash, a Fenwick tree with a 1 at every such
+ * time, the block at each time. */
+struct cache_stack {
+	struct cache_curve_slot {
+		uint64_t key;
+		uint64_t time;	/* 0: a free slot; times start at 1 */
+	} *slots;
+	size_t nslots, n;
+	int32_t *tree;
+	uint64_t *by_time;
+	uint64_t cap, now;
+};
+
 struct cache_curve {
 	struct cache_curve_opts o;
 	unsigned int block_shift;
-	/* sampling: a block is tracked when (hash >> 40) < threshold */
-	uint64_t threshold;	/* out of 1 << 24 */
-	/* tracked blocks: open hash by key, each with the time of its last
-	 * reference (0: free slot; times start at 1) */
-	struct cache_curve_slot {
-		uint64_t key;
-		uint64_t time;
-	} *slots;
-	size_t nslots, nkeys;
-	/* Fenwick tree over times 1..cap: 1 where a block's last reference is */
-	int32_t *tree;
-	uint64_t cap, now;
-	/* weighted histograms of the read references' scaled distances */
-	double hits[CACHE_CURVE_BUCKETS], hit_bytes[CACHE_CURVE_BUCKETS];
-	double cold, cold_bytes;	/* first references */
-	double reads, read_bytes;	/* all read references, weighted */
+	/* near: every block, the most recent near_max of them, so that short
+	 * distances (the hot blocks') are exact whatever the sampling */
+	struct cache_stack near;
+	size_t near_max;
+	/* far: the sampled blocks, (hash >> 40) < threshold (of 1 << 24) */
+	struct cache_stack far;
+	uint64_t threshold;
+	/* reads by distance: near, exact; far, weighted (1 / rate) and
+	 * scaled from the far reads sampled to all far reads */
+	double near_hits[CACHE_CURVE_BUCKETS], near_hit_bytes[CACHE_CURVE_BUCKETS];
+	double far_hits[CACHE_CURVE_BUCKETS], far_hit_bytes[CACHE_CURVE_BUCKETS];
+	double far_reads, far_read_bytes;	/* sampled, weighted */
+	uint64_t far_all_reads, far_all_read_bytes;	/* every far read */
+	uint64_t all_reads, all_read_bytes;	/* every read reference */
 	uint64_t refs;			/* block references seen */
 	int oom;
 };
@@ -102,7 +121,7 @@ struct cache_curve_result {
 	uint32_t block_size;
 	bool write_allocate;
 	double rate;		/* sampling rate at the end */
-	double reads, read_bytes;	/* demand, estimated from the samples */
+	double reads, read_bytes;	/* demand: every read reference and its bytes */
 	double max_hit_ratio;	/* an unbounded fast tier's */
 	uint64_t capacity_for_hits[CACHE_CURVE_NLEVELS];	/* bytes; 0: no reads */
 	struct cache_curve_point points[CACHE_CURVE_MAX_POINTS];
