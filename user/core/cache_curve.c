@@ -17,9 +17,9 @@ const struct param_def cache_param_defs[] = {
 	{ "write_allocate", P(write_allocate), 1, 0, 1, "0 or 1",
 	  "1: written blocks enter the fast tier (and count as references, not as reads); "
 	  "0: writes go to the capacity tier and are left out" },
-	{ "max_blocks", P(max_blocks), 1 << 20, 1024, 1 << 26, "blocks",
-	  "blocks tracked exactly; past them the blocks are sampled (SHARDS), the rate halved "
-	  "each time the sample fills" },
+	{ "max_blocks", P(max_blocks), 8192, 1024, 1 << 26, "blocks",
+	  "blocks tracked exactly; past them the blocks are sampled (SHARDS, whose fixed-size "
+	  "variant keeps 8K samples), the rate halved each time the sample fills" },
 };
 #undef P
 const size_t cache_nparams = sizeof(cache_param_defs) / sizeof(cache_param_defs[0]);
@@ -59,7 +59,7 @@ void cache_curve_init(struct cache_curve *c, const struct cache_curve_opts *opts
 	if (!c->o.block_size || (c->o.block_size & (c->o.block_size - 1)))
 		c->o.block_size = 4096;
 	if (!c->o.max_keys)
-		c->o.max_keys = 1 << 20;
+		c->o.max_keys = 8192;
 	while ((1u << c->block_shift) < c->o.block_size)
 		c->block_shift++;
 	c->near_max = c->o.max_keys / 16;

@@ -59,7 +59,7 @@ void cache_curve_opts_from(struct cache_curve_opts *o, const struct cache_params
 struct cache_curve_opts {
 	uint32_t block_size;	/* bytes, a power of two (default 4096) */
 	bool write_allocate;	/* writes enter the fast tier (default true) */
-	size_t max_keys;	/* blocks tracked at most (default 1 << 20) */
+	size_t max_keys;	/* blocks tracked at most (default 8192) */
 };
 
 /* Exact stack distances over a set of blocks: each block's last
