@@ -47,8 +47,9 @@ static const struct cli_option report_options[] = {
 	{ OPT_DEPTH, "depth", "N",
 	  "directory depth for the heat table (default 2)" },
 	{ OPT_CONFIG, "config", "FILE",
-	  "thresholds and program files ([classify], [heat],\n"
-	  "[bursts], [program]; see README)" },
+	  "thresholds, the cache model and program files\n"
+	  "([classify], [heat], [bursts], [cache], [program];\n"
+	  "see README)" },
 	{ 'a', "all", NULL,
 	  "list workloads without I/O too (text, md, html; the\n"
 	  "JSON lists all)" },
