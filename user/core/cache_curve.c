@@ -311,10 +311,17 @@ static int reference(struct cache_curve *c, uint64_t key, uint64_t bytes, bool w
 int cache_curve_access(struct cache_curve *c, uint64_t file, uint64_t off, uint64_t len,
 		       bool write)
 {
-	uint64_t end = off + len, b, last;
+	uint64_t end, b, last;
 
 	if (!len || (write && !c->o.write_allocate) || c->oom)
 		return c->oom;
+	/* no transfer moves more (Linux's MAX_RW_COUNT); a damaged trace
+	 * cannot make one event millions of blocks */
+	if (len > 0x7ffff000)
+		len = 0x7ffff000;
+	if (off > UINT64_MAX - len)
+		return 0;
+	end = off + len;
 	last = (end - 1) >> c->block_shift;
 	for (b = off >> c->block_shift; b <= last; b++) {
 		uint64_t lo = b << c->block_shift, hi = lo + c->o.block_size;
