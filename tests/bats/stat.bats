@@ -722,3 +722,17 @@ for i in range(1500):
 	num_eq "$(jq '[.processes[] | select(.comm == "cat") | .mem_read_ops] | add' "$OUT")" 150000 \
 		"reads of cat"
 }
+
+@test "io_submit of a PREADV, a PWRITEV and an FSYNC: each iocb counted (bytes, ops, fsync)" {
+	make_file "$TESTDIR/data" 1
+	run "$IOPAT" stat --json -o "$OUT" -- "$WORKLOADS/aio_vec" "$TESTDIR/data"
+	assert_success
+	local p
+	p=$(jq -c '.processes[] | select(.comm == "aio_vec")' "$OUT")
+	note "aio_vec: $p"
+	num_eq "$(jq .read_bytes <<<"$p")" 8192 read_bytes
+	num_eq "$(jq .read_ops <<<"$p")" 1 read_ops
+	num_eq "$(jq .write_bytes <<<"$p")" 12288 write_bytes
+	num_eq "$(jq .write_ops <<<"$p")" 1 write_ops
+	num_eq "$(jq .fsyncs <<<"$p")" 1 fsyncs
+}
