@@ -9,6 +9,10 @@
 # Jobs:
 #   cached-randread  4 KiB random pread (psync) on a file fully in page cache
 #   direct-randread  4 KiB random O_DIRECT pread (psync) on a loop device
+#   many-files       BENCH_MANY_FILES (default 20000) cached 4 KiB files, each
+#                    opened, read whole and closed in turn (a loader over
+#                    small samples): every file's first sight costs the
+#                    tracer a path walk and a record
 # Modes:
 #   plain     fio alone
 #   iopat     fio under `iopat stat -o /dev/null --`
@@ -30,8 +34,9 @@
 # 100000), from top's own `refresh_cpu_ms` (CPU time of the refresh).
 #
 # Environment: BENCH_RUNTIME (s per run, default 10), BENCH_ROUNDS
-# (default 3), BENCH_MODES (default "plain iopat bpftrace"), BENCH_JOBS
-# (default "cached-randread direct-randread"), IOPAT (binary),
+# (default 3), BENCH_MODES (default "plain empty floor iopat top bpftrace
+# record"), BENCH_JOBS (default "cached-randread direct-randread
+# many-files"), BENCH_MANY_FILES (default 20000), IOPAT (binary),
 # BENCH_DIR (data directory on a disk-backed filesystem).
 # To add a mode: write mode_NAME (runs "$@" as the fio command line and
 # prints fio's JSON on stdout) and add NAME to BENCH_MODES.
@@ -43,9 +48,10 @@ IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_MODES=${BENCH_MODES:-plain empty floor iopat top bpftrace record}
-BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread}
+BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread many-files}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
+BENCH_MANY_FILES=${BENCH_MANY_FILES:-20000}
 export LC_ALL=C
 
 die() {
@@ -122,6 +128,21 @@ setup_direct() {
 	LOOPDEV=$(losetup -f --show "$LOOPFILE") || die "losetup failed"
 }
 
+# The many-files job's files, made once by fio (--create_only), then read
+# into the page cache.
+setup_many() {
+	MANY_DIR=$WORK/manyfiles
+	mkdir -p "$MANY_DIR"
+	fio --name=bench --directory="$MANY_DIR" --nrfiles="$BENCH_MANY_FILES" \
+		--filesize=4k --filename_format='f$filenum' --create_only=1 \
+		--output-format=json >/dev/null || die "cannot make the many files"
+	warm_many
+}
+
+warm_many() {
+	find "$MANY_DIR" -type f -exec cat {} + >/dev/null
+}
+
 # fio arguments of a job.
 job_args() {
 	local common=(--output-format=json --disk_util=0 --name=bench
@@ -136,6 +157,13 @@ job_args() {
 		printf '%s\n' "${common[@]}" --rw=randread --direct=1 \
 			--filename="$LOOPDEV" --size="${BENCH_LOOP_MIB}M"
 		;;
+	many-files)
+		# one file open at a time, each read whole (one 4 KiB read)
+		printf '%s\n' "${common[@]}" --rw=read --invalidate=0 \
+			--directory="$MANY_DIR" --nrfiles="$BENCH_MANY_FILES" \
+			--filesize=4k --filename_format='f$filenum' --openfiles=1 \
+			--file_service_type=sequential
+		;;
 	*) die "unknown job $1" ;;
 	esac
 }
@@ -144,6 +172,7 @@ job_prepare() {
 	case $1 in
 	cached-randread) warm_cached ;;
 	direct-randread) : ;;
+	many-files) warm_many ;;
 	esac
 }
 
@@ -321,6 +350,7 @@ for job in $BENCH_JOBS; do
 	case $job in
 	cached-randread) setup_cached ;;
 	direct-randread) setup_direct ;;
+	many-files) setup_many ;;
 	*) die "unknown job $job" ;;
 	esac
 done
