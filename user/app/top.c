@@ -1158,6 +1158,8 @@ static int top_tick(struct top_state *st, struct top_run *r, uint64_t now)
 	struct proc_table tmp;
 	int err = r->src->next(r, st);
 
+	if (!st->iteration && r->view == &top_view_tui)
+		st->message[0] = '\0';	/* "measuring" has had its answer */
 	if (!err)
 		err = aggregate_by_pid(&r->raw, &r->cur);
 	st->files = NULL;
@@ -1537,6 +1539,12 @@ int do_top(int argc, char **argv)
 			ret = 1;
 		} else {
 			r.first_wall_ns = st->wall_ns;
+			/* the screen at once, saying when its first figures come */
+			if (r.view == &top_view_tui && !top_apply_view(st)) {
+				snprintf(st->message, sizeof(st->message),
+					 "measuring: the first figures come after %.2f s", st->interval_s);
+				r.view->show(st);
+			}
 			ret = top_loop(st, &r);
 		}
 		r.view->fini(st);
