@@ -182,6 +182,20 @@ static void cold_when_idle_for_a_share_of_the_window(void **state)
 	assert_int_equal(d.heat, HEAT_HOT);
 }
 
+/* A short run: idle for the last 16 ms of 30 ms is no cold directory
+ * (cold_idle_min_s). */
+static void short_runs_are_not_cold_for_a_moment(void **state)
+{
+	struct dirheat h;
+	struct heat_file f = file("/d/x", 8 * MiB, 0, 4 * MiB, 0, 14000000);
+
+	dirheat_init(&h, 1);
+	assert_int_equal(dirheat_add(&h, &f), 0);
+	dirheat_label(&h, &P, 0, 30000000);
+	assert_int_equal(h.dirs[0].heat, HEAT_HOT);
+	dirheat_free(&h);
+}
+
 static void write_only_is_cold_unless_rewritten(void **state)
 {
 	uint64_t u = 1000000;
@@ -520,6 +534,7 @@ int main(void)
 		cmocka_unit_test(unknown_paths_group_by_device),
 		cmocka_unit_test(sums_per_directory),
 		cmocka_unit_test(cold_when_idle_for_a_share_of_the_window),
+		cmocka_unit_test(short_runs_are_not_cold_for_a_moment),
 		cmocka_unit_test(write_only_is_cold_unless_rewritten),
 		cmocka_unit_test(hot_when_reread),
 		cmocka_unit_test(too_small_to_matter),

@@ -33,6 +33,9 @@ const struct param_def heat_param_defs[] = {
 	  "random" },
 	{ "cold_idle_share", P(cold_idle_share), 0.5, 0, 1, "share of the window",
 	  "no access for at least this share of the window: cold" },
+	{ "cold_idle_min_s", P(cold_idle_min_s), 1, 0, 1e9, "seconds",
+	  "and for at least this long: a directory idle for the last 15 ms of a 30 ms run is not "
+	  "cold" },
 	{ "rewrite_min", P(rewrite_min), 1.5, 1, 1000, "ratio",
 	  "bytes written / unique bytes written from here on: rewritten (warm); below it a "
 	  "directory written and not read back is written once (cold)" },
@@ -389,7 +392,8 @@ static void label_write_only(struct heat_dir *d, const struct heat_params *p)
  * random, the rest. */
 static void label_dir(struct heat_dir *d, const struct heat_params *p, double window_s)
 {
-	if (window_s > 0 && d->idle_s >= p->cold_idle_share * window_s)
+	if (window_s > 0 && d->idle_s >= p->cold_idle_share * window_s &&
+	    d->idle_s >= p->cold_idle_min_s)
 		verdict(d, HEAT_COLD, TIER_BIG, "no access for %.1f s of %.1f s", d->idle_s,
 			window_s);
 	else if (!d->read_bytes)

@@ -35,6 +35,7 @@ struct heat_params {
 	double hot_read_share;
 	double hot_random_pct;
 	double cold_idle_share;
+	double cold_idle_min_s;
 	double rewrite_min;
 };
 
