@@ -332,6 +332,15 @@ per_round() {
 		awk "\$2 > 0 { print $3 }" | median | awk '{ printf "%.1f %%", $1 }'
 }
 
+# above_floor MODE_RUNS EMPTY_RUNS PLAIN_RUNS: per round, the points of
+# throughput the mode loses beyond what the empty hook loses, (empty -
+# mode) / plain * 100; the median, as "x.y pts".
+above_floor() {
+	paste -d' ' <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) \
+		<(tr ' ' '\n' <<<"$3" | grep .) |
+		awk '$3 > 0 { print ($2 - $1) / $3 * 100 }' | median | awk '{ printf "%.1f pts", $1 }'
+}
+
 median() {
 	sort -g | awk '{ v[NR] = $1 } END {
 		if (NR == 0) { print "nan"; exit }
@@ -385,8 +394,8 @@ command -v bpftrace >/dev/null && echo "- bpftrace: $(bpftrace --version 2>&1 | 
 echo "- iopat: $iopat_rev"
 echo "- CPUs: $(nproc); runtime ${BENCH_RUNTIME} s per run; $BENCH_ROUNDS rounds, median shown"
 echo
-echo "| job | mode | median ops/s | overhead vs plain (median per round) | CPU per op (median) | CPU per op vs plain (median per round) | runs (ops/s) |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
+echo "| job | mode | median ops/s | overhead vs plain (median per round) | above the floor (empty hook) | CPU per op (median) | CPU per op vs plain (median per round) | runs (ops/s) |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for job in $BENCH_JOBS; do
 	plain=
 	if [[ " $BENCH_MODES " == *" plain "* ]]; then
@@ -407,8 +416,14 @@ for job in $BENCH_JOBS; do
 			ovh="—"
 			cpuovh="—"
 		fi
-		printf '| %s | %s | %.0f | %s | %.0f ns | %s | %s |\n' "$job" "$mode" "$med" "$ovh" \
-			"$cpu" "$cpuovh" \
+		floor="—"
+		if [ -n "$plain" ] && [[ " $BENCH_MODES " == *" empty "* ]] &&
+			[ "$mode" != plain ] && [ "$mode" != empty ]; then
+			floor=$(above_floor "${RESULTS[$job/$mode]}" "${RESULTS[$job/empty]}" \
+				"${RESULTS[$job/plain]}")
+		fi
+		printf '| %s | %s | %.0f | %s | %s | %.0f ns | %s | %s |\n' "$job" "$mode" "$med" \
+			"$ovh" "$floor" "$cpu" "$cpuovh" \
 			"$(awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }' <<<"$runs")"
 	done
 done
