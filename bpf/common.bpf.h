@@ -341,45 +341,53 @@ static __always_inline bool sys_is_rare(long nr)
 	       nr == NR_fsync || nr == NR_fdatasync;
 }
 
-/* For each iocb that io_submit(ctx, n, iocbpp) submitted, calls
- * ON_RW(fd, dir, off, bytes) or ON_FSYNC(fd). A macro, so that each
- * object passes its own handlers without indirect calls. */
+/* One submitted iocb cb: calls ON_RW(fd, dir, off, bytes) or
+ * ON_FSYNC(fd). A macro, so that each object passes its own handlers
+ * without indirect calls. */
+#define iocb_dispatch(cb, ON_RW, ON_FSYNC)						\
+	do {										\
+		switch ((cb).aio_lio_opcode) {						\
+		case IOCB_CMD_PREAD:							\
+			ON_RW((cb).aio_fildes, IOPAT_READ, (cb).aio_offset,		\
+			      (cb).aio_nbytes);						\
+			break;								\
+		case IOCB_CMD_PWRITE:							\
+			ON_RW((cb).aio_fildes, IOPAT_WRITE, (cb).aio_offset,		\
+			      (cb).aio_nbytes);						\
+			break;								\
+		case IOCB_CMD_PREADV:							\
+			ON_RW((cb).aio_fildes, IOPAT_READ, (cb).aio_offset,		\
+			      user_iov_bytes_global((cb).aio_buf, (cb).aio_nbytes));	\
+			break;								\
+		case IOCB_CMD_PWRITEV:							\
+			ON_RW((cb).aio_fildes, IOPAT_WRITE, (cb).aio_offset,		\
+			      user_iov_bytes_global((cb).aio_buf, (cb).aio_nbytes));	\
+			break;								\
+		case IOCB_CMD_FSYNC:							\
+		case IOCB_CMD_FDSYNC:							\
+			ON_FSYNC((cb).aio_fildes);					\
+			break;								\
+		}									\
+	} while (0)
+
+/* Reads the i-th iocb that io_submit(ctx, n, iocbpp) submitted into *cb;
+ * false when it cannot be read. */
+static __always_inline bool iocb_read(__u64 uiocbpp, int i, struct user_iocb *cb)
+{
+	__u64 ucb;
+
+	return !bpf_probe_read_user(&ucb, sizeof(ucb), (void *)(uiocbpp + i * 8)) &&
+	       !bpf_probe_read_user(cb, sizeof(*cb), (void *)ucb);
+}
+
+/* For each iocb that io_submit(ctx, n, iocbpp) submitted: iocb_dispatch. */
 #define iocb_for_each(uiocbpp, n, ON_RW, ON_FSYNC)					\
 	do {										\
 		struct user_iocb __cb;							\
-		__u64 __ucb;								\
 		for (int __i = 0; __i < AIO_MAX_BATCH; __i++) {			\
-			if (__i >= (n))							\
+			if (__i >= (n) || !iocb_read((uiocbpp), __i, &__cb))		\
 				break;							\
-			if (bpf_probe_read_user(&__ucb, sizeof(__ucb),			\
-						(void *)((uiocbpp) + __i * 8)))	\
-				break;							\
-			if (bpf_probe_read_user(&__cb, sizeof(__cb), (void *)__ucb))	\
-				break;							\
-			switch (__cb.aio_lio_opcode) {					\
-			case IOCB_CMD_PREAD:						\
-				ON_RW(__cb.aio_fildes, IOPAT_READ, __cb.aio_offset,	\
-				      __cb.aio_nbytes);					\
-				break;							\
-			case IOCB_CMD_PWRITE:						\
-				ON_RW(__cb.aio_fildes, IOPAT_WRITE, __cb.aio_offset,	\
-				      __cb.aio_nbytes);					\
-				break;							\
-			case IOCB_CMD_PREADV:						\
-				ON_RW(__cb.aio_fildes, IOPAT_READ, __cb.aio_offset,	\
-				      user_iov_bytes_global(__cb.aio_buf,		\
-							    __cb.aio_nbytes));		\
-				break;							\
-			case IOCB_CMD_PWRITEV:						\
-				ON_RW(__cb.aio_fildes, IOPAT_WRITE, __cb.aio_offset,	\
-				      user_iov_bytes_global(__cb.aio_buf,		\
-							    __cb.aio_nbytes));		\
-				break;							\
-			case IOCB_CMD_FSYNC:						\
-			case IOCB_CMD_FDSYNC:						\
-				ON_FSYNC(__cb.aio_fildes);				\
-				break;							\
-			}								\
+			iocb_dispatch(__cb, ON_RW, ON_FSYNC);				\
 		}									\
 	} while (0)
 

@@ -271,9 +271,9 @@ static __always_inline __u64 min_u64(__u64 a, __u64 b)
  * direction moves `bytes` more: the estimate is min(total, extent), the
  * extent being the largest end offset touched so far (this op's
  * included): a header read again and again is a re-read of its bytes. */
-static __always_inline __u64 unique_gain(__u64 before, __u64 bytes, __u64 size)
+static __always_inline __u64 unique_gain(__u64 before, __u64 bytes, __u64 extent)
 {
-	return min_u64(before + bytes, size) - min_u64(before, size);
+	return min_u64(before + bytes, extent) - min_u64(before, extent);
 }
 
 static __always_inline void dir_add(struct iopat_dir_stats *d, __u64 off, __u64 bytes)
@@ -299,8 +299,20 @@ static __always_inline bool dir_add_atomic(struct iopat_dir_stats *d, __u64 off,
 	return seq;
 }
 
+/* A transfer to a counted file that has no entry (the map is full,
+ * counted as a drop): the process's totals still get it, the file's
+ * detail is lost. Its extent unknown, it counts as no re-read. */
+static __always_inline void count_without_entry(__u32 tgid, struct inode *inode, int dir,
+						__u64 bytes)
+{
+	int kind = inode_kind(inode);
+
+	if (kind >= 0)
+		proc_io_add(tgid, kind, dir, bytes, false, bytes);
+}
+
 /* Move a slot's pending counts into its `files` entry and empty it. */
-static __always_inline int hot_flush(struct iopat_hot_slot *h)
+static __always_inline void hot_flush(struct iopat_hot_slot *h)
 {
 	struct iopat_file_stats *st = bpf_map_lookup_elem(&files, &h->key);
 	__u32 me = bpf_get_smp_processor_id() + 1;
@@ -350,7 +362,6 @@ static __always_inline int hot_flush(struct iopat_hot_slot *h)
 		}
 	}
 	__builtin_memset(h, 0, sizeof(*h));
-	return 0;
 }
 
 /* A slot taking a file: the position and the bytes moved so far come
@@ -408,13 +419,7 @@ static __always_inline int account_fd_inline(struct task_struct *task, int fd, i
 			return 0;
 		st = file_stats_get(&key, f->f_inode, f);
 		if (!st) {
-			/* a counted file with no room for its entry (the map
-			 * is full, counted as a drop): the process's totals
-			 * still get the transfer, the file's detail is lost */
-			int kind = inode_kind(f->f_inode);
-
-			if (kind >= 0)	/* its extent unknown: no re-read */
-				proc_io_add(tgid, kind, dir, bytes, false, bytes);
+			count_without_entry(tgid, f->f_inode, dir, bytes);
 			return 0;
 		}
 		if (h->used)
@@ -455,13 +460,9 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 
 	__u64 before, extent;
 	bool seq;
-	int kind;
 
 	if (!st) {
-		/* no room for the file's entry: the process still counts it */
-		kind = inode_kind(f->f_inode);
-		if (kind >= 0)	/* its extent unknown: no re-read */
-			proc_io_add(tgid, kind, dir, bytes, false, bytes);
+		count_without_entry(tgid, f->f_inode, dir, bytes);
 		return;
 	}
 	before = st->dir[dir & 1].bytes;
@@ -507,6 +508,8 @@ struct {
 	__type(value, struct rare_call);
 } rare_scratch SEC(".maps");
 
+#define account_fsync_fd(fd) account_fsync(tgid, fd)
+
 /* One iocb of an io_submit (a bpf_loop callback, verified once). */
 struct iocb_walk {
 	__u64 uiocbpp;
@@ -518,32 +521,11 @@ static long iocb_step(__u64 i, void *ctx)
 {
 	struct iocb_walk *w = ctx;
 	struct user_iocb cb;
-	__u64 ucb;
+	__u32 tgid = w->tgid;
 
-	if ((long)i >= w->n ||
-	    bpf_probe_read_user(&ucb, sizeof(ucb), (void *)(w->uiocbpp + i * 8)) ||
-	    bpf_probe_read_user(&cb, sizeof(cb), (void *)ucb))
+	if ((long)i >= w->n || !iocb_read(w->uiocbpp, i, &cb))
 		return 1;
-	switch (cb.aio_lio_opcode) {
-	case IOCB_CMD_PREAD:
-		account_fd(cb.aio_fildes, IOPAT_READ, cb.aio_offset, cb.aio_nbytes);
-		break;
-	case IOCB_CMD_PWRITE:
-		account_fd(cb.aio_fildes, IOPAT_WRITE, cb.aio_offset, cb.aio_nbytes);
-		break;
-	case IOCB_CMD_PREADV:
-		account_fd(cb.aio_fildes, IOPAT_READ, cb.aio_offset,
-			   user_iov_bytes_global(cb.aio_buf, cb.aio_nbytes));
-		break;
-	case IOCB_CMD_PWRITEV:
-		account_fd(cb.aio_fildes, IOPAT_WRITE, cb.aio_offset,
-			   user_iov_bytes_global(cb.aio_buf, cb.aio_nbytes));
-		break;
-	case IOCB_CMD_FSYNC:
-	case IOCB_CMD_FDSYNC:
-		account_fsync(w->tgid, cb.aio_fildes);
-		break;
-	}
+	iocb_dispatch(cb, account_fd, account_fsync_fd);
 	return 0;
 }
 
