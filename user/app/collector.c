@@ -460,6 +460,19 @@ void collector_forget(struct collector *c, const struct raw_snapshot *s,
 	}
 }
 
+/* Delete n entries of the files map: in one batch, the rest one by one
+ * when the batch stops short. */
+static void delete_file_entries(struct collector *c, const struct iopat_file_key *keys, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int ffd = bpf_map__fd(c->skel->maps.files);
+	__u32 count = n;
+
+	if (n && bpf_map_delete_batch(ffd, keys, &count, &opts) < 0)
+		for (__u32 i = count; i < n; i++)
+			bpf_map_delete_elem(ffd, &keys[i]);
+}
+
 static int cmp_file_key(const void *a, const void *b)
 {
 	const struct iopat_file_key *x = a, *y = b;
@@ -529,13 +542,10 @@ static int cmp_candidate(const void *a, const void *b)
 
 int collector_fold_files(struct collector *c, const struct raw_snapshot *s)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	size_t cap = bpf_map__max_entries(c->skel->maps.files), n = 0, nlive = 0, want;
 	struct fold_candidate *cand;
 	struct iopat_file_key *keys;
 	uint32_t *live;
-	int ffd = bpf_map__fd(c->skel->maps.files);
-	__u32 count;
 
 	if (s->nfiles_map < cap / 8 * FOLD_HIGH_EIGHTHS)
 		return 0;
@@ -578,10 +588,7 @@ int collector_fold_files(struct collector *c, const struct raw_snapshot *s)
 		fold_into(&f->st, &s->file_stats[i]);
 		keys[k] = *fk;
 	}
-	count = want;
-	if (want && bpf_map_delete_batch(ffd, keys, &count, &opts) < 0)
-		for (__u32 k = count; k < want; k++)	/* one by one */
-			bpf_map_delete_elem(ffd, &keys[k]);
+	delete_file_entries(c, keys, want);
 	c->files_folded += want;
 	free(cand);
 	free(keys);
@@ -633,13 +640,7 @@ int collector_gc_files(struct collector *c, size_t budget)
 		if (tgid == last_dead)
 			c->gc_keys[ndead++] = c->gc_keys[i];	/* ndead <= i */
 	}
-	if (ndead) {
-		__u32 count = ndead;
-
-		if (bpf_map_delete_batch(ffd, c->gc_keys, &count, &opts) < 0)
-			for (__u32 i = count; i < ndead; i++)	/* one by one */
-				bpf_map_delete_elem(ffd, &c->gc_keys[i]);
-	}
+	delete_file_entries(c, c->gc_keys, ndead);
 	if (r == -ENOENT) {	/* end of a pass */
 		c->files_seen = c->gc_seen;
 		c->gc_seen = 0;

@@ -267,7 +267,6 @@ static int reference(struct cache_curve *c, uint64_t key, uint64_t bytes, bool w
 	double w = 1 / cache_curve_rate(c);
 	int64_t dn, df = -1;
 
-	c->refs++;
 	/* while every block is sampled the far distances are exact: the
 	 * near stack starts with the first lowering of the rate */
 	dn = -1;

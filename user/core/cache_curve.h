@@ -93,7 +93,6 @@ struct cache_curve {
 	double far_reads, far_read_bytes;	/* sampled, weighted */
 	uint64_t far_all_reads, far_all_read_bytes;	/* every far read */
 	uint64_t all_reads, all_read_bytes;	/* every read reference */
-	uint64_t refs;			/* block references seen */
 	int oom;
 };
 
