@@ -48,7 +48,7 @@ CORE_SRCS := $(wildcard user/core/*.c)
 APP_SRCS := $(wildcard user/app/*.c)
 CORE_OBJS := $(CORE_SRCS:user/core/%.c=$(BUILD)/core/%.o)
 APP_OBJS := $(APP_SRCS:user/app/%.c=$(BUILD)/app/%.o)
-DEPS := $(CORE_OBJS:.o=.d) $(APP_OBJS:.o=.d)
+DEPS = $(CORE_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(UNIT_TESTS:=.d)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
