@@ -17,6 +17,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Settings, fixed before load so the verifier prunes what is off. */
 const volatile bool filter_tracked = false;	/* only pids in `tracked` */
+/* stat --curve: each transfer of a storage file into the `paths` ring */
+const volatile bool want_blocks = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -211,6 +213,39 @@ __noinline int path_note(__u32 dev, __u64 ino, __u64 inode_addr, __u64 file_addr
 	return 0;
 }
 
+/* A transfer for the fast tier's curve (want_blocks), after the file's
+ * path record in the same ring. */
+__noinline int block_note(__u32 dev, __u64 ino, __u64 off, __u64 bytes, int dir)
+{
+	struct iopat_block_rec *b = bpf_ringbuf_reserve(&paths, sizeof(*b), 0);
+
+	if (!b) {
+		count_drop(IOPAT_DROP_RINGBUF);
+		return 0;
+	}
+	b->type = IOPAT_REC_BLOCK;
+	b->dev = dev;
+	b->ino = ino;
+	b->off = off;
+	b->bytes = bytes > 0xffffffffULL ? 0xffffffffU : (__u32)bytes;
+	b->dir = dir;
+	bpf_ringbuf_submit(b, 0);
+	return 0;
+}
+
+/* The transfer the per-CPU slot holds into the ring: called with no
+ * argument, so that no value of its caller stays live across the call
+ * (the deepest chain's combined stack is at its limit). */
+__noinline int block_flush(void)
+{
+	__u32 zero = 0;
+	struct iopat_hot_slot *h = bpf_map_lookup_elem(&hot, &zero);
+
+	if (h)
+		block_note(h->key.dev, h->key.ino, h->blk_off, h->blk_bytes, h->blk_dir);
+	return 0;
+}
+
 /* Per-(process, file) stats entry, created on first use; NULL for files
  * that are not counted. f is the open file when the hook has it. */
 static __always_inline struct iopat_file_stats *
@@ -260,7 +295,6 @@ inode_stats_get(__u32 tgid, struct inode *inode, struct file *f)
 		return NULL;
 	return file_stats_get(&key, inode, f);
 }
-
 
 static __always_inline __u64 min_u64(__u64 a, __u64 b)
 {
@@ -440,6 +474,12 @@ static __always_inline int account_fd_inline(struct task_struct *task, int fd, i
 					    h->extent);
 	dir_add(&h->dir[dir], off, bytes);
 	h->size_hist[dir][iopat_size_bucket(bytes)] += 1;
+	if (want_blocks && h->kind != IOPAT_KIND_MEMORY) {
+		h->blk_off = off;
+		h->blk_bytes = bytes;
+		h->blk_dir = dir;
+		block_flush();
+	}
 	return 0;
 }
 
@@ -456,11 +496,13 @@ __noinline int account_fd(int fd, int dir, __u64 off, __u64 bytes)
 static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 					 __u64 off, __u64 bytes)
 {
-	struct iopat_file_stats *st = inode_stats_get(tgid, f->f_inode, f);
-
+	struct iopat_file_key key = { .tgid = tgid };
+	struct iopat_file_stats *st = NULL;
 	__u64 before, extent;
 	bool seq;
 
+	if (!inode_key(f->f_inode, &key))
+		st = file_stats_get(&key, f->f_inode, f);
 	if (!st) {
 		count_without_entry(tgid, f->f_inode, dir, bytes);
 		return;
@@ -472,6 +514,8 @@ static __always_inline void account_file(__u32 tgid, struct file *f, int dir,
 	extent = st->extent;
 	seq = dir_add_atomic(&st->dir[dir & 1], off, bytes);
 	proc_io_add(tgid, st->kind, dir, bytes, seq, unique_gain(before, bytes, extent));
+	if (want_blocks && st->kind != IOPAT_KIND_MEMORY)
+		block_note(key.dev, key.ino, off, bytes, dir & 1);
 }
 
 static __always_inline void account_fsync(__u32 tgid, int fd)
@@ -508,6 +552,14 @@ struct {
 	__type(value, struct rare_call);
 } rare_scratch SEC(".maps");
 
+/* The iocb being walked: off the stack of the deepest call chain */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct user_iocb);
+} iocb_scratch SEC(".maps");
+
 #define account_fsync_fd(fd) account_fsync(tgid, fd)
 
 /* One iocb of an io_submit (a bpf_loop callback, verified once). */
@@ -520,12 +572,12 @@ struct iocb_walk {
 static long iocb_step(__u64 i, void *ctx)
 {
 	struct iocb_walk *w = ctx;
-	struct user_iocb cb;
-	__u32 tgid = w->tgid;
+	__u32 tgid = w->tgid, zero = 0;
+	struct user_iocb *cb = bpf_map_lookup_elem(&iocb_scratch, &zero);
 
-	if ((long)i >= w->n || !iocb_read(w->uiocbpp, i, &cb))
+	if (!cb || (long)i >= w->n || !iocb_read(w->uiocbpp, i, cb))
 		return 1;
-	iocb_dispatch(cb, account_fd, account_fsync_fd);
+	iocb_dispatch(*cb, account_fd, account_fsync_fd);
 	return 0;
 }
 

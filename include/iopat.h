@@ -144,6 +144,11 @@ struct iopat_hot_slot {
 	__u64 base_bytes[IOPAT_NDIR];	/* the file entry's bytes when filled */
 	__u64 size;		/* the file's size at the last op */
 	__u64 extent;		/* the entry's extent and the ops' since */
+	/* stat --curve: the last transfer, for block_flush() */
+	__u64 blk_off;
+	__u64 blk_bytes;
+	__u32 blk_dir;
+	__u32 blk_pad;
 };
 
 /* Key of the per-device map: one entry per (process, block device). */
@@ -231,6 +236,7 @@ enum iopat_rec_type {
 	IOPAT_REC_EVENT = 2,
 	IOPAT_REC_PROC = 3,
 	IOPAT_REC_BATCH = 4,
+	IOPAT_REC_BLOCK = 5,
 };
 
 struct iopat_path_rec {
@@ -242,6 +248,17 @@ struct iopat_path_rec {
 	__u32 kind;		/* enum iopat_file_kind */
 	/* room for one more component past IOPAT_PATH_NAMES */
 	char names[IOPAT_PATH_NAMES + 256];
+};
+
+/* `stat --curve`: one system-call transfer of a storage file, in the
+ * `paths` ring after the file's path record, for the fast tier's curve. */
+struct iopat_block_rec {
+	__u32 type;		/* IOPAT_REC_BLOCK */
+	__u32 dev;
+	__u64 ino;
+	__u64 off;
+	__u32 bytes;
+	__u32 dir;		/* IOPAT_READ or IOPAT_WRITE */
 };
 
 /* `record`: one I/O event (level and op as in iopat_trace.h). */

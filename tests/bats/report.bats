@@ -336,3 +336,52 @@ curve_mae() {
 	awk -v c="$c99" -v w=$((256 << 20)) 'BEGIN { exit !(c >= 0.9 * w && c <= 1.05 * w) }' ||
 		fail "capacity for 99% of the hits: $c99 B, not 0.9-1.05 of 256 MiB"
 }
+
+@test "cache curve per workload: two concurrent readers each get their own curve; stat --curve gives the capacities of its command" {
+	local a=$TESTDIR/a b=$TESTDIR/b
+	make_file "$a" 32
+	make_file "$b" 16
+	printf '[cache]\nmax_blocks = 4194304\n' >"$TESTDIR/exact.ini"
+	# two fio threads at once, each in its own process: a reads its 32 MiB
+	# in 3 random passes, b its 16 MiB in 2 (new orders every pass)
+	"$IOPAT" record -o "$TESTDIR/two.iotrace" -- sh -c "
+		fio --thread --name=a --filename=$a --size=32M --bs=4k --rw=randread --loops=3 \
+			--randrepeat=0 --ioengine=psync --invalidate=0 --output=/dev/null &
+		fio --thread --name=b --filename=$b --size=16M --bs=4k --rw=randread --loops=2 \
+			--randrepeat=0 --ioengine=psync --invalidate=0 --output=/dev/null &
+		wait" >/dev/null 2>"$TESTDIR/record.err" || fail "record failed: $(cat "$TESTDIR/record.err")"
+	"$IOPAT" report -f json --group pid --config "$TESTDIR/exact.ini" -o "$TESTDIR/two.json" \
+		"$TESTDIR/two.iotrace" || fail "report failed"
+	note "$(jq -c '.hosts[0].workloads[] | select(.cache_curve) | {pid, read_bytes, c: .cache_curve | {max_read_hit_ratio, capacity_for_hits}}' "$TESTDIR/two.json")"
+	local wa wb
+	# the workloads by what they read: a at least 96 MiB, b 32 MiB (and fio's
+	# own files)
+	wa=$(jq -c '[.hosts[0].workloads[] | select(.read_bytes >= 100663296)][0].cache_curve' "$TESTDIR/two.json")
+	wb=$(jq -c '[.hosts[0].workloads[] | select(.read_bytes >= 33554432 and .read_bytes < 100663296)][0].cache_curve' "$TESTDIR/two.json")
+	[ "$wa" != null ] || fail "no curve for the reader of a"
+	[ "$wb" != null ] || fail "no curve for the reader of b"
+	within_pct "$(jq .max_read_hit_ratio <<<"$wa")" 0.6667 2 "a's unbounded hit ratio"
+	within_pct "$(jq .max_read_hit_ratio <<<"$wb")" 0.5 2 "b's unbounded hit ratio"
+	awk -v c="$(jq '.capacity_for_hits["99"]' <<<"$wa")" -v w=$((32 << 20)) \
+		'BEGIN { exit !(c >= 0.9 * w && c <= 1.05 * w) }' || fail "a's capacity for 99%: $wa"
+	awk -v c="$(jq '.capacity_for_hits["99"]' <<<"$wb")" -v w=$((16 << 20)) \
+		'BEGIN { exit !(c >= 0.9 * w && c <= 1.05 * w) }' || fail "b's capacity for 99%: $wb"
+	# the host's curve holds both: (64 + 16) hits of 128 MiB of reads
+	within_pct "$(jq .hosts[0].cache_curve.max_read_hit_ratio "$TESTDIR/two.json")" 0.625 2 \
+		"the host's unbounded hit ratio"
+	# stat --curve on a's job alone: the same figures as report's
+	"$IOPAT" stat --json --curve --config "$TESTDIR/exact.ini" -o "$TESTDIR/stat.json" -- \
+		fio --name=a --filename="$a" --size=32M --bs=4k --rw=randread --loops=3 \
+		--randrepeat=0 --ioengine=psync --invalidate=0 --output=/dev/null ||
+		fail "stat --curve failed"
+	note "stat: $(jq -c '.cache_curve | {max_read_hit_ratio, capacity_for_hits, reads}' "$TESTDIR/stat.json"); drops $(jq -c .drops "$TESTDIR/stat.json")"
+	num_eq "$(jq .drops.total "$TESTDIR/stat.json")" 0 "drops"
+	num_eq "$(jq .cache_curve.reads "$TESTDIR/stat.json")" $((3 * 8192)) "reads in stat's curve"
+	within_pct "$(jq .cache_curve.max_read_hit_ratio "$TESTDIR/stat.json")" 0.6667 2 \
+		"stat's unbounded hit ratio"
+	awk -v c="$(jq '.cache_curve.capacity_for_hits["99"]' "$TESTDIR/stat.json")" -v w=$((32 << 20)) \
+		'BEGIN { exit !(c >= 0.9 * w && c <= 1.05 * w) }' || fail "stat's capacity for 99%"
+	# without --curve: no curve, and no ring-buffer traffic for it
+	"$IOPAT" stat --json -o "$TESTDIR/plain.json" -- true || fail "stat failed"
+	[ "$(jq .cache_curve "$TESTDIR/plain.json")" = null ] || fail "a curve without --curve"
+}

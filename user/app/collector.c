@@ -19,6 +19,10 @@
 #include "procfs.h"
 #include "iopat.skel.h"
 
+/* The path ring's size when it carries every transfer (stat --curve):
+ * 512 Ki transfers of 32 bytes, read every 100 ms. */
+#define CURVE_RING_BYTES (16u << 20)
+
 #define PATH_BUF_LEN 4096
 
 struct collector {
@@ -40,6 +44,7 @@ struct collector {
 	struct mount_cache mounts;
 	char *path_buf;
 	const struct program_rules *program;	/* NULL: the built-in table */
+	struct cache_curve *curve;	/* collector_opts.curve: the data transfers */
 	/* file entries folded out of a filling files map (collector_fold_files):
 	 * one per (process, program class, kind), sorted by key */
 	struct folded_entry *folded;
@@ -69,11 +74,27 @@ static bool is_folded(uint32_t dev, uint64_t ino)
 	return dev == 0 && (ino & FOLDED_INO);
 }
 
+static enum prog_class src_class(void *ctx, size_t i, uint32_t dev, uint64_t ino);
+
+/* A transfer into the curve when its file holds data (its path came
+ * before it in the ring). */
+static void on_block_record(struct collector *c, const struct iopat_block_rec *b)
+{
+	if (!c->curve || src_class(c, 0, b->dev, b->ino) != PROG_DATA)
+		return;
+	cache_curve_access(c->curve, (uint64_t)b->dev << 40 ^ b->ino, b->off, b->bytes,
+			   b->dir == IOPAT_WRITE);
+}
+
 static int on_path_record(void *ctx, void *data, size_t size)
 {
 	struct collector *c = ctx;
 	const struct iopat_path_rec *r = data;
 
+	if (size == sizeof(struct iopat_block_rec) && r->type == IOPAT_REC_BLOCK) {
+		on_block_record(c, data);
+		return 0;
+	}
 	if (size < offsetof(struct iopat_path_rec, names) || r->type != IOPAT_REC_PATH)
 		return 0;
 	if (path_from_record(c->path_buf, PATH_BUF_LEN, r, size, &c->mounts))
@@ -109,6 +130,14 @@ int collector_open(struct collector **out, const struct collector_opts *opts)
 		goto fail;
 	}
 	c->skel->rodata->filter_tracked = opts->filter_tracked;
+	if (opts->curve) {
+		c->curve = malloc(sizeof(*c->curve));
+		if (!c->curve)
+			goto nomem;
+		cache_curve_init(c->curve, opts->curve);
+		c->skel->rodata->want_blocks = true;
+		bpf_map__set_max_entries(c->skel->maps.paths, CURVE_RING_BYTES);
+	}
 	if (hooks_choose(c->skel->obj, "iopat_", c->hooks, sizeof(c->hooks), who))
 		goto fail;
 	err = iopat_bpf__load(c->skel);
@@ -135,6 +164,11 @@ nomem:
 fail:
 	collector_close(c);
 	return 1;
+}
+
+const struct cache_curve *collector_curve(const struct collector *c)
+{
+	return c->curve;
 }
 
 const char *collector_file_path(struct collector *c, uint32_t dev, uint64_t ino)
@@ -668,5 +702,8 @@ void collector_close(struct collector *c)
 	free(c->gc_keys);
 	free(c->gc_vals);
 	free(c->folded);
+	if (c->curve)
+		cache_curve_free(c->curve);
+	free(c->curve);
 	free(c);
 }

@@ -2,6 +2,7 @@
 #ifndef IOPAT_COLLECTOR_H
 #define IOPAT_COLLECTOR_H
 
+#include "cache_curve.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include "aggregate.h"
@@ -12,6 +13,9 @@ struct collector_opts {
 	bool filter_tracked;	/* count only pids added with collector_track */
 	bool verbose;		/* libbpf messages on stderr */
 	const char *who;	/* the prefix of messages ("iopat top"); NULL: "iopat" */
+	/* non-NULL: every system-call transfer of a data file goes into a
+	 * fast-tier curve with these options (collector_curve) */
+	const struct cache_curve_opts *curve;
 };
 
 struct collector;
@@ -20,6 +24,9 @@ struct collector;
  * return is the exit code to use (1). */
 int collector_open(struct collector **out, const struct collector_opts *opts);
 int collector_track(struct collector *c, uint32_t pid);
+/* The curve of the transfers read so far (collector_read reads them);
+ * NULL without collector_opts.curve. */
+const struct cache_curve *collector_curve(const struct collector *c);
 /* Read the maps into s (reset first): processes, devices, drops, and the
  * per-file entries only when with_files (the largest map, not needed for
  * per-process figures). Negative errno on failure. */

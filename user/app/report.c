@@ -293,6 +293,24 @@ static void text_sizing(FILE *out, const struct report_host *h)
 		fprintf(out, "  capacity         %s\n",
 			cache_curve_describe(line, sizeof(line), h->cache, s->hot_working_set_bytes,
 					     h->cache_hit_at_hot));
+	if (!report_curves_listed(h))
+		return;
+	fprintf(out, "  by workload (LRU fast tier of its own; capacity for 90/95/99%% of its "
+		"reachable read hits):\n");
+	fprintf(out, "  %-7s %-24s %10s %8s %10s %10s %10s\n", "PID", "NAME", "DATA READ",
+		"MAX HIT", "90%", "95%", "99%");
+	for (size_t i = 0, n = 0; i < h->nw && n < REPORT_CURVES_LISTED; i++) {
+		const struct cache_curve_result *cr = h->w[i].cache;
+
+		if (!cr || cr->reads <= 0)
+			continue;
+		n++;
+		fprintf(out, "  %-7u %-24s %10s %7.1f%% %10s %10s %10s\n", h->w[i].pid,
+			clean(line, sizeof(line), h->w[i].name, 24),
+			units_bytes(a, sizeof(a), (uint64_t)cr->read_bytes), 100 * cr->max_hit_ratio,
+			capacity_str(b, sizeof(b), cr, 0), capacity_str(c, sizeof(c), cr, 1),
+			capacity_str(d, sizeof(d), cr, 2));
+	}
 }
 
 static void text_gaps(FILE *out, const struct report_host *h)
@@ -442,6 +460,8 @@ static void json_workload(struct json_writer *jw, const struct report *r,
 	json_size_hist(jw, "read_size_hist", w->io.read_size_hist);
 	json_size_hist(jw, "write_size_hist", w->io.write_size_hist);
 	json_write_bursts(jw, &w->bursts);
+	if (w->cache)
+		json_cache_curve(jw, w->cache, 0, -1);
 	jw_object_end(jw);
 }
 

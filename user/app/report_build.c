@@ -205,39 +205,41 @@ struct host_reader {
 	struct replay_due due;	/* processes to take */
 	struct raw_snapshot snap;
 	struct proc_table rows;
-	struct cache_curve curve;	/* the host's data reads */
 };
 
 /* A system-call transfer of a data file on storage into the curve (the
  * fast tier holds data: program files and memory files are left out). */
-static void note_cache(struct host_reader *r, const struct trace_event *e)
+static int note_cache(struct host_reader *r, const struct trace_event *e)
 {
 	const struct replay_file *f;
 
-	if (!r->o->params.cache.curve || e->level != IOPAT_LEVEL_SYSCALL || e->op == IOPAT_OP_FSYNC || e->result <= 0)
-		return;
+	if (!r->o->params.cache.curve || e->level != IOPAT_LEVEL_SYSCALL ||
+	    e->op == IOPAT_OP_FSYNC || e->result <= 0)
+		return 0;
 	f = replay_file_get(&r->h->rp, e->file_id);
 	if (!f || f->kind == IOPAT_KIND_MEMORY || replay_file_class(&r->h->rp, f) != PROG_DATA)
-		return;
-	cache_curve_access(&r->curve, (uint64_t)f->dev << 40 ^ f->ino, e->off, e->bytes,
-			   e->op == IOPAT_OP_WRITE);
+		return 0;
+	return report_fold_note_read(&r->fold, replay_proc(&r->h->rp, e->pid),
+				     replay_proc_info(&r->h->rp, e->pid),
+				     (uint64_t)f->dev << 40 ^ f->ino, e->off, e->bytes,
+				     e->op == IOPAT_OP_WRITE);
 }
 
 /* The curve's result, and its hit ratio at the hot working set. */
 static int build_cache(struct host_reader *r)
 {
 	struct report_host *h = r->h;
+	const struct cache_curve *c = report_fold_host_curve(&r->fold);
 
 	if (!r->o->params.cache.curve)
 		return 0;
 	h->cache = malloc(sizeof(*h->cache));
-	if (!h->cache || r->curve.oom)
+	if (!h->cache || c->oom)
 		return -ENOMEM;
-	cache_curve_result(&r->curve, h->cache);
-	h->cache_hit_at_hot = cache_curve_hit_ratio(&r->curve, h->sizing.hot_working_set_bytes);
+	cache_curve_result(c, h->cache);
+	h->cache_hit_at_hot = cache_curve_hit_ratio(c, h->sizing.hot_working_set_bytes);
 	return 0;
 }
-
 
 /* The host's clock, once the trace is known to have no transfer before
  * now: from the recording's start, or its first event. */
@@ -322,7 +324,8 @@ static int read_record(struct host_reader *r, const struct trace_record *rec)
 	switch (rec->tag) {
 	case IOPAT_TAG_EVENT:
 		note_series(h, &rec->ev);
-		note_cache(r, &rec->ev);
+		if (!err)
+			err = note_cache(r, &rec->ev);
 		/* an event after its process was taken */
 		if (rp->created && report_fold_was_taken(&r->fold, rec->ev.pid) && !err)
 			err = replay_due_push(&r->due, rec->ev.pid, 0,
@@ -401,7 +404,8 @@ int report_read_host(struct report_host *h, const char *file, const struct repor
 		return 1;
 	report_fold_init(&r.fold, o->group, o->max_workloads);
 	cache_curve_opts_from(&copts, &o->params.cache);
-	cache_curve_init(&r.curve, &copts);
+	if (o->params.cache.curve)
+		report_fold_curves(&r.fold, &copts, REPORT_CURVES_MAX);
 	while (!err && trace_input_next(&in, &rec) == 1)
 		err = read_record(&r, &rec);
 	trace_reader_stats(in.r, &h->rs);
@@ -419,7 +423,6 @@ int report_read_host(struct report_host *h, const char *file, const struct repor
 		err = 1;
 	}
 out:
-	cache_curve_free(&r.curve);
 	report_fold_free(&r.fold);
 	raw_snapshot_free(&r.snap);
 	proc_table_free(&r.rows);

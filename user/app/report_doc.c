@@ -304,6 +304,35 @@ static void sizing_row(struct doc *d, const char *what, const struct sizing_resu
 	}
 }
 
+/* Each workload's capacities, its fast tier on its own. */
+static void workload_curves(struct doc *d, const struct report_host *h)
+{
+	static const struct doc_col cols[] = {
+		{ "pid", DOC_RIGHT }, { "name", DOC_LEFT }, { "data read", DOC_RIGHT },
+		{ "max hit ratio", DOC_RIGHT }, { "90% of hits", DOC_RIGHT },
+		{ "95% of hits", DOC_RIGHT }, { "99% of hits", DOC_RIGHT },
+	};
+	char v[32];
+
+	doc_para(d, "By workload, each with a fast tier of its own: the capacity that holds "
+		 "90%%, 95%% and 99%% of the read hits an unbounded one would give.");
+	doc_table_begin(d, cols, NELEMS(cols));
+	for (size_t i = 0, n = 0; i < h->nw && n < REPORT_CURVES_LISTED; i++) {
+		const struct cache_curve_result *c = h->w[i].cache;
+
+		if (!c || c->reads <= 0)
+			continue;
+		n++;
+		doc_cell(d, "%u", h->w[i].pid);
+		doc_cell(d, "%s", h->w[i].name);
+		doc_cell(d, "%s", units_bytes(v, sizeof(v), (uint64_t)c->read_bytes));
+		doc_cell(d, "%.1f%%", 100 * c->max_hit_ratio);
+		for (int l = 0; l < CACHE_CURVE_NLEVELS; l++)
+			doc_cell(d, "%s", capacity_str(v, sizeof(v), c, l));
+	}
+	doc_table_end(d);
+}
+
 static void sizing(struct doc *d, const struct report_host *h)
 {
 	const struct sizing_result *s = &h->sizing;
@@ -331,6 +360,8 @@ static void sizing(struct doc *d, const struct report_host *h)
 								 h->cache_hit_at_hot));
 	if (h->cache && d->ops->cache_figure)
 		d->ops->cache_figure(d, h);
+	if (report_curves_listed(h))
+		workload_curves(d, h);
 }
 
 static void gaps_table(struct doc *d, const struct report_host *h)

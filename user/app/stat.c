@@ -25,6 +25,7 @@
 enum {
 	OPT_CONFIG = CLI_LONG_ONLY,
 	OPT_DEPTH,
+	OPT_CURVE,
 };
 
 static const struct cli_option stat_options[] = {
@@ -34,9 +35,12 @@ static const struct cli_option stat_options[] = {
 	  "write the summary to FILE" },
 	{ OPT_DEPTH, "depth", "N",
 	  "group files by directory N levels below / (default 2)" },
+	{ OPT_CURVE, "curve", NULL,
+	  "the fast tier's capacity for 90/95/99% of the read hits\n"
+	  "(every transfer goes through a ring buffer: costs more)" },
 	{ OPT_CONFIG, "config", "FILE",
 	  "thresholds and program files ([classify], [heat],\n"
-	  "[bursts], [program]; see README)" },
+	  "[bursts], [cache], [program]; see README)" },
 	{ 'g', "group", "BY",
 	  "the per-process table by pid (default), job (a process\n"
 	  "and its descendants), cgroup or comm (name)" },
@@ -51,8 +55,8 @@ static const struct cli_option stat_options[] = {
 
 static const struct cli_command stat_cmd = {
 	.name = "stat",
-	.synopsis = "[--json] [-o FILE] [--depth N] [--config FILE] [--group BY]\n"
-		    "                  [--all] [-v] [--] CMD [ARGS...]",
+	.synopsis = "[--json] [-o FILE] [--depth N] [--curve] [--config FILE]\n"
+		    "                  [--group BY] [--all] [-v] [--] CMD [ARGS...]",
 	.about = "Run CMD, trace its file and block I/O and that of all its descendants\n"
 		 "until the last one exits, then print a summary (to stderr by default).",
 	.opts = stat_options,
@@ -366,6 +370,7 @@ static int track_child(void *ctx, uint32_t pid)
 /* What the options ask for. */
 struct stat_opts {
 	struct collector_opts copts;
+	struct cache_curve_opts curve;
 	struct config_params params;
 	unsigned int depth;
 	const char *outpath;
@@ -405,6 +410,9 @@ static int stat_parse(int argc, char **argv, struct stat_opts *o, struct stat_re
 		case 'j':
 			o->json = true;
 			break;
+		case OPT_CURVE:
+			o->copts.curve = &o->curve;
+			break;
 		case 'a':
 			res->show_all = true;
 			break;
@@ -421,6 +429,7 @@ static int stat_parse(int argc, char **argv, struct stat_opts *o, struct stat_re
 	}
 	if (cli_rest(&cp) >= argc)
 		return cli_usage_error(&stat_cmd, "no command given");
+	cache_curve_opts_from(&o->curve, &o->params.cache);
 	res->argv = argv + cli_rest(&cp);
 	res->argc = argc - cli_rest(&cp);
 	return 0;
@@ -484,6 +493,15 @@ static int stat_judge(struct collector *col, struct raw_snapshot *raw, struct st
 	drop_writeback_row(&res->procs);
 	if (collect_devices(raw, res) || judge_file_sets(res, raw, col, rsm, params))
 		goto oom;
+	if (collector_curve(col)) {
+		const struct cache_curve *c = collector_curve(col);
+
+		res->cache = malloc(sizeof(*res->cache));
+		if (!res->cache || c->oom)
+			goto oom;
+		cache_curve_result(c, res->cache);
+		res->cache_hit_at_hot = cache_curve_hit_ratio(c, res->sizing.hot_working_set_bytes);
+	}
 	res->peaks = rsm->rates.peaks;
 	memcpy(res->drops, raw->drops, sizeof(res->drops));
 	res->hooks = collector_hooks(col);
@@ -505,6 +523,7 @@ static void stat_result_free(struct stat_result *res)
 	free(res->group_verdicts);
 	group_set_free(&res->groups);
 	dirheat_free(&res->heat);
+	free(res->cache);
 }
 
 int do_stat(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "aggregate.h"
 #include "bursts.h"
+#include "cache_curve.h"
 #include "classify.h"
 #include "group.h"
 #include "sampler.h"
@@ -54,6 +55,10 @@ struct stat_result {
 	struct dirheat heat;		/* labelled, by bytes moved */
 	struct sizing_result sizing;	/* over the rate sampler's intervals */
 	struct burst_result bursts;	/* over the 100 ms samples */
+	/* --curve: the fast tier's curve over the data transfers, and its
+	 * hit ratio at the hot working set; NULL without */
+	struct cache_curve_result *cache;
+	double cache_hit_at_hot;
 };
 
 void stat_print_text(FILE *out, const struct stat_result *r);

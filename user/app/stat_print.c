@@ -153,6 +153,9 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 
 	json_dirs(&jw, &r->heat);
 	json_sizing(&jw, &r->sizing);
+	if (r->cache)
+		json_cache_curve(&jw, r->cache, r->sizing.hot_working_set_bytes,
+				 r->cache_hit_at_hot);
 	json_write_bursts(&jw, &r->bursts);
 	json_drops(&jw, r->drops);
 	jw_object_end(&jw);
@@ -318,7 +321,7 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 	const struct io_totals *t = &r->totals;
 	const struct rate_peaks *p = &r->peaks;
 	double d = r->duration_s;
-	char a[32], b[32], c[32], name[64];
+	char a[32], b[32], c[32], name[64], line[512];
 
 	fprintf(out, "\n iopat stat:");
 	for (int i = 0; i < r->argc; i++) {
@@ -377,6 +380,10 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 
 	heat_print_dirs(out, &r->heat, STAT_TEXT_DIRS);
 	heat_print_sizing(out, &r->sizing);
+	if (r->cache)
+		fprintf(out, "    %-12s  %s\n", "capacity",
+			cache_curve_describe(line, sizeof(line), r->cache,
+					     r->sizing.hot_working_set_bytes, r->cache_hit_at_hot));
 	heat_print_bursts(out, &r->bursts);
 
 	if (r->group == GROUP_PID)

@@ -84,6 +84,42 @@ void cache_curve_free(struct cache_curve *c)
 	stack_free(&c->far);
 }
 
+static void *dup_mem(const void *src, size_t n)
+{
+	void *p = n && src ? malloc(n) : NULL;
+
+	if (p)
+		memcpy(p, src, n);
+	return p;
+}
+
+static int stack_copy(struct cache_stack *dst, const struct cache_stack *src)
+{
+	*dst = *src;
+	dst->slots = dup_mem(src->slots, src->nslots * sizeof(*src->slots));
+	dst->tree = dup_mem(src->tree, src->tree ? (src->cap + 1) * sizeof(*src->tree) : 0);
+	dst->by_time = dup_mem(src->by_time,
+			       src->by_time ? (src->cap + 1) * sizeof(*src->by_time) : 0);
+	if ((src->slots && !dst->slots) || (src->tree && !dst->tree) ||
+	    (src->by_time && !dst->by_time)) {
+		stack_free(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int cache_curve_copy(struct cache_curve *dst, const struct cache_curve *src)
+{
+	*dst = *src;
+	memset(&dst->near, 0, sizeof(dst->near));
+	memset(&dst->far, 0, sizeof(dst->far));
+	if (stack_copy(&dst->near, &src->near) || stack_copy(&dst->far, &src->far)) {
+		cache_curve_free(dst);
+		return dst->oom = -ENOMEM;
+	}
+	return 0;
+}
+
 double cache_curve_rate(const struct cache_curve *c)
 {
 	return (double)c->threshold / FULL_RATE;
@@ -107,17 +143,16 @@ static int64_t tree_sum(const struct cache_stack *st, uint64_t t)
 	return s;
 }
 
-/* The earliest time holding a block (the least recent block). */
-static uint64_t tree_first(const struct cache_stack *st)
+/* The earliest time holding a block (the least recent block): times only
+ * grow, so the scan goes on from where it last stopped (amortised
+ * constant time). */
+static uint64_t stack_oldest(struct cache_stack *st)
 {
-	uint64_t pos = 0, step = 1;
-
-	while (step * 2 <= st->cap)
-		step *= 2;
-	for (; step; step /= 2)
-		if (pos + step <= st->cap && st->tree[pos + step] < 1)
-			pos += step;
-	return pos + 1;
+	if (st->first < 1)
+		st->first = 1;
+	while (st->first < st->now && !st->by_time[st->first])
+		st->first++;
+	return st->first;
 }
 
 static struct cache_curve_slot *slot_find(const struct cache_stack *st, uint64_t key);
@@ -156,6 +191,7 @@ static int compact(struct cache_stack *st)
 	st->by_time = by_time;
 	st->cap = cap;
 	st->now = t;
+	st->first = 1;
 	return 0;
 }
 
@@ -274,7 +310,7 @@ static int reference(struct cache_curve *c, uint64_t key, uint64_t bytes, bool w
 		if (stack_touch(&c->near, key, &dn))
 			return -ENOMEM;
 		if (c->near.n > c->near_max)
-			stack_remove(&c->near, c->near.by_time[tree_first(&c->near)]);
+			stack_remove(&c->near, c->near.by_time[stack_oldest(&c->near)]);
 	}
 	if (sampled && stack_touch(&c->far, key, &df))
 		return -ENOMEM;
@@ -390,6 +426,8 @@ void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *
 			top = b;
 	}
 	r->max_hit_ratio = all / c->all_reads;
+	if (all <= 0)
+		return;		/* nothing read twice: no capacity serves a read */
 	/* the three capacities, at the histogram's resolution (1/64 of a
 	 * doubling: 1.1%) */
 	for (unsigned int b = 0; b <= top && level < CACHE_CURVE_NLEVELS; b++) {
@@ -412,6 +450,13 @@ void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *
 			.read_bytes_served = cumb,
 		};
 	}
+}
+
+const char *capacity_str(char *buf, size_t len, const struct cache_curve_result *r, int level)
+{
+	if (r->max_hit_ratio <= 0)
+		return "-";
+	return units_bytes(buf, len, r->capacity_for_hits[level]);
 }
 
 char *cache_curve_describe(char *buf, size_t len, const struct cache_curve_result *r,

@@ -74,6 +74,7 @@ struct cache_stack {
 	int32_t *tree;
 	uint64_t *by_time;
 	uint64_t cap, now;
+	uint64_t first;		/* no block before this time */
 };
 
 struct cache_curve {
@@ -99,6 +100,9 @@ struct cache_curve {
 /* opts NULL: the defaults. */
 void cache_curve_init(struct cache_curve *c, const struct cache_curve_opts *opts);
 void cache_curve_free(struct cache_curve *c);
+/* dst (uninitialised) becomes a copy of src, which goes on unchanged: the
+ * two go their own ways from here. 0 or -ENOMEM (dst then holds nothing). */
+int cache_curve_copy(struct cache_curve *dst, const struct cache_curve *src);
 
 /* A transfer of len bytes at off of file `file` (any 64-bit identity of
  * the file: the blocks of two files never meet). 0 or -ENOMEM. */
@@ -122,7 +126,7 @@ struct cache_curve_result {
 	double rate;		/* sampling rate at the end */
 	double reads, read_bytes;	/* demand: every read reference and its bytes */
 	double max_hit_ratio;	/* an unbounded fast tier's */
-	uint64_t capacity_for_hits[CACHE_CURVE_NLEVELS];	/* bytes; 0: no reads */
+	uint64_t capacity_for_hits[CACHE_CURVE_NLEVELS];	/* bytes; 0: nothing read twice */
 	struct cache_curve_point points[CACHE_CURVE_MAX_POINTS];
 	size_t npoints;		/* capacities doubling by 2^(1/8), to the largest needed */
 };
@@ -134,6 +138,9 @@ void cache_curve_result(const struct cache_curve *c, struct cache_curve_result *
  * (256 MiB) would hit 40.1%", and the sampling rate when below 1. */
 char *cache_curve_describe(char *buf, size_t len, const struct cache_curve_result *r,
 			   uint64_t hot_bytes, double hit_at_hot);
+/* The capacity for cache_curve_levels[level] of the hits, with its unit;
+ * "-" when nothing was read twice. */
+const char *capacity_str(char *buf, size_t len, const struct cache_curve_result *r, int level);
 /* The read hit ratio of a fast tier of capacity_bytes. */
 double cache_curve_hit_ratio(const struct cache_curve *c, uint64_t capacity_bytes);
 

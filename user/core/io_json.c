@@ -261,8 +261,10 @@ void json_cache_curve(struct json_writer *jw, const struct cache_curve_result *r
 	jw_double_field(jw, "reads", r->reads, 0);
 	jw_double_field(jw, "read_bytes", r->read_bytes, 0);
 	jw_double_field(jw, "max_read_hit_ratio", r->max_hit_ratio, 4);
-	jw_uint_field(jw, "hot_working_set_bytes", hot_bytes);
-	jw_double_field(jw, "read_hit_ratio_at_hot_working_set", hit_at_hot, 4);
+	if (hit_at_hot >= 0) {
+		jw_uint_field(jw, "hot_working_set_bytes", hot_bytes);
+		jw_double_field(jw, "read_hit_ratio_at_hot_working_set", hit_at_hot, 4);
+	}
 	jw_key(jw, "capacity_for_hits");
 	jw_object_start(jw);
 	for (int l = 0; l < CACHE_CURVE_NLEVELS; l++) {

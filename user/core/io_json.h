@@ -49,7 +49,8 @@ void json_dirs(struct json_writer *jw, const struct dirheat *h);
 void json_sizing(struct json_writer *jw, const struct sizing_result *s);
 /* "cache_curve": the fast tier's read hit ratio by capacity, the
  * capacities for 90/95/99% of the reachable hits ("capacity_for_hits"),
- * and the hit ratio at the hot working set hot_bytes (hit_at_hot). */
+ * and the hit ratio at the hot working set hot_bytes (hit_at_hot; below
+ * 0: no hot working set, as for one workload's curve). */
 void json_cache_curve(struct json_writer *jw, const struct cache_curve_result *r,
 		      uint64_t hot_bytes, double hit_at_hot);
 /* `"write_bursts": {"count", "periodic", "period_s", "mean_bytes",

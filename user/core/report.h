@@ -40,6 +40,8 @@ struct report_workload {
 	 * judged (workload_close) */
 	struct fileset_union *files;
 	struct io_span span;	/* of its data files */
+	/* its own fast-tier curve (report_fold_curves); NULL: none kept */
+	struct cache_curve_result *cache;
 };
 
 /* Workloads left out of the list (report_opts.max_workloads), summed. */
@@ -78,6 +80,8 @@ struct report_host {
 };
 
 #define REPORT_MAX_WORKLOADS 500	/* default of --workloads */
+#define REPORT_CURVES_MAX 32	/* workloads' fast-tier curves made at once */
+#define REPORT_CURVES_LISTED 10	/* workloads' capacities in the text reports */
 
 struct report_host;
 struct report_workload;
@@ -89,6 +93,8 @@ struct report_opts;
 bool report_workload_listed(const struct report_opts *o, const struct report_workload *w);
 /* How many of a host's workloads the tables leave out. */
 size_t report_workloads_left_out(const struct report_opts *o, const struct report_host *h);
+/* Workloads with a curve of some reads (listed up to REPORT_CURVES_LISTED). */
+size_t report_curves_listed(const struct report_host *h);
 
 struct report_opts {
 	enum group_by group;

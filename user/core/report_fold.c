@@ -122,9 +122,12 @@ static int lineage_note(struct report_fold *f, uint32_t pid, uint32_t ppid, uint
 	return e == &n ? lineage_insert(&f->lineage, &n) : 0;
 }
 
+static void route_forget(struct report_fold *f, uint32_t pid);
+
 int report_fold_note_proc(struct report_fold *f, const struct iopat_proc *p,
 			  const struct replay_proc_info *info)
 {
+	route_forget(f, p->tgid);
 	if (f->by != GROUP_JOB)
 		return 0;
 	return lineage_note(f, p->tgid, p->ppid, p->start_ns, p->comm, info ? info->exe : NULL);
@@ -166,6 +169,212 @@ static int fold_key_of(struct report_fold *f, const struct proc_row *row,
 	return 0;
 }
 
+/* ---- the workloads' curves ---- */
+
+#define NONE(f) (f)->cv.none, sizeof(*(f)->cv.none)
+
+void report_fold_curves(struct report_fold *f, const struct cache_curve_opts *o, size_t max)
+{
+	f->cv.o = o;
+	f->cv.max = max;
+	cache_curve_init(&f->cv.host, o);
+}
+
+/* The host's curve goes its own way: a copy of the one it followed. */
+static int host_own(struct report_fold *f)
+{
+	struct fold_curves *cv = &f->cv;
+	int err = 0;
+
+	if (cv->host_mode == FOLD_HOST_FOLLOW)
+		err = cache_curve_copy(&cv->host, cv->slot[cv->follow].c);
+	cv->host_mode = FOLD_HOST_OWN;
+	return err;
+}
+
+const struct cache_curve *report_fold_host_curve(const struct report_fold *f)
+{
+	if (f->cv.host_mode == FOLD_HOST_FOLLOW)
+		return f->cv.slot[f->cv.follow].c;
+	return &f->cv.host;
+}
+
+static void route_forget(struct report_fold *f, uint32_t pid)
+{
+	long i = f->cv.o ? idxmap_find(&f->cv.route_idx, pid) : -1;
+
+	if (i >= 0)
+		f->cv.route[i].known = false;
+}
+
+/* The slot of key's curve, or -1. */
+static long curve_find(const struct report_fold *f, const struct fold_key *k)
+{
+	for (size_t i = 0; i < f->cv.nslots; i++)
+		if (f->cv.slot[i].c && key_eq(&f->cv.slot[i].key, k))
+			return (long)i;
+	return -1;
+}
+
+/* A slot's curve goes: its key gets none again. */
+static int curve_drop(struct report_fold *f, size_t i)
+{
+	struct fold_curves *cv = &f->cv;
+
+	if (cv->host_mode == FOLD_HOST_FOLLOW && cv->follow == i && host_own(f))
+		return -ENOMEM;
+	if (ARRAY_RESERVE(cv->none, cv->cap_none, cv->nnone + 1))
+		return -ENOMEM;
+	cv->none[cv->nnone] = cv->slot[i].key;
+	if (keymap_add(&cv->none_map, NONE(f), cv->nnone++))
+		return -ENOMEM;
+	cache_curve_free(cv->slot[i].c);
+	free(cv->slot[i].c);
+	cv->slot[i].c = NULL;
+	cv->slot[i].gen++;
+	return 0;
+}
+
+/* A new curve for key: a free slot, a new one, or the place of the curve
+ * with the fewest read bytes. The slot, or -ENOMEM. */
+static long curve_open(struct report_fold *f, const struct fold_key *k)
+{
+	struct fold_curves *cv = &f->cv;
+	long at = -1;
+
+	for (size_t i = 0; i < cv->nslots && at < 0; i++)
+		if (!cv->slot[i].c)
+			at = (long)i;
+	if (at < 0 && cv->nslots < cv->max) {
+		struct fold_curve *s = realloc(cv->slot, (cv->nslots + 1) * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		cv->slot = s;
+		memset(&s[cv->nslots], 0, sizeof(*s));
+		at = (long)cv->nslots++;
+	}
+	if (at < 0) {
+		at = 0;
+		for (size_t i = 1; i < cv->nslots; i++)
+			if (cv->slot[i].c->all_read_bytes < cv->slot[at].c->all_read_bytes)
+				at = (long)i;
+		cv->dropped++;
+		if (curve_drop(f, (size_t)at))
+			return -ENOMEM;
+	}
+	cv->slot[at].c = malloc(sizeof(*cv->slot[at].c));
+	if (!cv->slot[at].c)
+		return -ENOMEM;
+	cache_curve_init(cv->slot[at].c, cv->o);
+	cv->slot[at].key = *k;
+	return at;
+}
+
+/* Where process p's reads go: its key's curve, found or made. */
+static int route_resolve(struct report_fold *f, const struct iopat_proc *p,
+			 const struct replay_proc_info *info, struct fold_route *r)
+{
+	struct proc_row row = { .pid = p->tgid, .ppid = p->ppid, .cgroup_id = p->cgroup_id,
+				.start_ns = p->start_ns };
+	struct fold_key k;
+	const char *label;
+	long at;
+
+	snprintf(row.comm, sizeof(row.comm), "%.*s", IOPAT_COMM_LEN, p->comm);
+	if (fold_key_of(f, &row, info, &k, &label))
+		return -ENOMEM;
+	r->known = true;
+	r->slot = FOLD_NO_CURVE;
+	if (keymap_find(&f->cv.none_map, NONE(f), &k) >= 0 ||
+	    keymap_find(&f->gone_map, GONE(f), &k) >= 0)
+		return 0;
+	at = curve_find(f, &k);
+	if (at < 0)
+		at = curve_open(f, &k);
+	if (at < 0)
+		return (int)at;
+	r->slot = (uint32_t)at;
+	r->gen = f->cv.slot[at].gen;
+	return 0;
+}
+
+int report_fold_note_read(struct report_fold *f, const struct iopat_proc *p,
+			  const struct replay_proc_info *info, uint64_t file, uint64_t off,
+			  uint64_t len, bool write)
+{
+	struct fold_curves *cv = &f->cv;
+	uint32_t slot = FOLD_NO_CURVE;
+	int added, err = 0;
+	long i;
+
+	if (!cv->o)
+		return 0;
+	if (p) {
+		struct fold_route *r;
+
+		i = idxmap_get(&cv->route_idx, p->tgid, &added);
+		if (i < 0 || ARRAY_RESERVE(cv->route, cv->cap_route, (size_t)i + 1))
+			return -ENOMEM;
+		r = &cv->route[i];
+		if (added)
+			r->known = false;
+		/* its curve went since: found again (it gets none) */
+		if (r->known && r->slot != FOLD_NO_CURVE &&
+		    (!cv->slot[r->slot].c || cv->slot[r->slot].gen != r->gen))
+			r->known = false;
+		if (!r->known && route_resolve(f, p, info, r))
+			return -ENOMEM;
+		slot = r->slot;
+	}
+	if (cv->host_mode == FOLD_HOST_UNSET && slot != FOLD_NO_CURVE) {
+		cv->host_mode = FOLD_HOST_FOLLOW;
+		cv->follow = slot;
+	} else if (cv->host_mode != FOLD_HOST_OWN && slot != cv->follow) {
+		err = host_own(f);
+	}
+	if (!err && cv->host_mode == FOLD_HOST_OWN)
+		err = cache_curve_access(&cv->host, file, off, len, write);
+	if (!err && slot != FOLD_NO_CURVE)
+		err = cache_curve_access(cv->slot[slot].c, file, off, len, write);
+	return err;
+}
+
+/* A workload's curve, when it kept one, into w->cache; the curve goes. */
+static int curve_take(struct report_fold *f, const struct fold_key *k, struct report_workload *w,
+		      bool keep)
+{
+	long at = f->cv.o ? curve_find(f, k) : -1;
+
+	if (at < 0)
+		return 0;
+	if (keep) {
+		w->cache = malloc(sizeof(*w->cache));
+		if (!w->cache)
+			return -ENOMEM;
+		cache_curve_result(f->cv.slot[at].c, w->cache);
+	}
+	return curve_drop(f, (size_t)at);
+}
+
+static void curves_free(struct report_fold *f)
+{
+	struct fold_curves *cv = &f->cv;
+
+	for (size_t i = 0; i < cv->nslots; i++)
+		if (cv->slot[i].c) {
+			cache_curve_free(cv->slot[i].c);
+			free(cv->slot[i].c);
+		}
+	free(cv->slot);
+	cache_curve_free(&cv->host);
+	idxmap_free(&cv->route_idx);
+	free(cv->route);
+	free(cv->none);
+	free(cv->none_map.slot);
+	memset(cv, 0, sizeof(*cv));
+}
+
 /* ---- workloads ---- */
 
 static char *dup_or_null(const char *s)
@@ -184,6 +393,7 @@ void report_workload_clear(struct report_workload *w)
 	if (w->files)
 		fileset_union_free(w->files);
 	free(w->files);
+	free(w->cache);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -394,6 +604,15 @@ size_t report_workloads_left_out(const struct report_opts *o, const struct repor
 	return n;
 }
 
+size_t report_curves_listed(const struct report_host *h)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->nw && n < REPORT_CURVES_LISTED; i++)
+		n += h->w[i].cache && h->w[i].cache->reads > 0;
+	return n;
+}
+
 /* The order of the tables: bytes read + written (the READ and WRITTEN
  * columns), then device bytes, then pid. */
 int report_workload_cmp(const void *a, const void *b)
@@ -446,6 +665,8 @@ static int fold_trim(struct report_fold *f, struct report_host *h, const struct 
 			continue;
 		if (!err)
 			err = remember_gone(f, &f->g[i].key);
+		if (!err)
+			err = curve_take(f, &f->g[i].key, w, false);
 		if (!err)
 			err = add_to_other(h, o, w, 1, w->nmembers);
 		report_workload_clear(w);
@@ -596,6 +817,8 @@ int report_fold_finish(struct report_fold *f, struct report_host *h, const struc
 			w->nmembers = 0;
 		}
 		if (!err)
+			err = curve_take(f, &g->key, w, true);
+		if (!err)
 			err = workload_close(h, w, o);
 	}
 	qsort(h->w, h->nw, sizeof(*h->w), report_workload_cmp);
@@ -604,6 +827,7 @@ int report_fold_finish(struct report_fold *f, struct report_host *h, const struc
 
 void report_fold_free(struct report_fold *f)
 {
+	curves_free(f);
 	for (size_t i = 0; i < f->n; i++)
 		report_workload_clear(&f->g[i].w);
 	free(f->g);

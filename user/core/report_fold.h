@@ -36,6 +36,53 @@ struct fold_group {
 	size_t cap_members;
 };
 
+/*
+ * The fast tier's curve of each workload, made as its reads stream (a
+ * curve cannot be made of its processes' curves: their references
+ * interleave). A read goes to the curve of its process's key, found when
+ * the process is first seen reading (and again after each of its process
+ * records). At most `max` curves at once: a new key takes the place of
+ * the curve with the fewest read bytes so far, and a key whose curve went
+ * (that one, or a workload summed in "other") gets none again, so a curve
+ * shown holds every read of its workload.
+ */
+struct fold_curve {
+	struct fold_key key;
+	struct cache_curve *c;	/* NULL: a free slot */
+	uint32_t gen;		/* bumped when the slot's curve goes */
+};
+
+struct fold_route {
+	uint32_t slot;		/* FOLD_NO_CURVE: its key has none */
+	uint32_t gen;
+	bool known;
+};
+
+#define FOLD_NO_CURVE UINT32_MAX
+
+/* The host's curve is its one workload's while only one workload reads:
+ * it is copied out and fed on its own from the first read that goes
+ * elsewhere (or when that workload's curve goes), so a host of one job
+ * feeds one curve, not two. */
+enum fold_host_curve { FOLD_HOST_UNSET, FOLD_HOST_FOLLOW, FOLD_HOST_OWN };
+
+struct fold_curves {
+	const struct cache_curve_opts *o;	/* NULL: no curves */
+	struct cache_curve host;		/* every data read of the host */
+	enum fold_host_curve host_mode;
+	uint32_t follow;			/* FOLD_HOST_FOLLOW: the slot */
+	size_t max;
+	struct fold_curve *slot;
+	size_t nslots;
+	struct idxmap route_idx;	/* pid -> route */
+	struct fold_route *route;
+	size_t cap_route;
+	struct fold_key *none;		/* keys whose curve went */
+	size_t nnone, cap_none;
+	struct fold_keymap none_map;
+	size_t dropped;			/* curves that went before the end */
+};
+
 struct report_fold {
 	enum group_by by;
 	size_t max;		/* workloads kept in detail; 0: all */
@@ -55,9 +102,22 @@ struct report_fold {
 	/* parents, names and programs of every process seen (job roots) */
 	struct lineage_table lineage;
 	char cgroup_label[40];	/* "cgroup:<id>" of a process with no recorded path */
+	/* the fast tier's curve of each workload (report_fold_curves) */
+	struct fold_curves cv;
 };
 
 void report_fold_init(struct report_fold *f, enum group_by by, size_t max);
+/* Make a curve per workload (at most max at once), with the options o
+ * (kept by the caller while the fold lives). */
+void report_fold_curves(struct report_fold *f, const struct cache_curve_opts *o, size_t max);
+/* The host's curve: every data transfer noted (after report_fold_finish). */
+const struct cache_curve *report_fold_host_curve(const struct report_fold *f);
+/* A data transfer of process p (NULL: not known; its info may be NULL)
+ * into the host's curve and its workload's: file, off, len and write as
+ * cache_curve_access. 0 or -ENOMEM. */
+int report_fold_note_read(struct report_fold *f, const struct iopat_proc *p,
+			  const struct replay_proc_info *info, uint64_t file, uint64_t off,
+			  uint64_t len, bool write);
 /* A process record was applied: note its parent, name and program. */
 int report_fold_note_proc(struct report_fold *f, const struct iopat_proc *p,
 			  const struct replay_proc_info *info);
