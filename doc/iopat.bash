@@ -16,7 +16,7 @@ _iopat_options()
 		      -g --group --window --config --from --speed -v --verbose -h --help"
 		;;
 	stat)
-		echo "-j --json -o --output --depth --config -g --group -a --all
+		echo "-j --json -o --output --depth --curve --config -g --group -a --all
 		      -v --verbose -h --help"
 		;;
 	record)
