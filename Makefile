@@ -14,7 +14,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
 	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser/core
 # generated dependencies: a header change rebuilds what includes it
 DEPFLAGS = -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lzstd -lncursesw -linih -lm
+LDLIBS := -lbpf -lelf -lz -lzstd -lncursesw -linih -lmicrohttpd -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 	      -Iinclude -Ivendor -Wall -Wno-unused-function
 
@@ -35,7 +35,8 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev libmicrohttpd-dev libinih-dev fio jq pkg-config \
 	bpftrace tmux util-linux e2fsprogs procps libxml2-utils time \
 	python3 python3-numpy python3-pandas python3-sklearn python3-torch \
-	libopenblas0-pthread strace chromium help2man man-db bash-completion
+	libopenblas0-pthread strace chromium help2man man-db bash-completion \
+	prometheus curl
 
 BPF_OBJS := $(BUILD)/iopat.bpf.o $(BUILD)/record.bpf.o
 SKELS := $(BUILD)/iopat.skel.h $(BUILD)/record.skel.h

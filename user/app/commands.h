@@ -7,5 +7,6 @@ int do_top(int argc, char **argv);
 int do_record(int argc, char **argv);
 int do_export(int argc, char **argv);
 int do_report(int argc, char **argv);
+int do_serve(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct command {
 	{ "stat", do_stat, "run a command and summarise its file and block I/O" },
 	{ "record", do_record, "record every I/O event into a trace file" },
 	{ "report", do_report, "tiering report from one or many traces" },
+	{ "serve", do_serve, "Prometheus exporter of the live per-workload figures" },
 	{ "export", do_export, "write a trace as CSV, JSON Lines or Chrome trace JSON" },
 	{ "version", do_version, "print the version" },
 	{ "help", do_help, "show this help" },

@@ -956,7 +956,8 @@ static int live_open(struct top_run *r, struct top_state *st)
 	bool screen = r->view == &top_view_tui;
 
 	r->copts.filter_tracked = r->npids > 0;
-	r->copts.who = "iopat top";
+	if (!r->copts.who)
+		r->copts.who = "iopat top";
 	/* loading takes a moment: say so at once on the screen's terminal */
 	if (screen) {
 		fputs("iopat top: loading the kernel programs...", stdout);
@@ -973,7 +974,7 @@ static int live_open(struct top_run *r, struct top_state *st)
 	}
 	collector_set_program_rules(r->col, &st->program);
 	if (r->npids && procfs_for_each_descendant(r->pids, r->npids, track_pid, r->col)) {
-		fprintf(stderr, "iopat top: cannot list processes: %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot list processes: %s\n", r->copts.who, strerror(errno));
 		return 1;
 	}
 	count_hooks(st, collector_hooks(r->col));
@@ -1154,7 +1155,7 @@ static void take_drops(struct top_run *r, struct top_state *st)
  * r->msg saying why. */
 static int top_tick(struct top_state *st, struct top_run *r, uint64_t now)
 {
-	uint64_t cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	uint64_t cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
 	struct proc_table tmp;
 	int err = r->src->next(r, st);
 
@@ -1163,6 +1164,7 @@ static int top_tick(struct top_state *st, struct top_run *r, uint64_t now)
 	if (!err)
 		err = aggregate_by_pid(&r->raw, &r->cur);
 	st->files = NULL;
+	st->snap = &r->raw;
 	if (!err) {
 		st->files_src = r->src->files(r, st);
 		err = top_annotate(&st->files_src, &r->raw, &r->cur, &r->annot, r->files_read);
@@ -1189,6 +1191,7 @@ static int top_tick(struct top_state *st, struct top_run *r, uint64_t now)
 		return err;
 	}
 	st->refresh_cpu_ms = (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / 1e6;
+	st->refresh_wall_ms = (clock_ns(CLOCK_MONOTONIC) - wall0) / 1e6;
 	st->iteration++;
 	err = r->view->show(st);
 	if (err == -EPIPE)
@@ -1246,7 +1249,7 @@ static int top_loop(struct top_state *st, struct top_run *r)
 	return 0;
 }
 
-static void top_state_free(struct top_state *st)
+void top_state_free(struct top_state *st)
 {
 	top_interval_free(&st->iv);
 	top_interval_free(&st->all);
@@ -1465,21 +1468,37 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
 	return 2;
 }
 
+struct top_state *top_state_new(void)
+{
+	struct top_state *st = calloc(1, sizeof(*st));
+	char bad[64];
+
+	if (!st)
+		return NULL;
+	st->interval_s = 1.0;
+	st->sort = TOP_SORT_TOTAL_BPS;
+	top_columns_parse(TOP_COLUMNS_DEFAULT, st->cols, &st->ncols, bad, sizeof(bad));
+	st->group = GROUP_JOB;
+	st->win.window_s = 60;
+	classify_params_default(&st->params);
+	return st;
+}
+
+void top_state_windows(struct top_state *st)
+{
+	st->win.interval_s = st->interval_s;
+	st->gwin.window_s = st->win.window_s;
+	st->gwin.interval_s = st->interval_s;
+}
+
 /* The options into st and r. 0: run; 1: --help was printed; 2: bad
  * usage, said. */
 static int top_parse(int argc, char **argv, struct top_state *st, struct top_run *r)
 {
 	struct cli_parser cp;
 	const char *arg;
-	char cfg_bad[64];
 	int opt, ret;
 
-	st->interval_s = 1.0;
-	st->sort = TOP_SORT_TOTAL_BPS;
-	top_columns_parse(TOP_COLUMNS_DEFAULT, st->cols, &st->ncols, cfg_bad, sizeof(cfg_bad));
-	st->group = GROUP_JOB;
-	st->win.window_s = 60;
-	classify_params_default(&st->params);
 	r->view = &top_view_tui;
 	r->speed = 1;
 	cli_begin(&cp, &top_cmd, argc, argv);
@@ -1498,17 +1517,67 @@ static int top_parse(int argc, char **argv, struct top_state *st, struct top_run
 		cli_usage_error(&top_cmd, "-p cannot be used with --from (filter with -c or 'p')");
 		return 2;
 	}
-	st->win.interval_s = st->interval_s;
-	st->gwin.window_s = st->win.window_s;
-	st->gwin.interval_s = st->interval_s;
+	top_state_windows(st);
 	return 0;
+}
+
+/* Open the source, run the loop with the view until it ends, close.
+ * 0, or 1 after a message. */
+static int top_run(struct top_state *st, struct top_run *r)
+{
+	struct sigaction sa = {};
+	int ret;
+
+	group_resolver_init(&st->resolver, st->group);
+	r->src = r->from ? &top_source_recording : &top_source_live;
+	ret = r->src->open(r, st);
+	if (!ret) {
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows up as EPIPE */
+		ret = r->view->init(st) ? 1 : 0;
+	}
+	if (!ret) {
+		/* a first snapshot: the maps start empty, so this is the baseline */
+		if (r->src->first(r, st) || aggregate_by_pid(&r->raw, &r->prev)) {
+			snprintf(r->msg, sizeof(r->msg), "cannot read the kernel maps");
+			ret = 1;
+		} else {
+			r->first_wall_ns = st->wall_ns;
+			/* the screen at once, saying when its first figures come */
+			if (r->view == &top_view_tui && !top_apply_view(st)) {
+				snprintf(st->message, sizeof(st->message),
+					 "measuring: the first figures come after %.2f s", st->interval_s);
+				r->view->show(st);
+			}
+			ret = top_loop(st, r);
+		}
+		r->view->fini(st);
+		if (ret)
+			fprintf(stderr, "%s: %s\n", r->copts.who ? r->copts.who : "iopat top",
+				r->msg);
+	}
+	if (r->src->close(r))
+		ret = 1;
+	top_run_free(r);
+	return ret;
+}
+
+int top_run_live(struct top_state *st, const struct top_view_ops *view,
+		 const struct collector_opts *copts)
+{
+	struct top_run r = { .view = view, .copts = *copts, .speed = 1 };
+
+	return top_run(st, &r);
 }
 
 int do_top(int argc, char **argv)
 {
-	struct top_state *st = calloc(1, sizeof(*st));
+	struct top_state *st = top_state_new();
 	struct top_run r = {};
-	struct sigaction sa = {};
 	int ret;
 
 	if (!st) {
@@ -1520,40 +1589,7 @@ int do_top(int argc, char **argv)
 		top_state_free(st);
 		return ret == 1 ? 0 : 2;
 	}
-	group_resolver_init(&st->resolver, st->group);
-	r.src = r.from ? &top_source_recording : &top_source_live;
-	ret = r.src->open(&r, st);
-	if (!ret) {
-		sa.sa_handler = on_stop_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-		signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows up as EPIPE */
-		ret = r.view->init(st) ? 1 : 0;
-	}
-	if (!ret) {
-		/* a first snapshot: the maps start empty, so this is the baseline */
-		if (r.src->first(&r, st) || aggregate_by_pid(&r.raw, &r.prev)) {
-			snprintf(r.msg, sizeof(r.msg), "cannot read the kernel maps");
-			ret = 1;
-		} else {
-			r.first_wall_ns = st->wall_ns;
-			/* the screen at once, saying when its first figures come */
-			if (r.view == &top_view_tui && !top_apply_view(st)) {
-				snprintf(st->message, sizeof(st->message),
-					 "measuring: the first figures come after %.2f s", st->interval_s);
-				r.view->show(st);
-			}
-			ret = top_loop(st, &r);
-		}
-		r.view->fini(st);
-		if (ret)
-			fprintf(stderr, "iopat top: %s\n", r.msg);
-	}
-	if (r.src->close(&r))
-		ret = 1;
-	top_run_free(&r);
+	ret = top_run(st, &r);
 	top_state_free(st);
 	return ret;
 }

@@ -68,7 +68,7 @@ struct top_state {
 	uint64_t drops_total;	/* since start */
 	uint64_t drops[IOPAT_NDROPS];	/* this interval */
 	uint64_t drops_cum[IOPAT_NDROPS];	/* since start */
-	double refresh_cpu_ms;
+	double refresh_cpu_ms, refresh_wall_ms;
 	size_t map_files, map_procs;	/* entries read this refresh */
 	uint64_t files_folded;	/* per-file entries folded since start */
 	long iteration;
@@ -104,6 +104,7 @@ struct top_state {
 	/* job-wide unique bytes (fileset.h): this refresh's file entries
 	 * (NULL when the file map was not read), the files of members gone,
 	 * and each group's last figures by ledger id (gunique_n: none yet) */
+	const struct raw_snapshot *snap;	/* this refresh's snapshot */
 	const struct raw_snapshot *files;
 	struct fileset_src files_src;
 	struct fileset_union gone;
@@ -207,5 +208,16 @@ void top_stage_summary(char *buf, size_t len, const struct top_state *st);
 int top_apply_view(struct top_state *st);
 
 extern volatile sig_atomic_t top_stop;
+
+struct collector_opts;
+/* A state with top's defaults: job grouping, 1 s, a 60 s window. */
+struct top_state *top_state_new(void);
+/* The windows follow interval_s and win.window_s (after options). */
+void top_state_windows(struct top_state *st);
+void top_state_free(struct top_state *st);
+/* Refresh from the live kernel with view until a signal (top_stop) or
+ * the view ends it. 0, or 1 after a message prefixed with copts->who. */
+int top_run_live(struct top_state *st, const struct top_view_ops *view,
+		 const struct collector_opts *copts);
 
 #endif
