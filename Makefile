@@ -11,7 +11,7 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
-	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser/core
+	  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude -Iuser/core $(SAN_CFLAGS)
 # generated dependencies: a header change rebuilds what includes it
 DEPFLAGS = -MMD -MP
 LDLIBS := -lbpf -lelf -lz -lzstd -lncursesw -linih -lmicrohttpd -lpthread -lm
@@ -27,7 +27,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit bats bench deps install man vmlinux fuzz fuzz-corpus matrix
+.PHONY: all clean test unit bats bench deps install man vmlinux fuzz fuzz-corpus matrix asan
 
 # Debian packages needed to build, test and benchmark.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -119,8 +119,13 @@ deps:
 unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
 
+# iopat with AddressSanitizer and UBSan, for the exporter's bad-client test.
+asan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
+		SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" $(BUILD)/asan/iopat
+
 # Every test, then the accuracy tests again next to an untraced load.
-bats: all
+bats: all asan
 	bats tests/bats
 	IOPAT_BG_LOAD=1 bats --filter-tags accuracy tests/bats
 
@@ -189,7 +194,7 @@ fuzz-corpus: $(FUZZ_DIR)/make_corpus
 # Manual pages, made by help2man from each command's --help (one source):
 # iopat(1) and iopat-COMMAND(1). A command's NAME line is its line in
 # `iopat --help`.
-MAN_COMMANDS := top stat record report export
+MAN_COMMANDS := top stat record report serve export
 MANS := $(BUILD)/man/iopat.1 $(MAN_COMMANDS:%=$(BUILD)/man/iopat-%.1)
 
 man: $(MANS)
@@ -212,13 +217,19 @@ $(BUILD)/man/iopat-%.1: $(BUILD)/iopat doc/man-help.sh doc/iopat-command.h2m
 		--name="$$($(BUILD)/iopat --help | awk '$$1 == "$*" { $$1 = ""; sub(/^ +/, ""); print }')" \
 		--output=$@ $(@D)/bin/iopat-$*
 
-# The binary, the manual pages and the bash completion (the systemd unit
-# too once there is one); DESTDIR for staging.
+# The binary, the manual pages, the bash completion and the systemd unit
+# of `iopat serve` (put in place, not enabled: `systemctl enable --now
+# iopat-serve`; its ExecStart names $(PREFIX)/bin/iopat); DESTDIR for
+# staging.
 install: $(BUILD)/iopat $(MANS)
 	install -D -m 0755 $(BUILD)/iopat $(DESTDIR)$(PREFIX)/bin/iopat
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -D -m 0644 doc/iopat.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/iopat
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/bin/iopat|$(PREFIX)/bin/iopat|' contrib/systemd/iopat-serve.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/iopat-serve.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/iopat-serve.service
 
 clean:
 	rm -rf $(BUILD)

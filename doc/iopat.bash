@@ -27,6 +27,10 @@ _iopat_options()
 		echo "-f --format -o --output -g --group -n --workloads --depth --config
 		      -a --all -h --help"
 		;;
+	serve)
+		echo "--listen -g --group --top --textfile -d --delay --config -v --verbose
+		      -h --help"
+		;;
 	export)
 		echo "-f --format -o --output -h --help"
 		;;
@@ -55,7 +59,7 @@ _iopat()
 		fi
 	done
 	if ((cword == 1)); then
-		COMPREPLY=($(compgen -W "top stat record report export version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "top stat record report serve export version help" -- "$cur"))
 		return
 	fi
 	cmd=${words[1]}
@@ -93,12 +97,13 @@ _iopat()
 		COMPREPLY=($(compgen -W "csv jsonl chrome" -- "$cur"))
 		return
 		;;
-	*:-o | *:--output | *:--config | top:--from)
+	*:-o | *:--output | *:--config | top:--from | serve:--textfile)
 		_filedir
 		return
 		;;
 	*:-d | *:--delay | *:--duration | *:-n | *:--iterations | *:--workloads | \
-		*:--depth | *:--window | *:--speed | *:--max-size | *:--buffer)
+		*:--depth | *:--window | *:--speed | *:--max-size | *:--buffer | \
+		serve:--top | serve:--listen)
 		return	# a number or a size: nothing to offer
 		;;
 	esac

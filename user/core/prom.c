@@ -204,9 +204,9 @@ void prom_counts_from(struct prom_counts *c, const struct io_totals *io)
 	c->fsyncs = io->fsyncs;
 }
 
-/* The exported counts follow the input's growth: a count that went back
- * (a workload's members recounted) adds nothing and is followed from
- * there, so no exported count ever decreases. The growth goes to *grow
+/* The exported counts follow the input's growth; a count that went back
+ * is taken as counting again from zero (as Prometheus takes a counter's
+ * reset), so no exported count ever decreases. The growth goes to *grow
  * when grow is not NULL. */
 static void counts_follow(struct prom_counts *out, struct prom_counts *last,
 			  const struct prom_counts *now, struct prom_counts *grow)
@@ -277,8 +277,9 @@ static int cmp_total(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The top N of the workloads present by bytes moved get series of their
- * own; the others' growth goes to "other". */
+/* The top N workloads by bytes moved, those present and those in their
+ * grace period alike (so there are never more than N), get series of
+ * their own; the others' growth goes to "other". */
 static int rank(struct prom_model *m, struct prom_counts *grow)
 {
 	struct prom_entry **order = malloc((m->n ? m->n : 1) * sizeof(*order));
@@ -287,13 +288,12 @@ static int rank(struct prom_model *m, struct prom_counts *grow)
 	if (!order)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n; i++)
-		if (m->e[i].present)
-			order[k++] = &m->e[i];
+		order[k++] = &m->e[i];
 	qsort(order, k, sizeof(*order), cmp_total);
 	m->nother = 0;
 	for (size_t i = 0; i < k; i++) {
 		order[i]->own = !m->top || i < m->top;
-		if (order[i]->own)
+		if (order[i]->own || !order[i]->present)
 			continue;
 		m->nother++;
 		for (size_t j = 0; j < PROM_NCOUNTS; j++)
@@ -331,6 +331,14 @@ int prom_model_update(struct prom_model *m, const struct prom_workload *w, size_
 	}
 	if (err)
 		return err;
+	/* the series of workloads gone for longer than the grace period go */
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->e[i].present || now_ns - m->e[i].seen_ns <= m->grace_ns)
+			m->e[k++] = m->e[i];
+		else
+			entry_free(&m->e[i]);
+	}
+	m->n = k;
 	/* the growth of each workload since the last refresh */
 	grow = calloc(m->n ? m->n : 1, sizeof(*grow));
 	if (!grow)
@@ -346,14 +354,6 @@ int prom_model_update(struct prom_model *m, const struct prom_workload *w, size_
 	}
 	err = rank(m, grow);
 	free(grow);
-	/* the series of workloads gone for longer than the grace period go */
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->e[i].present || now_ns - m->e[i].seen_ns <= m->grace_ns)
-			m->e[k++] = m->e[i];
-		else
-			entry_free(&m->e[i]);
-	}
-	m->n = k;
 	return err;
 }
 
