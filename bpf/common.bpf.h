@@ -53,6 +53,10 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define NR_sendfile 40
 #define NR_fsync 74
 #define NR_fdatasync 75
+#define NR_msync 26
+#define NR_sync 162
+#define NR_sync_file_range 277
+#define NR_syncfs 306
 #define NR_io_submit 209
 #define NR_preadv 295
 #define NR_pwritev 296

@@ -143,6 +143,27 @@ static __always_inline void proc_note_current(__u32 tgid)
 		count_drop(IOPAT_DROP_PROC_MAP);
 }
 
+/* Make sure a process table entry exists for a task that may not be the
+ * current one (the one sched_switch brings back). */
+static __always_inline struct iopat_proc *proc_note_task(struct task_struct *task, __u32 tgid)
+{
+	struct iopat_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	if (p)
+		return p;
+	p = proc_scratch();
+	if (!p)
+		return NULL;
+	p->tgid = tgid;
+	p->ppid = task->real_parent->tgid;
+	p->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	p->start_ns = bpf_ktime_get_ns();
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->group_leader->comm);
+	if (insert_failed(bpf_map_update_elem(&procs, &tgid, p, BPF_NOEXIST)))
+		count_drop(IOPAT_DROP_PROC_MAP);
+	return bpf_map_lookup_elem(&procs, &tgid);
+}
+
 /* One transfer seen outside the system-call slot (io_uring), added to
  * the process's totals. */
 static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 bytes,
@@ -833,6 +854,74 @@ int BPF_PROG(iopat_block_io_done, struct request *rq)
 }
 
 /* ---- processes ---- */
+
+/* ---- time blocked on I/O ---- */
+
+/* A thread switched out in I/O wait: since when, and in what call. */
+struct iowait_mark {
+	__u64 since;		/* 0: not waiting */
+	__u32 why;		/* enum iopat_wait */
+	__u32 tgid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct iowait_mark);
+} iowait SEC(".maps");
+
+#define PF_KTHREAD 0x00200000
+
+/* The system call a task was switched out in, as an enum iopat_wait. */
+static __always_inline __u32 wait_reason(struct task_struct *t)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	long nr = regs ? BPF_CORE_READ(regs, orig_ax) : -1;
+
+	switch (nr) {
+	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
+		return IOPAT_WAIT_READ;
+	case NR_write: case NR_pwrite64: case NR_writev: case NR_pwritev: case NR_pwritev2:
+		return IOPAT_WAIT_WRITE;
+	case NR_fsync: case NR_fdatasync: case NR_sync_file_range: case NR_msync:
+	case NR_sync: case NR_syncfs:
+		return IOPAT_WAIT_SYNC;
+	default:
+		return IOPAT_WAIT_OTHER;
+	}
+}
+
+/* A user thread that goes off the CPU in I/O wait (io_schedule: waiting
+ * for a block request, a page being read, writeback) is marked; when it
+ * runs again, the time in between goes to its process. Kernel threads
+ * (writeback workers, journal) are not processes of the user's. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(iopat_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	struct iowait_mark *m;
+	struct iopat_proc *p;
+
+	if (!preempt && BPF_CORE_READ_BITFIELD(prev, in_iowait) &&
+	    !(prev->flags & PF_KTHREAD) && pid_is_tracked(prev->tgid)) {
+		m = bpf_task_storage_get(&iowait, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (m) {
+			m->since = bpf_ktime_get_ns();
+			m->why = wait_reason(prev);
+			m->tgid = prev->tgid;
+		}
+	}
+	m = bpf_task_storage_get(&iowait, next, 0, 0);
+	if (!m || !m->since)
+		return 0;
+	p = proc_note_task(next, m->tgid);
+	if (p)
+		__sync_fetch_and_add(&p->io.io_wait_ns[m->why & (IOPAT_NWAIT - 1)],
+				     bpf_ktime_get_ns() - m->since);
+	m->since = 0;
+	return 0;
+}
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(iopat_process_fork, struct task_struct *parent,

@@ -173,6 +173,16 @@ struct iopat_dev_stats {
 
 /* Syscall-level totals of one process, the sum of its file entries, kept
  * apart so that a refresh reads one entry per process, not per file. */
+/* What a task blocked on I/O was doing, from the system call it was in
+ * when it was switched out in I/O wait (see the sched_switch hook). */
+enum iopat_wait {
+	IOPAT_WAIT_READ,	/* read, pread, readv...: a cache miss or direct I/O */
+	IOPAT_WAIT_WRITE,	/* write...: direct I/O, or dirty-page throttling */
+	IOPAT_WAIT_SYNC,	/* fsync, fdatasync, sync_file_range, msync, sync */
+	IOPAT_WAIT_OTHER,	/* page faults (mmap), io_uring, io_getevents, open... */
+	IOPAT_NWAIT,
+};
+
 struct iopat_proc_io {
 	__u64 bytes[IOPAT_NDIR];	/* storage files and block devices */
 	__u64 ops[IOPAT_NDIR];
@@ -186,6 +196,9 @@ struct iopat_proc_io {
 	 * exact for whole-file passes (epochs, scans), a lower bound on
 	 * re-reads when a large file is read at random. */
 	__u64 unique_bytes[IOPAT_NDIR];
+	/* Time its threads spent switched out in I/O wait, summed over the
+	 * threads, by what they were doing (enum iopat_wait). */
+	__u64 io_wait_ns[IOPAT_NWAIT];
 };
 
 /* Process table entry, keyed by tgid. */

@@ -22,6 +22,8 @@
 #             (build/bench/empty_hook): the cost of iopat's hook itself,
 #             attached as iopat attaches it, the floor iopat cannot go below
 #   top       fio alone while `iopat top -b -d 1` watches the whole host
+#   serve     fio alone while `iopat serve -d 1` watches the whole host and a
+#             scraper reads its /metrics every second
 #   bpftrace  fio alone while a bpftrace one-liner sums pread64 returns
 #   record    fio under `iopat record -o FILE --` (every event to a trace)
 #
@@ -31,11 +33,14 @@
 #
 # Then the cost of one `top` refresh with BENCH_REFRESH_PROCS live
 # processes (default 1000) and BENCH_REFRESH_FILES tracked files (default
-# 100000), from top's own `refresh_cpu_ms` (CPU time of the refresh).
+# 100000), from top's own `refresh_cpu_ms` (CPU time of the refresh), and,
+# with as many processes alive and reading, `iopat serve`'s scrape latency
+# (curl's time_total over BENCH_SCRAPES scrapes, default 200) and memory
+# (VmHWM) with 50 workloads of their own and with one per process.
 #
 # Environment: BENCH_RUNTIME (s per run, default 10), BENCH_ROUNDS
-# (default 3), BENCH_MODES (default "plain empty floor iopat top bpftrace
-# record"), BENCH_JOBS (default "cached-randread direct-randread
+# (default 3), BENCH_MODES (default "plain empty floor iopat top serve
+# bpftrace record"), BENCH_JOBS (default "cached-randread direct-randread
 # many-files"), BENCH_MANY_FILES (default 20000), IOPAT (binary),
 # BENCH_DIR (data directory on a disk-backed filesystem).
 # To add a mode: write mode_NAME (runs "$@" as the fio command line and
@@ -47,7 +52,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-BENCH_MODES=${BENCH_MODES:-plain empty floor iopat top bpftrace record}
+BENCH_MODES=${BENCH_MODES:-plain empty floor iopat top serve bpftrace record}
 BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread many-files}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
@@ -85,6 +90,8 @@ BPFTRACE_PID=
 
 cleanup() {
 	[ -n "${TOP_PID:-}" ] && kill -INT "$TOP_PID" 2>/dev/null
+	[ -n "${SCRAPER_PID:-}" ] && kill "$SCRAPER_PID" 2>/dev/null
+	[ -n "${SERVE_PID:-}" ] && kill -INT "$SERVE_PID" 2>/dev/null
 	[ -n "${MANY_PID:-}" ] && kill -TERM "$MANY_PID" 2>/dev/null
 	if [ -n "$BPFTRACE_PID" ]; then
 		kill -INT "$BPFTRACE_PID" 2>/dev/null || true
@@ -228,6 +235,45 @@ mode_top() {
 	kill -INT "$TOP_PID" 2>/dev/null || true
 	wait "$TOP_PID" 2>/dev/null || true
 	TOP_PID=
+	return $rc
+}
+
+SERVE_PID=
+SCRAPER_PID=
+
+# serve_up ARGS...: `iopat serve` on a free port ($SERVE_PORT), once its
+# first refresh is rendered.
+serve_up() {
+	local i
+	SERVE_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$IOPAT" serve --listen "127.0.0.1:$SERVE_PORT" "$@" 2>>"$WORK/serve.log" &
+	SERVE_PID=$!
+	for ((i = 0; i < 200; i++)); do
+		curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" 2>/dev/null |
+			grep -q '^iopat_refreshes_total' && return 0
+		sleep 0.1
+	done
+	die "iopat serve did not start: $(cat "$WORK/serve.log")"
+}
+
+serve_down() {
+	[ -n "$SCRAPER_PID" ] && kill "$SCRAPER_PID" 2>/dev/null && wait "$SCRAPER_PID" 2>/dev/null
+	SCRAPER_PID=
+	[ -n "$SERVE_PID" ] && kill -INT "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+	SERVE_PID=
+	return 0
+}
+
+# The exporter collecting every second while a scraper reads /metrics
+# every second, as Prometheus would.
+mode_serve() {
+	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
+	local rc=0
+	serve_up -d 1
+	(while :; do curl -sf -o /dev/null "http://127.0.0.1:$SERVE_PORT/metrics"; sleep 1; done) &
+	SCRAPER_PID=$!
+	fio "$@" || rc=$?
+	serve_down
 	return $rc
 }
 
@@ -467,6 +513,48 @@ fi
 
 # ------------------------------------------------------- top refresh cost
 
+BENCH_SCRAPES=${BENCH_SCRAPES:-200}
+
+# serve_bench: with BENCH_REFRESH_PROCS processes alive that read files once
+# the exporter watches, the exporter by pid with 50
+# workloads of their own, then with one per process: scrape latency (p50,
+# p99, max), size of a scrape, memory. A Markdown table on stdout.
+serve_bench() {
+	local top lat
+	echo "| \`iopat serve -g pid\` with $BENCH_REFRESH_PROCS live processes | series of their own | scrape p50 | scrape p99 | scrape max | scrape size | memory (VmHWM) |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for top in 50 "$BENCH_REFRESH_PROCS"; do
+		serve_up -d 1 -g pid --top "$top"
+		# the processes read their files once the exporter watches
+		"$MANY" "$WORK/many.serve" 10000 "$BENCH_REFRESH_PROCS" >"$WORK/many.serve.out" &
+		MANY_PID=$!
+		for ((i = 0; i < 600; i++)); do
+			grep -q ready "$WORK/many.serve.out" 2>/dev/null && break
+			sleep 0.2
+		done
+		kill -USR1 "$MANY_PID"
+		sleep 4	# every process seen
+		lat=$WORK/scrape.$top
+		: >"$lat"
+		for ((i = 0; i < BENCH_SCRAPES; i++)); do
+			curl -sf -o "$WORK/scrape.txt" -w '%{time_total}\n' \
+				"http://127.0.0.1:$SERVE_PORT/metrics" >>"$lat"
+		done
+		printf '| --top %s | %s workloads | %.2f ms | %.2f ms | %.2f ms | %s KiB | %s |\n' "$top" \
+			"$(grep '^iopat_workload_info{' "$WORK/scrape.txt" | wc -l)" \
+			"$(awk '{ print $1 * 1000 }' "$lat" | median)" \
+			"$(awk '{ print $1 * 1000 }' "$lat" | sort -g | awk -v n="$BENCH_SCRAPES" 'NR == int(n * 0.99 + 0.999) { print; exit }')" \
+			"$(awk '{ print $1 * 1000 }' "$lat" | sort -g | tail -n1)" \
+			"$(($(stat -c %s "$WORK/scrape.txt") / 1024))" \
+			"$(awk '/^VmHWM/ { print $2 " " $3 }' "/proc/$SERVE_PID/status")"
+		serve_down
+		kill -TERM "$MANY_PID"
+		wait "$MANY_PID" || true
+		MANY_PID=
+		rm -rf "$WORK/many.serve"
+	done
+}
+
 BENCH_REFRESH_PROCS=${BENCH_REFRESH_PROCS:-1000}
 BENCH_REFRESH_FILES=${BENCH_REFRESH_FILES:-100000}
 MANY=$ROOT/build/workloads/many_files
@@ -487,6 +575,7 @@ if [ "${BENCH_REFRESH:-1}" = 1 ] && [ -x "$MANY" ]; then
 	kill -TERM "$MANY_PID"
 	wait "$MANY_PID" || true
 	MANY_PID=
+	serve_bench >"$WORK/serve.md"
 	# intervals where the tables are full: all processes alive
 	jq -r --argjson p "$BENCH_REFRESH_PROCS" \
 		'select(.tracked_processes >= $p) | .refresh_cpu_ms' "$WORK/top.jsonl" \
@@ -504,4 +593,6 @@ if [ "${BENCH_REFRESH:-1}" = 1 ] && [ -x "$MANY" ]; then
 		"$(awk '$1 > 50 { c++ } END { print c + 0 }' "$WORK/refresh.txt")"
 	echo
 	echo "refresh CPU ms in order: $(tr '\n' ' ' <"$WORK/refresh.txt")"
+	echo
+	cat "$WORK/serve.md"
 fi

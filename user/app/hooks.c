@@ -37,6 +37,7 @@ static const struct hook hooks[] = {
 	{ "sched_process_exit", "process_exit", true, "" },
 	{ "cgroup_attach_task", "cgroup_attach", false,
 	  "a process moved to another cgroup stays under its first one" },
+	{ "sched_switch", "sched_switch", false, "time blocked on I/O is not measured" },
 };
 
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))

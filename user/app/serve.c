@@ -20,7 +20,6 @@
 #include "clock.h"
 #include "collector.h"
 #include "commands.h"
-#include "config.h"
 #include "container.h"
 #include "devnames.h"
 #include "procfs.h"
@@ -152,26 +151,6 @@ struct serve_opts {
 	size_t top;
 };
 
-static int parse_config(struct top_state *st, const char *arg)
-{
-	char err[256];
-	struct config_params all;
-
-	config_params_default(&all);
-	all.classify = st->params;
-	if (config_load_all(arg, &all, err, sizeof(err))) {
-		fprintf(stderr, WHO ": %s\n", err);
-		config_params_free(&all);
-		return 2;
-	}
-	st->params = all.classify;
-	program_rules_free(&st->program);
-	st->program = all.program;	/* taken over */
-	all.program = (struct program_rules){ 0 };
-	config_params_free(&all);
-	return 0;
-}
-
 static int serve_option(struct serve *s, struct serve_opts *o, struct top_state *st, int opt,
 			const char *arg)
 {
@@ -207,7 +186,7 @@ static int serve_option(struct serve *s, struct serve_opts *o, struct top_state 
 		st->interval_s = d;
 		return 0;
 	case OPT_CONFIG:
-		return parse_config(st, arg);
+		return top_state_config(st, arg, WHO);
 	case 'v':
 		o->copts.verbose = true;
 		return 0;

@@ -59,6 +59,15 @@ static const struct proc_row *group_leader(const struct stat_result *r, const st
 	return proc_table_find((struct proc_table *)&r->procs, g->leader);
 }
 
+/* A process's wall time within the run, seconds. */
+static double proc_life_s(const struct stat_result *r, const struct proc_row *p)
+{
+	uint64_t from = p->start_ns > r->start_ns ? p->start_ns : r->start_ns;
+	uint64_t to = p->exited && p->exit_ns ? p->exit_ns : r->end_ns;
+
+	return to > from ? (to - from) / 1e9 : 0;
+}
+
 static void json_group_row(struct json_writer *jw, const struct stat_result *r, size_t i)
 {
 	const struct group_row *g = &r->groups.rows[i];
@@ -102,6 +111,7 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	jw_key(&jw, "totals");
 	jw_object_start(&jw);
 	json_io_counters(&jw, &r->totals);
+	json_io_wait_pct(&jw, &r->totals, r->duration_s);
 	json_rates(&jw, r);
 	jw_object_end(&jw);
 
@@ -119,6 +129,7 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 		json_process_head(&jw, p->pid, p->ppid, p->comm, p->cgroup_id, p->exited,
 				  r->proc_verdicts[i].gpu, &r->proc_verdicts[i].v);
 		json_io_counters(&jw, &p->io);
+		json_io_wait_pct(&jw, &p->io, proc_life_s(r, p));
 		jw_object_end(&jw);
 	}
 	for (size_t i = 0; r->group != GROUP_PID && i < r->groups.n; i++)
@@ -339,6 +350,11 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 		      p->write_bytes, p->write_ops, p->seconds);
 	fprintf(out, "    fsyncs %llu   page-cache misses %s\n",
 		(unsigned long long)t->fsyncs, units_bytes(a, sizeof(a), t->cache_miss_bytes));
+	fprintf(out, "    blocked on I/O %.3f s (%.1f%% of the run, thread time): read %.3f s, "
+		"write %.3f s, sync %.3f s, other %.3f s\n", io_wait_s(t),
+		d > 0 ? 100 * io_wait_s(t) / d : 0, t->io_wait_ns[IOPAT_WAIT_READ] / 1e9,
+		t->io_wait_ns[IOPAT_WAIT_WRITE] / 1e9, t->io_wait_ns[IOPAT_WAIT_SYNC] / 1e9,
+		t->io_wait_ns[IOPAT_WAIT_OTHER] / 1e9);
 	if (t->mem_read_ops || t->mem_write_ops)
 		fprintf(out, "    memory files (tmpfs): read %s in %llu ops, write %s in %llu ops\n",
 			units_bytes(b, sizeof(b), t->mem_read_bytes),

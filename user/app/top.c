@@ -1371,20 +1371,23 @@ static int top_opt_user(struct top_state *st, const char *arg)
 }
 
 /* --config FILE: thresholds and program files. 0, or 2 after a message. */
-static int top_opt_config(struct top_state *st, const char *arg)
+int top_state_config(struct top_state *st, const char *path, const char *who)
 {
 	char cfg_err[256];
 	struct config_params all;
 
 	config_params_default(&all);
 	all.classify = st->params;
-	if (config_load_all(arg, &all, cfg_err, sizeof(cfg_err))) {
-		fprintf(stderr, "iopat top: %s\n", cfg_err);
+	if (config_load_all(path, &all, cfg_err, sizeof(cfg_err))) {
+		fprintf(stderr, "%s: %s\n", who, cfg_err);
+		config_params_free(&all);
 		return 2;
 	}
 	st->params = all.classify;
 	program_rules_free(&st->program);
 	st->program = all.program;	/* taken over */
+	memset(&all.program, 0, sizeof(all.program));
+	config_params_free(&all);
 	return 0;
 }
 
@@ -1449,7 +1452,7 @@ static int top_option(struct top_state *st, struct top_run *r, int opt, const ch
 		cli_usage_error(&top_cmd, "bad window '%s': a number of seconds > 0", arg);
 		return 2;
 	case OPT_CONFIG:
-		return top_opt_config(st, arg);
+		return top_state_config(st, arg, "iopat top");
 	case OPT_FROM:
 		r->from = arg;
 		return 0;

@@ -212,6 +212,9 @@ extern volatile sig_atomic_t top_stop;
 struct collector_opts;
 /* A state with top's defaults: job grouping, 1 s, a 60 s window. */
 struct top_state *top_state_new(void);
+/* --config FILE: thresholds and program files into st. 0, or 2 after a
+ * message prefixed with who. */
+int top_state_config(struct top_state *st, const char *path, const char *who);
 /* The windows follow interval_s and win.window_s (after options). */
 void top_state_windows(struct top_state *st);
 void top_state_free(struct top_state *st);

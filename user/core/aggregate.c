@@ -289,6 +289,8 @@ static void add_proc_io(struct io_totals *io, const struct iopat_proc *p)
 	io->files += x->files;
 	io->unique_read_bytes += x->unique_bytes[IOPAT_READ];
 	io->unique_write_bytes += x->unique_bytes[IOPAT_WRITE];
+	for (int w = 0; w < IOPAT_NWAIT; w++)
+		io->io_wait_ns[w] += x->io_wait_ns[w];
 	add_u32_hist(io->read_size_hist, p->size_hist[IOPAT_READ], IOPAT_SIZE_BUCKETS);
 	add_u32_hist(io->write_size_hist, p->size_hist[IOPAT_WRITE], IOPAT_SIZE_BUCKETS);
 }

@@ -64,6 +64,7 @@ struct io_totals {
 	uint64_t dev_read_lat_ns, dev_write_lat_ns;	/* sums */
 	uint64_t cache_miss_bytes, fsyncs, files;
 	uint64_t unique_read_bytes, unique_write_bytes;	/* see iopat_proc_io */
+	uint64_t io_wait_ns[IOPAT_NWAIT];	/* thread time blocked on I/O, by call */
 	uint64_t read_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t write_size_hist[IOPAT_SIZE_BUCKETS];
 	uint64_t dev_read_size_hist[IOPAT_SIZE_BUCKETS];

@@ -96,6 +96,22 @@ void io_text_data_line(FILE *out, const struct io_totals *io)
 	fputc('\n', out);
 }
 
+const char *const io_wait_names[IOPAT_NWAIT] = { "read", "write", "sync", "other" };
+
+double io_wait_s(const struct io_totals *io)
+{
+	uint64_t ns = 0;
+
+	for (int w = 0; w < IOPAT_NWAIT; w++)
+		ns += io->io_wait_ns[w];
+	return ns / 1e9;
+}
+
+void json_io_wait_pct(struct json_writer *jw, const struct io_totals *io, double seconds)
+{
+	jw_double_field(jw, "io_wait_pct", seconds > 0 ? 100 * io_wait_s(io) / seconds : 0, 2);
+}
+
 /* The counter vocabulary shared by totals, processes and devices. */
 void json_io_counters(struct json_writer *jw, const struct io_totals *io)
 {
@@ -122,6 +138,12 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io)
 	jw_uint_field(jw, "unique_write_bytes", io->unique_write_bytes);
 	jw_double_field(jw, "reread_factor",
 			io->unique_read_bytes ? (double)io->read_bytes / io->unique_read_bytes : 0, 2);
+	jw_double_field(jw, "io_wait_s", io_wait_s(io), 6);
+	jw_key(jw, "io_wait_by");
+	jw_object_start(jw);
+	for (int w = 0; w < IOPAT_NWAIT; w++)
+		jw_double_field(jw, io_wait_names[w], io->io_wait_ns[w] / 1e9, 6);
+	jw_object_end(jw);
 	jw_uint_field(jw, "program_read_bytes", io->fs.prog_read_bytes);
 	jw_uint_field(jw, "program_read_ops", io->fs.prog_read_ops);
 	jw_uint_field(jw, "program_write_bytes", io->fs.prog_write_bytes);

@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# Time blocked on I/O (io_wait_s, io_wait_pct): measured from sched_switch
+# against what fio and the cgroup v1 blkio throttle make happen.
+
+load helpers
+
+BLKIO=/sys/fs/cgroup/blkio
+
+setup() {
+	common_setup
+	THROTTLE=
+	MNT=
+}
+
+teardown() {
+	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null
+	[ -n "$THROTTLE" ] && rmdir "$THROTTLE" 2>/dev/null
+	common_teardown
+}
+
+# throttle KEY VALUE: a blkio cgroup ($THROTTLE) limiting $LOOPDEV.
+throttle() {
+	[ -d "$BLKIO" ] && [ -e "$BLKIO/blkio.throttle.read_iops_device" ] ||
+		skip "no cgroup v1 blkio throttle here"
+	THROTTLE=$BLKIO/iopat-test-$$
+	mkdir -p "$THROTTLE"
+	local mm
+	mm=$(printf '%d:%d' "0x$(stat -c %t "$LOOPDEV")" "0x$(stat -c %T "$LOOPDEV")")
+	echo "$mm $2" >"$THROTTLE/blkio.throttle.$1" || fail "cannot set blkio.throttle.$1"
+}
+
+# in_throttle CMD...: CMD in the throttled cgroup.
+in_throttle() {
+	bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$THROTTLE" "$@"
+}
+
+@test "io wait: a direct 4 KiB psync reader on a device limited to 400 IOPS waits its mean completion latency times its operations; cached, it waits under 5% of its time" {
+	make_loop 256
+	dd if=/dev/urandom of="$LOOPDEV" bs=1M count=64 status=none oflag=direct
+	throttle read_iops_device 400
+	in_throttle "$IOPAT" stat --json -o "$OUT" -- fio --output-format=json --name=w \
+		--filename="$LOOPDEV" --size=64M --bs=4k --rw=randread --direct=1 \
+		--ioengine=psync --runtime=4 --time_based >"$TESTDIR/fio.json" ||
+		fail "stat failed"
+	local ios clat expect got pct
+	ios=$(jq '.jobs[0].read.total_ios' "$TESTDIR/fio.json")
+	clat=$(jq '.jobs[0].read.clat_ns.mean' "$TESTDIR/fio.json")
+	expect=$(awk -v n="$ios" -v c="$clat" 'BEGIN { printf "%.6f", n * c / 1e9 }')
+	# the worker: the process that read
+	got=$(jq '[.processes[] | select(.read_ops > 100)] | max_by(.read_ops) | .io_wait_s' "$OUT")
+	pct=$(jq '[.processes[] | select(.read_ops > 100)] | max_by(.read_ops) | .io_wait_pct' "$OUT")
+	note "direct, 400 IOPS: $ios reads, mean completion $clat ns: expected wait $expect s; iopat: worker $got s ($pct% of its life), by call $(jq -c .totals.io_wait_by "$OUT")"
+	within_pct "$got" "$expect" 15 "the worker's io_wait_s"
+	# the same reads from the page cache (of a file: a block device's
+	# cache goes when its last user closes it): almost no wait
+	make_file "$TESTDIR/cached.dat" 64
+	cat "$TESTDIR/cached.dat" >/dev/null
+	"$IOPAT" stat --json -o "$TESTDIR/cached.json" -- fio --output-format=json --name=c \
+		--filename="$TESTDIR/cached.dat" --size=64M --bs=4k --rw=randread --ioengine=psync \
+		--invalidate=0 --runtime=2 --time_based >/dev/null || fail "stat failed"
+	pct=$(jq '[.processes[] | select(.read_ops > 100)] | max_by(.read_ops) | .io_wait_pct' \
+		"$TESTDIR/cached.json")
+	note "cached: worker io_wait_pct $pct"
+	awk -v p="$pct" 'BEGIN { exit !(p < 5) }' || fail "cached reads waited $pct% of the time"
+}
+
+@test "io wait: a loader reading files from a throttled device waits most of its time; the same loader on cached files almost none" {
+	make_loop 256
+	mkfs.ext4 -q -F "$LOOPDEV" || fail "mkfs failed"
+	MNT=$TESTDIR/mnt
+	mkdir -p "$MNT"
+	mount "$LOOPDEV" "$MNT" || fail "mount failed"
+	mkdir -p "$MNT/samples"
+	for i in $(seq 1 200); do head -c 65536 /dev/urandom >"$MNT/samples/s$i"; done
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	throttle read_bps_device $((2 << 20))
+	in_throttle "$IOPAT" stat --json -o "$OUT" -- /usr/bin/python3 \
+		"$REPO_ROOT/tests/ml/shuffle_read.py" "$MNT/samples" 1 1 fresh >/dev/null ||
+		fail "stat failed"
+	local slow fast
+	slow=$(jq .totals.io_wait_pct "$OUT")
+	note "throttled to 2 MiB/s: $(jq -c '.totals | {io_wait_s, io_wait_pct, io_wait_by, dev_read_bytes}' "$OUT"), duration $(jq .duration_s "$OUT") s"
+	awk -v p="$slow" 'BEGIN { exit !(p > 50) }' || fail "throttled: only $slow% waiting"
+	# again: the files are in the page cache now
+	"$IOPAT" stat --json -o "$TESTDIR/cached.json" -- /usr/bin/python3 \
+		"$REPO_ROOT/tests/ml/shuffle_read.py" "$MNT/samples" 1 1 fresh >/dev/null ||
+		fail "stat failed"
+	fast=$(jq .totals.io_wait_pct "$TESTDIR/cached.json")
+	note "cached: $(jq -c '.totals | {io_wait_s, io_wait_pct, dev_read_bytes}' "$TESTDIR/cached.json")"
+	awk -v p="$fast" 'BEGIN { exit !(p < 5) }' || fail "cached: $fast% waiting"
+}
