@@ -3,8 +3,8 @@
 # files, users, pids; after `--`, a command line). The tests check these
 # lists against `iopat COMMAND --help` and the values iopat accepts.
 
-_iopat_top_columns="pid comm procs user read write iops riops wiops rw avg dom seq dev p50 p99 miss stage tier"
-_iopat_sort_keys="pid comm read write iops riops wiops size seq dev lat miss total"
+_iopat_top_columns="pid comm procs user read write iops riops wiops rw avg dom seq dev p50 p99 miss wait stage tier"
+_iopat_sort_keys="pid comm read write iops riops wiops size seq dev lat miss wait total"
 _iopat_groups="pid job cgroup comm"
 
 _iopat_options()

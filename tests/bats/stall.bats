@@ -90,3 +90,29 @@ in_throttle() {
 	note "cached: $(jq -c '.totals | {io_wait_s, io_wait_pct, dev_read_bytes}' "$TESTDIR/cached.json")"
 	awk -v p="$fast" 'BEGIN { exit !(p < 5) }' || fail "cached: $fast% waiting"
 }
+
+@test "io wait in top: the WAIT% column and io_wait_pct of a throttled reader, next to a cached one that does not wait" {
+	make_loop 128
+	dd if=/dev/urandom of="$LOOPDEV" bs=1M count=32 status=none oflag=direct
+	throttle read_iops_device 300
+	make_file "$TESTDIR/cached.dat" 32
+	cat "$TESTDIR/cached.dat" >/dev/null
+	"$IOPAT" top --json -g pid -d 1 -n 5 -c fio >"$TESTDIR/top.jsonl" 2>"$TESTDIR/top.err" &
+	local top=$! slow fast
+	sleep 1
+	in_throttle fio --name=slow --filename="$LOOPDEV" --size=32M --bs=4k --rw=randread \
+		--direct=1 --ioengine=psync --runtime=4 --time_based --output=/dev/null &
+	fio --name=fast --filename="$TESTDIR/cached.dat" --size=32M --bs=4k --rw=randread \
+		--ioengine=psync --invalidate=0 --runtime=4 --time_based --output=/dev/null &
+	wait "$top" || fail "top failed: $(cat "$TESTDIR/top.err")"
+	wait
+	# the last interval: the worker with the fewest reads is the throttled one
+	slow=$(jq -s '[.[-2].processes[] | select(.read_ops > 50)] | min_by(.read_ops) | .io_wait_pct' "$TESTDIR/top.jsonl")
+	fast=$(jq -s '[.[-2].processes[] | select(.read_ops > 50)] | max_by(.read_ops) | .io_wait_pct' "$TESTDIR/top.jsonl")
+	note "top, one interval: throttled reader io_wait_pct $slow, cached reader $fast"
+	awk -v p="$slow" 'BEGIN { exit !(p > 80) }' || fail "throttled reader: $slow%"
+	awk -v p="$fast" 'BEGIN { exit !(p < 5) }' || fail "cached reader: $fast%"
+	run "$IOPAT" top -b -n 1 -d 0.5 -o wait -s wait
+	assert_success
+	[[ ${lines[3]} == *"WAIT%"* ]] || fail "no WAIT% title: ${lines[3]}"
+}

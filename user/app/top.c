@@ -78,11 +78,11 @@ static const struct cli_option top_options[] = {
 	  "only processes whose name contains TEXT" },
 	{ 's', "sort", "COLUMN",
 	  "sort column: pid comm read write iops riops wiops\n"
-	  "size seq dev lat miss total (default total)" },
+	  "size seq dev lat miss wait total (default total)" },
 	{ 'o', "columns", "LIST",
 	  "the columns, comma-separated (PID and COMM lead):\n"
 	  "pid comm procs user read write iops riops wiops rw avg\n"
-	  "dom seq dev p50 p99 miss stage tier (default:\n"
+	  "dom seq dev p50 p99 miss wait stage tier (default:\n"
 	  "procs read write iops seq p99 stage tier)" },
 	{ 'g', "group", "BY",
 	  "one row per job (default: a process and its\n"
@@ -222,6 +222,14 @@ static void fmt_miss(FMT_ARGS)
 	units_fit(b, n, m->miss_bps, UNITS_BYTES, w);
 }
 
+static void fmt_wait(FMT_ARGS)
+{
+	if (io_wait_s(&r->d) <= 0)
+		snprintf(b, n, "%*s", w, "-");
+	else
+		snprintf(b, n, "%*.0f", w, m->wait_pct);
+}
+
 static void fmt_user(FMT_ARGS)
 {
 	struct passwd pw, *res = NULL;
@@ -265,6 +273,7 @@ const struct top_column top_columns[] = {
 	{ "p50", "P50", NULL, 6, false, false, TOP_NSORT, fmt_p50 },
 	{ "p99", "P99", NULL, 6, false, false, TOP_SORT_LAT_P99, fmt_p99 },
 	{ "miss", "MISS/s", "MISS", 7, false, false, TOP_SORT_MISS, fmt_miss },
+	{ "wait", "WAIT%", NULL, 5, false, false, TOP_SORT_WAIT, fmt_wait },
 	{ "stage", "STAGE", NULL, 7, true, false, TOP_NSORT, fmt_stage },
 	{ "tier", "TIER", NULL, 4, true, false, TOP_NSORT, fmt_tier },
 };
@@ -1303,7 +1312,7 @@ static bool parse_positive_long(const char *s, long *out)
 	return true;
 }
 
-#define SORT_KEYS "pid, comm, read, write, iops, riops, wiops, size, seq, lat, miss, dev, total"
+#define SORT_KEYS "pid, comm, read, write, iops, riops, wiops, size, seq, lat, miss, wait, dev, total"
 
 static int parse_sort(const char *s, enum top_sort *out)
 {
@@ -1317,6 +1326,7 @@ static int parse_sort(const char *s, enum top_sort *out)
 		{ "size", TOP_SORT_AVG_SIZE },	  { "seq", TOP_SORT_SEQ },
 		{ "lat", TOP_SORT_LAT_P99 },	  { "miss", TOP_SORT_MISS },
 		{ "dev", TOP_SORT_DEV_BPS },	  { "iops", TOP_SORT_IOPS },
+		{ "wait", TOP_SORT_WAIT },
 		{ "total", TOP_SORT_TOTAL_BPS },
 	};
 

@@ -168,6 +168,7 @@ static int json_show(struct top_state *st)
 		if (r->group)
 			json_group_fields(&jw, st->group, &st->groups, r->group);
 		json_io_counters(&jw, &r->d);
+		json_io_wait_pct(&jw, &r->d, top_secs(st));
 		jw_object_end(&jw);
 	}
 	jw_array_end(&jw);

@@ -121,6 +121,23 @@ static int detail_verdict(const struct verdict *v, int y, int bottom)
 	return y;
 }
 
+/* Time blocked on I/O in the last interval (or since start, -a), by the
+ * call its threads were in. */
+static void detail_wait(const struct top_state *st, const struct top_row *r, int y)
+{
+	const uint64_t *ns = r->d.io_wait_ns;
+	double secs = top_secs(st);
+	char line[160];
+
+	snprintf(line, sizeof(line), " blocked on I/O %.0f%% of %s (thread time): read %.2f s, "
+		 "write %.2f s, sync %.2f s, other %.2f s",
+		 secs > 0 ? 100 * io_wait_s(&r->d) / secs : 0,
+		 st->accumulated ? "the time since start" : "the interval",
+		 ns[IOPAT_WAIT_READ] / 1e9, ns[IOPAT_WAIT_WRITE] / 1e9, ns[IOPAT_WAIT_SYNC] / 1e9,
+		 ns[IOPAT_WAIT_OTHER] / 1e9);
+	tui_put_n(y, 0, line, COLS - 1);
+}
+
 /* A size histogram as text bars in a column x..x+w; returns its rows. */
 static int detail_hist(const char *title, const uint64_t *h, int y, int x, int w, int rows)
 {
@@ -188,7 +205,8 @@ void tui_detail_draw(struct top_state *st)
 	for (int i = DETAIL_TOP; i < bottom; i++)
 		mvhline(i, 0, ' ', COLS);
 	detail_title(st, d, y++);
-	y = detail_verdict(&r->v, y + 1, bottom - 4);
+	y = detail_verdict(&r->v, y + 1, bottom - 5);
+	detail_wait(st, r, y++);
 	/* histograms side by side, then the sparklines at the bottom */
 	rows = bottom - 4 - (y + 1);
 	if (rows >= 2) {

@@ -400,6 +400,15 @@ void io_span_merge(struct io_span *dst, const struct io_span *src)
 
 #define IO_TOTALS_WORDS (sizeof(struct io_totals) / sizeof(uint64_t))
 
+double io_wait_s(const struct io_totals *io)
+{
+	uint64_t ns = 0;
+
+	for (int w = 0; w < IOPAT_NWAIT; w++)
+		ns += io->io_wait_ns[w];
+	return ns / 1e9;
+}
+
 void io_totals_add(struct io_totals *dst, const struct io_totals *src)
 {
 	uint64_t *d = (uint64_t *)dst;

@@ -133,6 +133,8 @@ struct proc_row *proc_table_find(struct proc_table *t, uint32_t pid);
  * NULL for a process new since (a reused pid included). */
 const struct proc_row *proc_table_same(const struct proc_table *t, const struct proc_row *r);
 
+/* Time blocked on I/O, seconds, summed over threads and calls. */
+double io_wait_s(const struct io_totals *io);
 void io_totals_add(struct io_totals *dst, const struct io_totals *src);
 /* Add one (process, device) entry's counts to the device-level fields. */
 void io_totals_add_dev(struct io_totals *io, const struct iopat_dev_stats *st);

@@ -98,15 +98,6 @@ void io_text_data_line(FILE *out, const struct io_totals *io)
 
 const char *const io_wait_names[IOPAT_NWAIT] = { "read", "write", "sync", "other" };
 
-double io_wait_s(const struct io_totals *io)
-{
-	uint64_t ns = 0;
-
-	for (int w = 0; w < IOPAT_NWAIT; w++)
-		ns += io->io_wait_ns[w];
-	return ns / 1e9;
-}
-
 void json_io_wait_pct(struct json_writer *jw, const struct io_totals *io, double seconds)
 {
 	jw_double_field(jw, "io_wait_pct", seconds > 0 ? 100 * io_wait_s(io) / seconds : 0, 2);

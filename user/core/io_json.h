@@ -25,8 +25,6 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io);
  * data re-read factor (0 without data reads). */
 uint64_t io_data_unique_read(const struct io_totals *io);
 double io_data_reread(const struct io_totals *io);
-/* Time blocked on I/O, seconds, summed over threads and calls. */
-double io_wait_s(const struct io_totals *io);
 extern const char *const io_wait_names[IOPAT_NWAIT];
 /* "io_wait_pct": io_wait_s over seconds of wall time, in percent (thread
  * time: a process whose two threads wait all the time is at 200). */

@@ -202,6 +202,7 @@ void prom_counts_from(struct prom_counts *c, const struct io_totals *io)
 	c->lat_sum_ns[1] = io->dev_write_lat_ns;
 	c->cache_miss_bytes = io->cache_miss_bytes;
 	c->fsyncs = io->fsyncs;
+	memcpy(c->io_wait_ns, io->io_wait_ns, sizeof(c->io_wait_ns));
 }
 
 /* The exported counts follow the input's growth; a count that went back
@@ -565,6 +566,18 @@ static void render_simple(struct prom_text *t, const struct series *s, size_t n)
 
 		prom_sample(t, "iopat_fsyncs_total", lb, 2, NULL, (double)s[i].c->fsyncs);
 	}
+	prom_family(t, "iopat_io_wait_seconds_total", "counter",
+		    "Thread time blocked on I/O, by the call the threads were in (read, write, "
+		    "sync, other: page faults, io_uring...)");
+	for (size_t i = 0; i < n; i++)
+		for (int w = 0; w < IOPAT_NWAIT; w++) {
+			struct prom_label lb[] = { { "workload", s[i].name },
+						   { "comm", s[i].comm },
+						   { "call", io_wait_names[w] } };
+
+			prom_sample(t, "iopat_io_wait_seconds_total", lb, 3, NULL,
+				    s[i].c->io_wait_ns[w] / 1e9);
+		}
 }
 
 /* The gauges of the workloads with series of their own. */

@@ -65,6 +65,7 @@ struct prom_counts {
 	uint64_t lat[2][PROM_NLAT + 1];
 	uint64_t lat_sum_ns[2];
 	uint64_t cache_miss_bytes, fsyncs;
+	uint64_t io_wait_ns[IOPAT_NWAIT];
 };
 
 #define PROM_NCOUNTS (sizeof(struct prom_counts) / sizeof(uint64_t))

@@ -19,6 +19,7 @@ const char *const top_sort_names[TOP_NSORT] = {
 	[TOP_SORT_MISS] = "MISS/s",
 	[TOP_SORT_DEV_BPS] = "DEV/s",
 	[TOP_SORT_IOPS] = "IOPS",
+	[TOP_SORT_WAIT] = "WAIT%",
 	[TOP_SORT_TOTAL_BPS] = "R+W/s",
 };
 
@@ -115,6 +116,7 @@ void row_metrics_compute(const struct io_totals *d, double secs, struct row_metr
 	m->dev_read_bps = d->dev_read_bytes / secs;
 	m->dev_write_bps = d->dev_write_bytes / secs;
 	m->miss_bps = d->cache_miss_bytes / secs;
+	m->wait_pct = 100 * io_wait_s(d) / secs;
 	m->avg_size = ops ? (double)(d->read_bytes + d->write_bytes) / ops : 0;
 	m->seq_pct = units_pct(d->seq_read_ops + d->seq_write_ops, ops);
 	for (int b = 0; b < IOPAT_SIZE_BUCKETS; b++)
@@ -184,6 +186,8 @@ static double sort_value(const struct top_row *r, enum top_sort key)
 		return (double)d->dev_read_bytes + d->dev_write_bytes;
 	case TOP_SORT_IOPS:
 		return (double)ops;
+	case TOP_SORT_WAIT:
+		return io_wait_s(d);
 	case TOP_SORT_TOTAL_BPS:
 	default:
 		return (double)d->read_bytes + d->write_bytes + d->dev_read_bytes +

@@ -42,6 +42,7 @@ struct row_metrics {
 	double lat_p50_ns, lat_p99_ns;	/* device, reads and writes */
 	double miss_bps;		/* page-cache fills, bytes/s */
 	double dev_read_bps, dev_write_bps;
+	double wait_pct;		/* thread time blocked on I/O, % of secs */
 };
 
 struct top_interval {
@@ -89,6 +90,7 @@ enum top_sort {
 	TOP_SORT_MISS,
 	TOP_SORT_DEV_BPS,	/* device read + write bytes/s */
 	TOP_SORT_IOPS,		/* read + write ops/s */
+	TOP_SORT_WAIT,		/* time blocked on I/O */
 	TOP_SORT_TOTAL_BPS,	/* syscall + device bytes/s: the default */
 	TOP_NSORT,
 };
