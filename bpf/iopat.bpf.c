@@ -103,8 +103,6 @@ struct {
 	__type(value, struct iopat_proc);
 } scratch_proc SEC(".maps");
 
-
-
 static __always_inline bool pid_is_tracked(__u32 tgid)
 {
 	if (!filter_tracked)
@@ -186,7 +184,6 @@ static __always_inline void proc_io_add(__u32 tgid, __u32 kind, int dir, __u64 b
 	__sync_fetch_and_add(&p->io.unique_bytes[dir], unique);
 	__sync_fetch_and_add(&p->size_hist[dir][iopat_size_bucket(bytes)], 1);
 }
-
 
 /* A kernel pointer as a plain number, for a global function's scalar
  * argument (the verifier takes no typed kernel pointer there on every
@@ -555,8 +552,6 @@ static __always_inline void account_fsync(__u32 tgid, int fd)
 		__sync_fetch_and_add(&proc->io.fsyncs, 1);
 }
 
-
-
 /* The registers a rare call needs, for a global function (which takes
  * at most five arguments, and no register file). */
 struct rare_call {
@@ -688,7 +683,6 @@ int BPF_PROG(iopat_io_uring_complete, void *ring_ctx, void *req_ptr,
 	account_file(tgid, f, dir, rw->kiocb.ki_pos - res, res);
 	return 0;
 }
-
 
 /* Page-cache fills: reads that missed the cache, including mmap faults
  * and readahead, charged to the task that caused them. */

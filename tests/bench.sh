@@ -13,14 +13,19 @@
 #                    opened, read whole and closed in turn (a loader over
 #                    small samples): every file's first sight costs the
 #                    tracer a path walk and a record
+#   ctx-switch       two processes passing a byte back and forth over pipes
+#                    (tests/workloads/pingpong, fio's JSON shape): every
+#                    round trip is context switches, which iopat's
+#                    sched_switch hook sees; no file I/O
 # Modes:
 #   plain     fio alone
 #   iopat     fio under `iopat stat -o /dev/null --`
 #   floor     fio alone while an empty bpftrace program runs on every
 #             system-call exit (a perf-event tracepoint)
-#   empty     fio alone while an empty tp_btf/sys_exit program is attached
-#             (build/bench/empty_hook): the cost of iopat's hook itself,
-#             attached as iopat attaches it, the floor iopat cannot go below
+#   empty     fio alone while empty tp_btf/sys_exit and tp_btf/sched_switch
+#             programs are attached (build/bench/empty_hook): the cost of
+#             iopat's two hot hooks themselves, attached as iopat attaches
+#             them, the floor iopat cannot go below
 #   top       fio alone while `iopat top -b -d 1` watches the whole host
 #   serve     fio alone while `iopat serve -d 1` watches the whole host and a
 #             scraper reads its /metrics every second
@@ -41,7 +46,7 @@
 # Environment: BENCH_RUNTIME (s per run, default 10), BENCH_ROUNDS
 # (default 3), BENCH_MODES (default "plain empty floor iopat top serve
 # bpftrace record"), BENCH_JOBS (default "cached-randread direct-randread
-# many-files"), BENCH_MANY_FILES (default 20000), IOPAT (binary),
+# many-files ctx-switch"), BENCH_MANY_FILES (default 20000), IOPAT (binary),
 # BENCH_DIR (data directory on a disk-backed filesystem).
 # To add a mode: write mode_NAME (runs "$@" as the fio command line and
 # prints fio's JSON on stdout) and add NAME to BENCH_MODES.
@@ -53,7 +58,7 @@ IOPAT=${IOPAT:-$ROOT/build/iopat}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_MODES=${BENCH_MODES:-plain empty floor iopat top serve bpftrace record}
-BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread many-files}
+BENCH_JOBS=${BENCH_JOBS-cached-randread direct-randread many-files ctx-switch}
 BENCH_FILE_MIB=${BENCH_FILE_MIB:-1024}
 BENCH_LOOP_MIB=${BENCH_LOOP_MIB:-1024}
 BENCH_MANY_FILES=${BENCH_MANY_FILES:-20000}
@@ -164,6 +169,9 @@ job_args() {
 		printf '%s\n' "${common[@]}" --rw=randread --direct=1 \
 			--filename="$LOOPDEV" --size="${BENCH_LOOP_MIB}M"
 		;;
+	ctx-switch)
+		echo "$BENCH_RUNTIME"
+		;;
 	many-files)
 		# one file open at a time, each read whole (one 4 KiB read)
 		printf '%s\n' "${common[@]}" --rw=read --invalidate=0 \
@@ -180,19 +188,31 @@ job_prepare() {
 	cached-randread) warm_cached ;;
 	direct-randread) : ;;
 	many-files) warm_many ;;
+	ctx-switch) : ;;
 	esac
 }
 
 # ------------------------------------------------------------------ modes
-# mode_NAME FIO_ARGS...: run fio, fio's JSON report on stdout.
+# mode_NAME ARGS...: run the job's program (job_cmd: fio, or pingpong,
+# which prints fio's JSON shape), its JSON report on stdout.
+
+PINGPONG=${PINGPONG:-$ROOT/build/workloads/pingpong}
+
+job_cmd() {
+	if [ "$JOB" = ctx-switch ]; then
+		echo "$PINGPONG"
+	else
+		echo fio
+	fi
+}
 
 mode_plain() {
-	fio "$@"
+	$(job_cmd) "$@"
 }
 
 mode_iopat() {
 	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
-	"$IOPAT" stat -o /dev/null -- fio "$@"
+	"$IOPAT" stat -o /dev/null -- $(job_cmd) "$@"
 }
 
 EMPTY_HOOK=${EMPTY_HOOK:-$ROOT/build/bench/empty_hook}
@@ -203,7 +223,7 @@ mode_empty() {
 	coproc EMPTY { exec "$EMPTY_HOOK"; }
 	pid=$EMPTY_PID
 	read -r -u "${EMPTY[0]}" _ || die "empty_hook did not attach"
-	fio "$@" || rc=$?
+	$(job_cmd) "$@" || rc=$?
 	# TERM, not INT: a child dying of SIGINT would stop this script too
 	kill -TERM "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
@@ -215,7 +235,7 @@ RECORD_LOG=
 
 mode_record() {
 	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
-	"$IOPAT" record -o "$WORK/bench.iotrace" -- fio "$@" 2>>"$RECORD_LOG"
+	"$IOPAT" record -o "$WORK/bench.iotrace" -- $(job_cmd) "$@" 2>>"$RECORD_LOG"
 }
 
 TOP_PID=
@@ -231,7 +251,7 @@ mode_top() {
 		bpftool prog show 2>/dev/null | grep -q iopat_sys_exit && break
 		sleep 0.1
 	done
-	fio "$@" || rc=$?
+	$(job_cmd) "$@" || rc=$?
 	kill -INT "$TOP_PID" 2>/dev/null || true
 	wait "$TOP_PID" 2>/dev/null || true
 	TOP_PID=
@@ -246,7 +266,7 @@ SCRAPER_PID=
 serve_up() {
 	local i
 	SERVE_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	"$IOPAT" serve --listen "127.0.0.1:$SERVE_PORT" "$@" 2>>"$WORK/serve.log" &
+	"$IOPAT" serve --listen "127.0.0.1:$SERVE_PORT" "$@" >/dev/null 2>>"$WORK/serve.log" &
 	SERVE_PID=$!
 	for ((i = 0; i < 200; i++)); do
 		curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" 2>/dev/null |
@@ -259,7 +279,7 @@ serve_up() {
 serve_down() {
 	[ -n "$SCRAPER_PID" ] && kill "$SCRAPER_PID" 2>/dev/null && wait "$SCRAPER_PID" 2>/dev/null
 	SCRAPER_PID=
-	[ -n "$SERVE_PID" ] && kill -INT "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+	[ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
 	SERVE_PID=
 	return 0
 }
@@ -270,9 +290,10 @@ mode_serve() {
 	[ -x "$IOPAT" ] || die "iopat not built: $IOPAT"
 	local rc=0
 	serve_up -d 1
-	(while :; do curl -sf -o /dev/null "http://127.0.0.1:$SERVE_PORT/metrics"; sleep 1; done) &
+	(while :; do curl -sf -o /dev/null "http://127.0.0.1:$SERVE_PORT/metrics"; sleep 1; done) \
+		>/dev/null 2>&1 &
 	SCRAPER_PID=$!
-	fio "$@" || rc=$?
+	$(job_cmd) "$@" || rc=$?
 	serve_down
 	return $rc
 }
@@ -335,7 +356,7 @@ run_under_bpftrace() {
 		cat "$log" >&2
 		die "bpftrace did not attach in 60 s"
 	fi
-	fio "$@" || rc=$?
+	$(job_cmd) "$@" || rc=$?
 	stop_bpftrace
 	return $rc
 }
@@ -360,6 +381,7 @@ wait_detached() {
 # less sensitive than throughput to other tenants of the machine.
 run_one() {
 	local job=$1 mode=$2 out args
+	JOB=$job
 	wait_detached
 	mapfile -t args < <(job_args "$job")
 	job_prepare "$job"
@@ -406,6 +428,7 @@ for job in $BENCH_JOBS; do
 	cached-randread) setup_cached ;;
 	direct-randread) setup_direct ;;
 	many-files) setup_many ;;
+	ctx-switch) [ -x "$PINGPONG" ] || die "not built: $PINGPONG" ;;
 	*) die "unknown job $job" ;;
 	esac
 done

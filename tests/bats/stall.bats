@@ -51,6 +51,17 @@ in_throttle() {
 	pct=$(jq '[.processes[] | select(.read_ops > 100)] | max_by(.read_ops) | .io_wait_pct' "$OUT")
 	note "direct, 400 IOPS: $ios reads, mean completion $clat ns: expected wait $expect s; iopat: worker $got s ($pct% of its life), by call $(jq -c .totals.io_wait_by "$OUT")"
 	within_pct "$got" "$expect" 15 "the worker's io_wait_s"
+	# what the fast tier would give back: the throttle holds requests
+	# before the device, whose own p50 stays that of a loop device (a few
+	# us, faster than the fast tier): nothing, and no such reason
+	note "stall: $(jq -c .stall "$OUT"); the device row: $(jq -c '[.devices[] | {dev, dev_read_lat_p50_us}]' "$OUT")"
+	[ "$(jq -r .stall.device "$OUT")" = "$(basename "$LOOPDEV")" ] || fail "stall device"
+	awk -v p="$(jq .stall.device_p50_us "$OUT")" 'BEGIN { exit !(p > 0 && p < 100) }' ||
+		fail "the loop device's p50: $(jq .stall.device_p50_us "$OUT") us"
+	num_eq "$(jq '.stall.fast_tier_io_wait_s == .stall.io_wait_s' "$OUT" | sed 's/true/1/;s/false/0/')" 1 \
+		"a device as fast as the fast tier gives nothing back"
+	jq -e '[.reasons[] | select(startswith("waited"))] | length == 0' "$OUT" >/dev/null ||
+		fail "an estimate in the reasons: $(jq -c .reasons "$OUT")"
 	# the same reads from the page cache (of a file: a block device's
 	# cache goes when its last user closes it): almost no wait
 	make_file "$TESTDIR/cached.dat" 64

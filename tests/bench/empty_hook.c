@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * empty_hook: attach the empty tp_btf/sys_exit program, print "attached",
- * and keep it attached until SIGINT or SIGTERM (benchmark floor).
+ * empty_hook: attach the empty tp_btf/sys_exit and sched_switch programs,
+ * print "attached", and keep them attached until SIGINT or SIGTERM (the
+ * benchmark's floor).
  */
 #include <signal.h>
 #include <stdio.h>

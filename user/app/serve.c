@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,10 +314,18 @@ static void raise_nofile(void)
 static int http_start(struct serve *s)
 {
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	sigset_t stop, old;
 
 	if (s->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	raise_nofile();
+	/* the HTTP thread is born with the stop signals blocked: they reach
+	 * the collection's thread, whose wait they cut short */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	s->httpd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
 				    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_CONNECTIONS,
@@ -324,6 +333,7 @@ static int http_start(struct serve *s)
 				    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 				    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 				    MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!s->httpd) {
 		fprintf(stderr, WHO ": cannot listen on %s: %s\n", s->addr_str,
 			errno ? strerror(errno) : "address in use or not available");

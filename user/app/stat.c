@@ -21,6 +21,7 @@
 #include "idxmap.h"
 #include "outfile.h"
 #include "stat.h"
+#include "devnames.h"
 
 enum {
 	OPT_CONFIG = CLI_LONG_ONLY,
@@ -144,6 +145,31 @@ static int collect_devices(const struct raw_snapshot *raw, struct stat_result *r
 		io_totals_add_dev(&r->devs[j].io, &raw->dev_stats[i]);
 	}
 	return 0;
+}
+
+/* The wait on the device with the most requests, and on the fast tier
+ * instead; in the reasons when the run waited long enough for it. */
+static void judge_stall(struct stat_result *r, const struct stall_params *p)
+{
+	const struct dev_row *top = NULL;
+	uint64_t lat[IOPAT_LAT_BUCKETS];
+	struct verdict *v = &r->verdict;
+
+	for (size_t i = 0; i < r->ndevs; i++)
+		if (!top || r->devs[i].io.dev_read_ops + r->devs[i].io.dev_write_ops >
+			    top->io.dev_read_ops + top->io.dev_write_ops)
+			top = &r->devs[i];
+	if (!top)
+		return;
+	for (int b = 0; b < IOPAT_LAT_BUCKETS; b++)
+		lat[b] = top->io.dev_read_lat_hist[b] + top->io.dev_write_lat_hist[b];
+	stall_estimate(&r->stall, p, io_wait_s(&r->totals), top->dev, lat);
+	devname_lookup(top->dev, r->stall_dev, sizeof(r->stall_dev));
+	if (r->stall.valid && r->stall.dev_p50_s > r->stall.fast_p50_s &&
+	    r->stall.wait_s * 100 >= p->min_wait_pct * r->duration_s &&
+	    v->nreasons < VERDICT_MAX_REASONS)
+		stall_describe(v->reasons[v->nreasons++], sizeof(v->reasons[0]), &r->stall,
+			       r->stall_dev);
 }
 
 /* Remember the traced processes seen with a GPU device open. */
@@ -509,6 +535,7 @@ static int stat_judge(struct collector *col, struct raw_snapshot *raw, struct st
 	if (classify_run(res, &params->classify, gpu_pids, ngpu) ||
 	    group_run(res, &params->classify, raw, &src))
 		goto oom;
+	judge_stall(res, &params->stall);
 	return 0;
 oom:
 	fprintf(stderr, "iopat stat: out of memory\n");

@@ -12,6 +12,7 @@
 #include "sampler.h"
 #include "dirheat.h"
 #include "sizing.h"
+#include "stall.h"
 
 /* Per-second peaks of the totals, over whole seconds of the run. */
 struct dev_row {
@@ -59,6 +60,9 @@ struct stat_result {
 	 * hit ratio at the hot working set; NULL without */
 	struct cache_curve_result *cache;
 	double cache_hit_at_hot;
+	/* the time blocked on I/O on the fast tier instead */
+	struct stall_estimate stall;
+	char stall_dev[40];
 };
 
 void stat_print_text(FILE *out, const struct stat_result *r);

@@ -114,6 +114,16 @@ void stat_print_json(FILE *out, const struct stat_result *r)
 	json_io_wait_pct(&jw, &r->totals, r->duration_s);
 	json_rates(&jw, r);
 	jw_object_end(&jw);
+	if (r->stall.valid) {
+		jw_key(&jw, "stall");
+		jw_object_start(&jw);
+		jw_double_field(&jw, "io_wait_s", r->stall.wait_s, 6);
+		jw_string_field(&jw, "device", r->stall_dev);
+		jw_double_field(&jw, "device_p50_us", r->stall.dev_p50_s * 1e6, 1);
+		jw_double_field(&jw, "fast_tier_p50_us", r->stall.fast_p50_s * 1e6, 1);
+		jw_double_field(&jw, "fast_tier_io_wait_s", r->stall.fast_wait_s, 6);
+		jw_object_end(&jw);
+	}
 
 	json_size_hist(&jw, "read_size_hist", r->totals.read_size_hist);
 	json_size_hist(&jw, "write_size_hist", r->totals.write_size_hist);
@@ -355,6 +365,9 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 		d > 0 ? 100 * io_wait_s(t) / d : 0, t->io_wait_ns[IOPAT_WAIT_READ] / 1e9,
 		t->io_wait_ns[IOPAT_WAIT_WRITE] / 1e9, t->io_wait_ns[IOPAT_WAIT_SYNC] / 1e9,
 		t->io_wait_ns[IOPAT_WAIT_OTHER] / 1e9);
+	if (r->stall.valid)
+		fprintf(out, "    %s\n", stall_describe(line, sizeof(line), &r->stall,
+							r->stall_dev));
 	if (t->mem_read_ops || t->mem_write_ops)
 		fprintf(out, "    memory files (tmpfs): read %s in %llu ops, write %s in %llu ops\n",
 			units_bytes(b, sizeof(b), t->mem_read_bytes),

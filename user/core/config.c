@@ -34,6 +34,7 @@ static const struct config_section sections[] = {
 	{ "heat", heat_param_defs, &heat_nparams, offsetof(struct config_params, heat) },
 	{ "bursts", burst_param_defs, &burst_nparams, offsetof(struct config_params, bursts) },
 	{ "cache", cache_param_defs, &cache_nparams, offsetof(struct config_params, cache) },
+	{ "stall", stall_param_defs, &stall_nparams, offsetof(struct config_params, stall) },
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -108,7 +109,7 @@ static int config_handler(void *user, const char *section, const char *name,
 	sec = section_find(section);
 	if (!sec) {
 		snprintf(c->err, c->errlen, "%s:%d: unknown section [%s] (expected [classify], "
-			 "[heat], [bursts], [cache] or [program])", c->path, c->line, section);
+			 "[heat], [bursts], [cache], [stall] or [program])", c->path, c->line, section);
 		c->failed = 1;
 		return 0;
 	}

@@ -21,12 +21,14 @@
 #include "classify.h"
 #include "dirheat.h"
 #include "program.h"
+#include "stall.h"
 
 struct config_params {
 	struct classify_params classify;
 	struct heat_params heat;
 	struct burst_params bursts;
 	struct cache_params cache;	/* [cache]: the fast tier's curve */
+	struct stall_params stall;	/* [stall]: the fast tier's latency */
 	struct program_rules program;	/* [program]: path = / data = patterns */
 };
 
