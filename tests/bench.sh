@@ -269,8 +269,9 @@ serve_up() {
 	"$IOPAT" serve --listen "127.0.0.1:$SERVE_PORT" "$@" >/dev/null 2>>"$WORK/serve.log" &
 	SERVE_PID=$!
 	for ((i = 0; i < 200; i++)); do
-		curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" 2>/dev/null |
-			grep -q '^iopat_refreshes_total' && return 0
+		# a file, not a pipe: grep -q leaving early fails curl (pipefail)
+		curl -sf -o "$WORK/up.txt" "http://127.0.0.1:$SERVE_PORT/metrics" 2>/dev/null &&
+			grep -q '^iopat_refreshes_total' "$WORK/up.txt" && return 0
 		sleep 0.1
 	done
 	die "iopat serve did not start: $(cat "$WORK/serve.log")"
