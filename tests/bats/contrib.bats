@@ -38,6 +38,9 @@ unit_copy() {
 	echo "$dir/iopat-serve.service"
 }
 
+# The alerts the fleet relies on.
+ALERTS="IopatTrainOnSlowStorage IopatEventsDropped IopatRereadDataExceedsFastTier IopatExporterDown"
+
 @test "prometheus.yml: promtool check config passes, with both rule files found (no root)" {
 	run promtool check config "$PROM/prometheus.yml"
 	[ "$status" -eq 0 ] || fail "$output"
@@ -57,8 +60,7 @@ unit_copy() {
 	refute_output --partial "FAILED"
 	# every alert the fleet relies on is defined
 	local a
-	for a in IopatTrainOnSlowStorage IopatEventsDropped IopatRereadDataExceedsFastTier \
-		IopatExporterDown; do
+	for a in $ALERTS; do
 		grep -q "^      - alert: $a$" "$PROM/iopat-alerts.rules.yml" || fail "no alert $a"
 	done
 }
@@ -75,8 +77,7 @@ unit_copy() {
 	assert_output --partial "SUCCESS"
 	# each alert is tested (an alert without a test would pass silently)
 	local a
-	for a in IopatTrainOnSlowStorage IopatEventsDropped IopatRereadDataExceedsFastTier \
-		IopatExporterDown; do
+	for a in $ALERTS; do
 		grep -q "alertname: $a$" "$PROM/iopat-alerts.test.yml" || fail "$a has no test"
 	done
 }
