@@ -133,7 +133,7 @@ ALERTS="IopatTrainOnSlowStorage IopatEventsDropped IopatRereadDataExceedsFastTie
 	fi
 }
 
-@test "make install: iopat-serve.service in lib/systemd/system, as in contrib/, not enabled; its man page is found (no root)" {
+@test "make install: iopat-serve.service in lib/systemd/system, as in contrib/ with the PREFIX's binary, not enabled; its man page is found (no root)" {
 	[ -x "$REPO_ROOT/build/iopat" ] || fail "iopat binary not found: $REPO_ROOT/build/iopat (run make)"
 	local stage=$TESTDIR/stage
 	# -o: install what is built, rebuild nothing
@@ -141,7 +141,10 @@ ALERTS="IopatTrainOnSlowStorage IopatEventsDropped IopatRereadDataExceedsFastTie
 		>"$TESTDIR/make.log" 2>&1 || fail "make install failed: $(cat "$TESTDIR/make.log")"
 	local unit=$stage/usr/lib/systemd/system/iopat-serve.service
 	[ -f "$unit" ] || fail "no $unit"
-	cmp "$UNIT" "$unit" || fail "the installed unit differs from contrib/systemd/"
+	# contrib's unit, with the PREFIX's path of the binary written in
+	grep -q '^ExecStart=/usr/bin/iopat serve ' "$unit" || fail "ExecStart: $(grep ExecStart "$unit")"
+	cmp <(sed 's|/usr/local/bin/iopat|/usr/bin/iopat|' "$UNIT") "$unit" ||
+		fail "the installed unit differs from contrib/systemd/"
 	assert_equal "$(stat -c %a "$unit")" 644
 	# installed, not enabled: no wants/ link anywhere in the stage
 	run find "$stage" -name '*.wants'
