@@ -250,13 +250,17 @@ static struct prom_entry *entry_find(struct prom_model *m, const char *name)
 
 static int entry_set(struct prom_entry *e, const struct prom_workload *w)
 {
-	char *cg = strdup(w->cgroup ? w->cgroup : "");
+	const char *cg = w->cgroup ? w->cgroup : "";
 	uint64_t rd = w->io.read_bytes - w->io.fs.prog_read_bytes;
 
-	if (!cg)
-		return -ENOMEM;
-	free(e->cgroup);
-	e->cgroup = cg;
+	if (!e->cgroup || strcmp(e->cgroup, cg)) {
+		char *copy = strdup(cg);
+
+		if (!copy)
+			return -ENOMEM;
+		free(e->cgroup);
+		e->cgroup = copy;
+	}
 	snprintf(e->comm, sizeof(e->comm), "%s", w->comm ? w->comm : "");
 	snprintf(e->container, sizeof(e->container), "%s", w->container ? w->container : "");
 	snprintf(e->pod, sizeof(e->pod), "%s", w->pod ? w->pod : "");
@@ -294,7 +298,7 @@ static int rank(struct prom_model *m, struct prom_counts *grow)
 	m->nother = 0;
 	for (size_t i = 0; i < k; i++) {
 		order[i]->own = !m->top || i < m->top;
-		if (order[i]->own || !order[i]->present)
+		if (order[i]->own || !order[i]->in)
 			continue;
 		m->nother++;
 		for (size_t j = 0; j < PROM_NCOUNTS; j++)
@@ -312,7 +316,7 @@ int prom_model_update(struct prom_model *m, const struct prom_workload *w, size_
 	int err = 0;
 
 	for (size_t i = 0; i < m->n; i++)
-		m->e[i].present = false;
+		m->e[i].in = NULL;
 	for (size_t i = 0; i < n && !err; i++) {
 		struct prom_entry *e = entry_find(m, w[i].name);
 
@@ -326,7 +330,7 @@ int prom_model_update(struct prom_model *m, const struct prom_workload *w, size_
 				return -ENOMEM;
 			m->n++;
 		}
-		e->present = true;
+		e->in = &w[i];
 		e->seen_ns = now_ns;
 		err = entry_set(e, &w[i]);
 	}
@@ -334,7 +338,7 @@ int prom_model_update(struct prom_model *m, const struct prom_workload *w, size_
 		return err;
 	/* the series of workloads gone for longer than the grace period go */
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->e[i].present || now_ns - m->e[i].seen_ns <= m->grace_ns)
+		if (m->e[i].in || now_ns - m->e[i].seen_ns <= m->grace_ns)
 			m->e[k++] = m->e[i];
 		else
 			entry_free(&m->e[i]);
@@ -344,10 +348,12 @@ int prom_model_update(struct prom_model *m, const struct prom_workload *w, size_
 	grow = calloc(m->n ? m->n : 1, sizeof(*grow));
 	if (!grow)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct prom_entry *e = entry_find(m, w[i].name);
+	for (size_t i = 0; i < m->n; i++) {
+		struct prom_entry *e = &m->e[i];
 
-		prom_counts_from(&now, &w[i].io);
+		if (!e->in)
+			continue;
+		prom_counts_from(&now, &e->in->io);
 		counts_follow(&e->out, &e->last, &now, &grow[e - m->e]);
 		e->total = 0;
 		for (int l = 0; l < PROM_NLEVELS; l++)

@@ -98,7 +98,8 @@ struct prom_entry {
 	uint64_t seen_ns;		/* the last refresh it was in */
 	uint64_t total;			/* bytes moved, all levels: its rank */
 	bool own;			/* in the top N: series of its own */
-	bool present;
+	/* its input in the refresh prom_model_update is making; NULL: absent */
+	const struct prom_workload *in;
 };
 
 struct prom_dev {
