@@ -360,11 +360,9 @@ void stat_print_text(FILE *out, const struct stat_result *r)
 		      p->write_bytes, p->write_ops, p->seconds);
 	fprintf(out, "    fsyncs %llu   page-cache misses %s\n",
 		(unsigned long long)t->fsyncs, units_bytes(a, sizeof(a), t->cache_miss_bytes));
-	fprintf(out, "    blocked on I/O %.3f s (%.1f%% of the run, thread time): read %.3f s, "
-		"write %.3f s, sync %.3f s, other %.3f s\n", io_wait_s(t),
-		d > 0 ? 100 * io_wait_s(t) / d : 0, t->io_wait_ns[IOPAT_WAIT_READ] / 1e9,
-		t->io_wait_ns[IOPAT_WAIT_WRITE] / 1e9, t->io_wait_ns[IOPAT_WAIT_SYNC] / 1e9,
-		t->io_wait_ns[IOPAT_WAIT_OTHER] / 1e9);
+	fprintf(out, "    blocked on I/O %.3f s (%.1f%% of the run, thread time): %s\n",
+		io_wait_s(t), d > 0 ? 100 * io_wait_s(t) / d : 0,
+		io_wait_split(line, sizeof(line), t, 3));
 	if (r->stall.valid)
 		fprintf(out, "    %s\n", stall_describe(line, sizeof(line), &r->stall,
 							r->stall_dev));

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <ncurses.h>
 #include "hist.h"
+#include "io_json.h"
 #include "sanitize.h"
 #include "tui.h"
 #include "units.h"
@@ -125,16 +126,13 @@ static int detail_verdict(const struct verdict *v, int y, int bottom)
  * call its threads were in. */
 static void detail_wait(const struct top_state *st, const struct top_row *r, int y)
 {
-	const uint64_t *ns = r->d.io_wait_ns;
 	double secs = top_secs(st);
-	char line[160];
+	char line[200], split[120];
 
-	snprintf(line, sizeof(line), " blocked on I/O %.0f%% of %s (thread time): read %.2f s, "
-		 "write %.2f s, sync %.2f s, other %.2f s",
+	snprintf(line, sizeof(line), " blocked on I/O %.0f%% of %s (thread time): %s",
 		 secs > 0 ? 100 * io_wait_s(&r->d) / secs : 0,
 		 st->accumulated ? "the time since start" : "the interval",
-		 ns[IOPAT_WAIT_READ] / 1e9, ns[IOPAT_WAIT_WRITE] / 1e9, ns[IOPAT_WAIT_SYNC] / 1e9,
-		 ns[IOPAT_WAIT_OTHER] / 1e9);
+		 io_wait_split(split, sizeof(split), &r->d, 2));
 	tui_put_n(y, 0, line, COLS - 1);
 }
 

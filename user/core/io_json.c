@@ -98,6 +98,22 @@ void io_text_data_line(FILE *out, const struct io_totals *io)
 
 const char *const io_wait_names[IOPAT_NWAIT] = { "read", "write", "sync", "other" };
 
+char *io_wait_split(char *buf, size_t len, const struct io_totals *io, int decimals)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int w = 0; w < IOPAT_NWAIT && used < len; w++) {
+		int n = snprintf(buf + used, len - used, "%s%s %.*f s", w ? ", " : "",
+				 io_wait_names[w], decimals, io->io_wait_ns[w] / 1e9);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
 void json_io_wait_pct(struct json_writer *jw, const struct io_totals *io, double seconds)
 {
 	jw_double_field(jw, "io_wait_pct", seconds > 0 ? 100 * io_wait_s(io) / seconds : 0, 2);

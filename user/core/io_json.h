@@ -26,6 +26,9 @@ void json_io_counters(struct json_writer *jw, const struct io_totals *io);
 uint64_t io_data_unique_read(const struct io_totals *io);
 double io_data_reread(const struct io_totals *io);
 extern const char *const io_wait_names[IOPAT_NWAIT];
+/* "read 1.200 s, write 0.000 s, sync 0.000 s, other 0.030 s": the time
+ * blocked on I/O by call, with decimals digits. */
+char *io_wait_split(char *buf, size_t len, const struct io_totals *io, int decimals);
 /* "io_wait_pct": io_wait_s over seconds of wall time, in percent (thread
  * time: a process whose two threads wait all the time is at 200). */
 void json_io_wait_pct(struct json_writer *jw, const struct io_totals *io, double seconds);
