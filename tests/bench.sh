@@ -418,6 +418,14 @@ median() {
 	}'
 }
 
+# percentile P: the P-th percentile of the numbers on stdin (nearest rank).
+percentile() {
+	sort -g | awk -v p="$1" '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		print v[int(NR * p / 100 + 0.999)]
+	}'
+}
+
 # ------------------------------------------------------------------ main
 
 for mode in $BENCH_MODES; do
@@ -539,6 +547,24 @@ fi
 
 BENCH_SCRAPES=${BENCH_SCRAPES:-200}
 
+# many_start DIR FILES: BENCH_REFRESH_PROCS processes over FILES files
+# under DIR ($MANY_PID), once they are ready (they read on SIGUSR1).
+many_start() {
+	local i
+	"$MANY" "$1" "$2" "$BENCH_REFRESH_PROCS" >"$1.out" &
+	MANY_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -q ready "$1.out" 2>/dev/null && break
+		sleep 0.2
+	done
+}
+
+many_stop() {
+	kill -TERM "$MANY_PID"
+	wait "$MANY_PID" || true
+	MANY_PID=
+}
+
 # serve_bench: with BENCH_REFRESH_PROCS processes alive that read files once
 # the exporter watches, the exporter by pid with 50
 # workloads of their own, then with one per process: scrape latency (p50,
@@ -550,12 +576,7 @@ serve_bench() {
 	for top in 50 "$BENCH_REFRESH_PROCS"; do
 		serve_up -d 1 -g pid --top "$top"
 		# the processes read their files once the exporter watches
-		"$MANY" "$WORK/many.serve" 10000 "$BENCH_REFRESH_PROCS" >"$WORK/many.serve.out" &
-		MANY_PID=$!
-		for ((i = 0; i < 600; i++)); do
-			grep -q ready "$WORK/many.serve.out" 2>/dev/null && break
-			sleep 0.2
-		done
+		many_start "$WORK/many.serve" 10000
 		kill -USR1 "$MANY_PID"
 		sleep 4	# every process seen
 		lat=$WORK/scrape.$top
@@ -567,14 +588,12 @@ serve_bench() {
 		printf '| --top %s | %s workloads | %.2f ms | %.2f ms | %.2f ms | %s KiB | %s |\n' "$top" \
 			"$(grep '^iopat_workload_info{' "$WORK/scrape.txt" | wc -l)" \
 			"$(awk '{ print $1 * 1000 }' "$lat" | median)" \
-			"$(awk '{ print $1 * 1000 }' "$lat" | sort -g | awk -v n="$BENCH_SCRAPES" 'NR == int(n * 0.99 + 0.999) { print; exit }')" \
+			"$(awk '{ print $1 * 1000 }' "$lat" | percentile 99)" \
 			"$(awk '{ print $1 * 1000 }' "$lat" | sort -g | tail -n1)" \
 			"$(($(stat -c %s "$WORK/scrape.txt") / 1024))" \
 			"$(awk '/^VmHWM/ { print $2 " " $3 }' "/proc/$SERVE_PID/status")"
 		serve_down
-		kill -TERM "$MANY_PID"
-		wait "$MANY_PID" || true
-		MANY_PID=
+		many_stop
 		rm -rf "$WORK/many.serve"
 	done
 }
@@ -584,21 +603,14 @@ BENCH_REFRESH_FILES=${BENCH_REFRESH_FILES:-100000}
 MANY=$ROOT/build/workloads/many_files
 if [ "${BENCH_REFRESH:-1}" = 1 ] && [ -x "$MANY" ]; then
 	echo "bench: top refresh with $BENCH_REFRESH_PROCS processes, $BENCH_REFRESH_FILES files" >&2
-	"$MANY" "$WORK/many" "$BENCH_REFRESH_FILES" "$BENCH_REFRESH_PROCS" >"$WORK/many.out" &
-	MANY_PID=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -q ready "$WORK/many.out" 2>/dev/null && break
-		sleep 0.2
-	done
+	many_start "$WORK/many" "$BENCH_REFRESH_FILES"
 	"$IOPAT" top --json -d 1 -n 40 >"$WORK/top.jsonl" &
 	TOP_PID=$!
 	sleep 1.5
 	kill -USR1 "$MANY_PID"
 	wait "$TOP_PID"
 	TOP_PID=
-	kill -TERM "$MANY_PID"
-	wait "$MANY_PID" || true
-	MANY_PID=
+	many_stop
 	serve_bench >"$WORK/serve.md"
 	# intervals where the tables are full: all processes alive
 	jq -r --argjson p "$BENCH_REFRESH_PROCS" \
@@ -612,7 +624,7 @@ if [ "${BENCH_REFRESH:-1}" = 1 ] && [ -x "$MANY" ]; then
 	printf '| `iopat top --json -d 1` | %s | %s | %s | %.1f ms | %.1f ms | %.1f ms | %s |\n' \
 		"$BENCH_REFRESH_PROCS" "$files" "$n" \
 		"$(median <"$WORK/refresh.txt")" \
-		"$(sort -g "$WORK/refresh.txt" | awk -v n="$n" 'NR == int(n * 0.9 + 0.999) { print; exit }')" \
+		"$(percentile 90 <"$WORK/refresh.txt")" \
 		"$(sort -g "$WORK/refresh.txt" | tail -n1)" \
 		"$(awk '$1 > 50 { c++ } END { print c + 0 }' "$WORK/refresh.txt")"
 	echo
